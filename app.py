@@ -1,0 +1,21 @@
+"""The frame: page config, language, shared state, navigation and the sidebar. Pages do the rest."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import sidebar, state
+from ui.i18n import init_lang, t
+
+st.set_page_config(page_title="Segcore", page_icon="📊", layout="wide")
+init_lang()
+state.ensure_demo()
+
+page = st.navigation(
+    [
+        st.Page("pages/overview.py", title=t("nav.overview"), icon=":material/home:", default=True),
+        st.Page("pages/data.py", title=t("nav.data"), icon=":material/upload_file:", url_path="data"),
+    ]
+)
+sidebar.render()
+page.run()

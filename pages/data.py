@@ -1,0 +1,75 @@
+"""Data: upload sales and members files, confirm the column mapping, read the quality report, manage datasets."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from segcore import fmt
+from ui import state, uploads
+from ui.i18n import lang, t
+
+_FILE_TYPES = ["csv", "txt", "tsv", "xlsx", "parquet"]
+
+st.title(t("data.title"))
+st.caption(t("data.intro"))
+
+datasets = state.datasets()
+existing = [d for d in datasets["dataset_id"] if d != "demo"]
+target = st.selectbox(t("data.target"), [*existing, t("data.new_dataset")], key="data_target")
+if target == t("data.new_dataset"):
+    target = st.text_input(t("data.new_name"), value="", key="data_new_name", placeholder=t("data.new_name_hint"))
+
+sales_files = st.file_uploader(t("data.sales_files"), type=_FILE_TYPES, accept_multiple_files=True, key="data_sales")
+member_file = st.file_uploader(t("data.members_file"), type=_FILE_TYPES, key="data_members")
+
+pending = []
+for kind, upload in [("sales", f) for f in sales_files or []] + ([("members", member_file)] if member_file else []):
+    key = f"data_{kind}_{upload.file_id}"
+    path = uploads.saved_upload(upload)
+    with st.expander(f"{t('data.kind.' + kind)} · {upload.name}", expanded=True):
+        found = uploads.preview(path, kind, upload.name, key)
+        if found is None:
+            continue
+        preview, sheet = found
+        st.caption(t("data.preview_rows", n=fmt.count(preview.rows, lang())))
+        st.dataframe(preview.sample, hide_index=True)
+        st.markdown(t("data.confirm_mapping"))
+        mapping = uploads.mapping_editor(preview, kind, key)
+        problem = uploads.mapping_problems(mapping, kind, preview)
+        if problem:
+            st.error(problem)
+            continue
+        pending.append((path, upload.name, kind, mapping, sheet))
+
+ready = bool(pending) and bool(target and target.strip())
+if (sales_files or member_file) and not (target and target.strip()):
+    st.warning(t("err.empty_dataset_name"))
+if st.button(t("data.load"), type="primary", disabled=not ready, key="data_load"):
+    reports = []
+    with st.status(t("data.loading"), expanded=True) as status:
+        for path, name, kind, mapping, sheet in pending:
+            report = uploads.load(path, name, kind, target.strip(), mapping, sheet)
+            if report is not None:
+                reports.append(report)
+        status.update(label=t("data.loaded", n=len(reports)), state="complete")
+    st.session_state["data_reports"] = reports
+    st.session_state["dataset_request"] = target.strip()
+    st.rerun()
+
+if st.session_state.get("data_reports"):
+    st.subheader(t("data.quality_report"))
+    for report in st.session_state["data_reports"]:
+        with st.container(border=True):
+            uploads.quality_report(report)
+
+st.subheader(t("data.datasets"))
+st.dataframe(uploads.datasets_table(state.datasets(), lang()), hide_index=True, use_container_width=True)
+doomed = st.selectbox(t("data.delete_which"), [None, *datasets["dataset_id"]], key="data_delete_pick",
+                      format_func=lambda d: "—" if d is None else d)
+if doomed is not None:
+    st.warning(t("data.delete_confirm", dataset=doomed))
+    if st.button(t("data.delete"), key="data_delete"):
+        state.workspace().delete_dataset(doomed)
+        state.invalidate()
+        st.session_state.pop("data_delete_pick", None)
+        st.rerun()

@@ -1,0 +1,140 @@
+"""The command line: every capability of segcore, with a one-line reason and a non-zero exit on bad input."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from datetime import date, datetime
+from pathlib import Path
+
+from segcore.errors import InputError
+
+__all__ = ["main"]
+
+
+def _lang() -> str:
+    env = os.environ.get("SEGCORE_LANG") or os.environ.get("LANG", "")
+    return "zh" if env.lower().startswith("zh") else "en"
+
+
+def parse_day(value: str) -> date:
+    """A YYYY-MM-DD argument as a date."""
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise InputError("bad_date_arg", value=value) from exc
+
+
+_DATA_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".parquet")
+
+
+def expand_paths(paths: Sequence[str]) -> list[Path]:
+    """Files as given; a folder stands for its data files in name order."""
+    out: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            out += sorted(p for p in path.iterdir() if p.suffix.lower() in _DATA_SUFFIXES)
+        else:
+            out.append(path)
+    return out
+
+
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    from segcore.ingest import load_file
+    from segcore.mapping import parse_map_args
+    from segcore.workspace import Workspace
+
+    mapping = parse_map_args(args.map) if args.map else None
+    workspace = Workspace(Path(args.workspace) if args.workspace else None)
+    try:
+        files = [(path, "sales") for path in expand_paths(args.sales)]
+        files += [(path, "members") for path in expand_paths(args.members or [])]
+        for path, kind in files:
+            with workspace.writer() as con:
+                report = load_file(
+                    con, args.dataset, path, kind, loaded_at=datetime.now(),
+                    mapping=mapping if kind == "sales" else None, sheet=args.sheet,
+                )
+            print(_report_line(report.to_dict()) if not args.json else json.dumps(report.to_dict(), default=str))
+    finally:
+        workspace.close()
+    return 0
+
+
+def _report_line(report: dict[str, object]) -> str:
+    if report["status"] == "duplicate":
+        return f"{report['file_name']}: already loaded into {report['dataset_id']}, nothing added"
+    rejects = ", ".join(f"{k} {v}" for k, v in dict(report["rejects_by_reason"]).items()) or "none"  # type: ignore[call-overload]
+    return (
+        f"{report['file_name']}: read {report['rows_read']}, kept {report['rows_kept']}, "
+        f"rejected {report['rows_rejected']} ({rejects}); refunds {report['refund_lines']}, "
+        f"duplicates {report['duplicate_lines']}, customers {report['customers']}, "
+        f"dates {report['date_min']} .. {report['date_max']}"
+    )
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from segcore.demo import write_demo_store
+
+    files = write_demo_store(Path(args.out), seed=args.seed)
+    for path in (files.members, files.sales, files.campaign, files.campaign_meta):
+        print(path)
+    return 0
+
+
+def _cmd_datasets(args: argparse.Namespace) -> int:
+    from segcore.workspace import Workspace
+
+    workspace = Workspace(Path(args.workspace) if args.workspace else None)
+    try:
+        print(workspace.datasets().to_string(index=False))
+    finally:
+        workspace.close()
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with one sub-command per capability."""
+    parser = argparse.ArgumentParser(prog="python -m segcore", description="Customer tiering for store owners.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    ingest = sub.add_parser("ingest", help="load sales / members files into a workspace dataset")
+    ingest.add_argument("--dataset", required=True, help="dataset name (created if new)")
+    ingest.add_argument("--sales", action="append", default=[], metavar="FILE", help="sales file (repeatable)")
+    ingest.add_argument("--members", action="append", metavar="FILE", help="members file")
+    ingest.add_argument("--map", action="append", metavar="canonical=source", help="column mapping for sales files")
+    ingest.add_argument("--sheet", help="XLSX sheet name (default: the first usable sheet)")
+    ingest.add_argument("--workspace", help="workspace file (default: $SEGCORE_WORKSPACE or workspace/segcore.duckdb)")
+    ingest.add_argument("--json", action="store_true", help="print each quality report as JSON")
+    ingest.set_defaults(run=_cmd_ingest)
+
+    demo = sub.add_parser("demo", help="write the demo store's CSV files")
+    demo.add_argument("--out", required=True, help="folder for the files")
+    demo.add_argument("--seed", type=int, default=20261115)
+    demo.set_defaults(run=_cmd_demo)
+
+    datasets = sub.add_parser("datasets", help="list the workspace's datasets")
+    datasets.add_argument("--workspace")
+    datasets.set_defaults(run=_cmd_datasets)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; bad input prints one line to stderr and returns 2."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except InputError as exc:
+        print(f"error: {exc.message(_lang())}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # the CLI never shows a traceback; SEGCORE_DEBUG=1 re-raises for developers
+        if os.environ.get("SEGCORE_DEBUG"):
+            raise
+        print(f"error: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}", file=sys.stderr)
+        return 1
+
+

@@ -1,0 +1,150 @@
+"""Tier thresholds (defaults from the product spec): a frozen dataclass, its TOML form and its checks."""
+
+from __future__ import annotations
+
+import json
+import math
+import tomllib
+from dataclasses import dataclass, fields
+from typing import Any
+
+__all__ = [
+    "GROUP_KEYS",
+    "DEFAULT_TIER_ORDER",
+    "TierConfig",
+    "ConfigProblem",
+    "to_toml",
+    "from_toml",
+    "validate",
+]
+
+# The member groups, in the order of the spec's table (also the order of `groups` in the tier table).
+GROUP_KEYS = ("high_spend", "high_ticket", "loyal", "promo_frequent", "promo_chaser", "silent", "sleeping")
+# The headline tier is the first group, in this order, that a customer is in.
+DEFAULT_TIER_ORDER = ("high_spend", "high_ticket", "loyal", "promo_frequent", "silent", "sleeping", "promo_chaser")
+
+
+@dataclass(frozen=True)
+class TierConfig:
+    """Every threshold of the tier rules; days are calendar days counted back from the as-of date."""
+
+    rfm_lookback_days: int = 730
+    rfm_bins: int = 5
+    lifecycle_new_days: int = 90
+    lifecycle_churned_days: int = 365
+    lifecycle_at_risk_days: int = 180
+    lifecycle_loyal_purchases: int = 4
+    lifecycle_loyal_window_days: int = 365
+    groups_window_days: int = 365
+    high_spend_share: float = 0.2
+    high_ticket_factor: float = 2.0
+    loyal_share: float = 0.5
+    loyal_min_orders: int = 2
+    loyal_max_recency_days: int = 180
+    loyal_max_gap_days: int = 180
+    promo_frequent_share: float = 0.2
+    promo_chaser_share: float = 0.2
+    promo_chaser_min_promo_share: float = 0.5
+    silent_recent_days: int = 182
+    silent_ratio: float = 0.5
+    silent_min_tenure_days: int = 365
+    sleeping_days: int = 365
+    tier_order: tuple[str, ...] = DEFAULT_TIER_ORDER
+
+
+@dataclass(frozen=True)
+class ConfigProblem:
+    """One invalid setting: the field's name, a stable problem code (for translation) and the offending value."""
+
+    field: str
+    code: str
+    value: object = None
+
+
+_SHARES = (
+    "high_spend_share",
+    "loyal_share",
+    "promo_frequent_share",
+    "promo_chaser_share",
+    "promo_chaser_min_promo_share",
+    "silent_ratio",
+)
+_POSITIVE_NUMBERS = ("high_ticket_factor",)
+_COUNTS = ("lifecycle_loyal_purchases", "loyal_min_orders")  # at least 1
+_DEFAULTS = TierConfig()
+_FIELD_TYPES = {f.name: type(getattr(_DEFAULTS, f.name)).__name__ for f in fields(TierConfig)}  # int, float, tuple
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _type_ok(name: str, value: object) -> bool:
+    kind = _FIELD_TYPES[name]
+    if kind == "int":
+        return _is_int(value)
+    if kind == "float":
+        return _is_number(value)
+    return isinstance(value, (tuple, list)) and all(isinstance(item, str) for item in value)
+
+
+def _value_problem(name: str, value: Any) -> str | None:
+    """The problem code of one well-typed value, or None."""
+    if name == "tier_order":
+        return None if sorted(value) == sorted(GROUP_KEYS) else "not_a_permutation"
+    if isinstance(value, float) and not math.isfinite(value):
+        return "not_finite"
+    if name in _SHARES:
+        return None if 0 < value <= 1 else "share_out_of_range"
+    if name == "rfm_bins":
+        return None if value >= 2 else "too_small"
+    if name in _COUNTS:
+        return None if value >= 1 else "too_small"
+    return None if value > 0 else "not_positive"  # every *_days field and the factor
+
+
+def validate(cfg: TierConfig) -> list[ConfigProblem]:
+    """Every problem of a config, in field order; an empty list means the config is usable."""
+    problems = []
+    for name in _FIELD_TYPES:
+        value = getattr(cfg, name)
+        code = "wrong_type" if not _type_ok(name, value) else _value_problem(name, value)
+        if code is not None:
+            problems.append(ConfigProblem(name, code, value))
+    return problems
+
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, tuple):
+        return "[" + ", ".join(json.dumps(item) for item in value) + "]"
+    return repr(value)  # ints and floats (inf/nan included) are written the same in TOML
+
+
+def to_toml(cfg: TierConfig) -> str:
+    """The config as a TOML document: one `key = value` line per field."""
+    lines = ["# segcore tier thresholds (see the tier spec); days count back from the as-of date"]
+    lines += [f"{name} = {_toml_value(getattr(cfg, name))}" for name in _FIELD_TYPES]
+    return "\n".join(lines) + "\n"
+
+
+def from_toml(text: str) -> TierConfig:
+    """A config from TOML text; missing keys keep their default, unknown keys or wrong types raise ValueError."""
+    data = tomllib.loads(text)
+    unknown = sorted(set(data) - set(_FIELD_TYPES))
+    if unknown:
+        raise ValueError(f"unknown tier config key(s): {', '.join(unknown)}")
+    for name, value in data.items():
+        if not _type_ok(name, value):
+            raise ValueError(f"tier config key {name!r} must be of type {_FIELD_TYPES[name]}, got {value!r}")
+    return TierConfig(**{name: _coerce(name, value) for name, value in data.items()})
+
+
+def _coerce(name: str, value: Any) -> Any:
+    """A well-typed TOML value in the field's own type (arrays become tuples, integers in float fields floats)."""
+    if isinstance(value, list):
+        return tuple(value)
+    return float(value) if _FIELD_TYPES[name] == "float" else value

@@ -1,0 +1,98 @@
+"""The workspace's tables: one DDL, used by the workspace file, the CLI's in-memory runs and the tests."""
+
+from __future__ import annotations
+
+import duckdb
+
+__all__ = ["SALES_COLUMNS", "MEMBER_COLUMNS", "create_tables"]
+
+SALES_COLUMNS = (
+    "customer_id",
+    "order_id",
+    "order_date",
+    "amount",
+    "is_promo",
+    "quantity",
+    "unit_price",
+    "store",
+    "category",
+    "product",
+    "channel",
+)
+MEMBER_COLUMNS = (
+    "customer_id",
+    "name",
+    "phone",
+    "gender",
+    "birthday",
+    "join_date",
+    "store",
+    "points",
+    "wechat",
+    "sms",
+    "email",
+)
+
+_DDL = """
+create table if not exists datasets (
+    dataset_id varchar primary key,
+    name varchar not null,
+    created_at timestamp not null,
+    is_demo boolean not null default false
+);
+create table if not exists loads (
+    load_id varchar not null,
+    dataset_id varchar not null,
+    kind varchar not null,
+    file_name varchar not null,
+    mapping json,
+    rows_read bigint,
+    rows_kept bigint,
+    rows_rejected bigint,
+    loaded_at timestamp not null
+);
+create table if not exists sales (
+    dataset_id varchar not null,
+    load_id varchar not null,
+    line_no bigint not null,
+    customer_id varchar not null,
+    order_id varchar,
+    order_date timestamp not null,
+    amount decimal(18, 2) not null,
+    is_promo boolean,
+    quantity double,
+    unit_price double,
+    store varchar,
+    category varchar,
+    product varchar,
+    channel varchar
+);
+create table if not exists members (
+    dataset_id varchar not null,
+    load_id varchar not null,
+    customer_id varchar not null,
+    name varchar,
+    phone varchar,
+    gender varchar,
+    birthday date,
+    join_date date,
+    store varchar,
+    points double,
+    wechat boolean,
+    sms boolean,
+    email boolean,
+    extra json
+);
+create table if not exists rejects (
+    dataset_id varchar not null,
+    load_id varchar not null,
+    line_no bigint not null,
+    reason varchar not null,
+    raw json
+);
+"""
+
+
+def create_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Create every workspace table that does not exist yet."""
+    con.execute(_DDL)

@@ -1,0 +1,71 @@
+"""Shared state of a session: the workspace, the chosen dataset and the as-of date; caches live here."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pandas as pd
+import streamlit as st
+
+from segcore.bootstrap import ensure_demo_dataset
+from segcore.workspace import Workspace
+
+__all__ = ["workspace", "ensure_demo", "datasets", "dataset_id", "as_of", "data_version", "invalidate"]
+
+
+@st.cache_resource
+def workspace() -> Workspace:
+    """The process-wide workspace (one DuckDB file shared by every session)."""
+    return Workspace()
+
+
+def ensure_demo() -> bool:
+    """On first start with an empty workspace, build and load the demo store (with a progress bar)."""
+    ws = workspace()
+    if ws.dataset_ids():
+        return False
+    from ui.i18n import t
+
+    with st.status(t("demo.loading"), expanded=True) as status:
+        bar = st.progress(0.0)
+        loaded = ensure_demo_dataset(
+            ws, ws.path.parent / "demo", datetime.now(), lambda f, stage: bar.progress(f, text=t(f"stage.{stage}"))
+        )
+        status.update(label=t("demo.loaded"), state="complete", expanded=False)
+    invalidate()
+    return loaded
+
+
+@st.cache_resource
+def _version_box() -> list[int]:
+    return [0]
+
+
+def data_version() -> int:
+    """A counter bumped by every write, so cached reads know when to recompute."""
+    return _version_box()[0]
+
+
+def invalidate() -> None:
+    """Tell every cache that the workspace changed."""
+    _version_box()[0] += 1
+
+
+@st.cache_data(ttl=600, max_entries=8)
+def _datasets(version: int) -> pd.DataFrame:
+    return workspace().datasets()
+
+
+def datasets() -> pd.DataFrame:
+    """The datasets table (cached until the next write)."""
+    return _datasets(data_version())
+
+
+def dataset_id() -> str | None:
+    """The dataset chosen in the sidebar."""
+    return st.session_state.get("dataset")
+
+
+def as_of() -> date:
+    """The as-of date chosen in the sidebar."""
+    return st.session_state.get("as_of") or date.today()
