@@ -63,7 +63,7 @@ if st.session_state.get("data_reports"):
             uploads.quality_report(report)
 
 st.subheader(t("data.datasets"))
-st.dataframe(uploads.datasets_table(state.datasets(), lang()), hide_index=True, use_container_width=True)
+st.dataframe(uploads.datasets_table(state.datasets(), lang()), hide_index=True, width="stretch")
 doomed = st.selectbox(t("data.delete_which"), [None, *datasets["dataset_id"]], key="data_delete_pick",
                       format_func=lambda d: "—" if d is None else d)
 if doomed is not None:

@@ -30,4 +30,4 @@ cols[3].metric(t("kpi.revenue_12m"), fmt.money_compact(summary["revenue_12m"], l
 cols[4].metric(t("kpi.purchases_12m"), fmt.count(summary["purchases_12m"], lang()))  # type: ignore[arg-type]
 
 st.subheader(t("overview.monthly_revenue"))
-st.plotly_chart(charts.monthly_revenue_bars(cached.monthly_revenue(dataset, as_of), lang()), use_container_width=True)
+st.plotly_chart(charts.monthly_revenue_bars(cached.monthly_revenue(dataset, as_of), lang()), width="stretch")

@@ -56,7 +56,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "系统会根据中英文表头识别各列，载入前请确认对应关系。",
     },
     "data.target": {"en": "Load into dataset", "zh": "载入到数据集"},
-    "data.new_dataset": {"en": "➕ New dataset…", "zh": "➕ 新建数据集…"},
+    "data.new_dataset": {"en": "+ New dataset…", "zh": "+ 新建数据集…"},
     "data.new_name": {"en": "Name of the new dataset", "zh": "新数据集名称"},
     "data.new_name_hint": {"en": "e.g. my-store-2026", "zh": "例如：上海旗舰店2026"},
     "data.sales_files": {"en": "Sales files (one or more)", "zh": "销售数据文件（可多选）"},

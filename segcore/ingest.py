@@ -264,11 +264,12 @@ insert into loads values ($load_id, $dataset_id, $kind, $file_name, $mapping, $r
 
 
 def _already_loaded(con: duckdb.DuckDBPyConnection, dataset_id: str, load_id: str) -> bool:
+    # fetchall, not fetchone: an unfinished result would block the caller's next con.sql() (DuckDB 2.0).
     found = con.execute(
         "select count(*) from loads where dataset_id = $dataset_id and load_id = $load_id",
         {"dataset_id": dataset_id, "load_id": load_id},
-    ).fetchone()
-    return bool(found and found[0])
+    ).fetchall()
+    return bool(found[0][0])
 
 
 def _ensure_dataset(con: duckdb.DuckDBPyConnection, dataset_id: str, loaded_at: datetime, is_demo: bool) -> None:

@@ -156,16 +156,24 @@ from read_csv($path, delim = $delim, header = true, all_varchar = true, quote = 
 """
 
 
-def _stage_csv(con: duckdb.DuckDBPyConnection, path: Path, info: SourceInfo, target: str) -> None:
+def _stage_csv(con: duckdb.DuckDBPyConnection, path: Path, info: SourceInfo, target: str) -> str:
+    """Stage the file; returns the encoding used (GB18030 when non-UTF-8 bytes appear after the sniffed sample)."""
     sql = _READ_CSV_SQL.format(target=target)
+    encoding = info.encoding or "utf-8"
     try:
-        if info.encoding in ("utf-8", "utf-8-sig"):
-            con.execute(sql, {"path": str(path), "delim": info.delimiter})
-        else:
-            with _utf8_copy(path, info.encoding or "utf-8") as copy:
+        if encoding in ("utf-8", "utf-8-sig"):
+            try:
+                con.execute(sql, {"path": str(path), "delim": info.delimiter})
+            except duckdb.InvalidInputException as exc:
+                if encoding != "utf-8" or "not utf-8 encoded" not in str(exc):
+                    raise
+                encoding = "gb18030"
+        if encoding not in ("utf-8", "utf-8-sig"):
+            with _utf8_copy(path, encoding) as copy:
                 con.execute(sql, {"path": str(copy), "delim": info.delimiter})
     except duckdb.Error as exc:
         raise InputError("bad_csv", reason=str(exc).splitlines()[0][:200]) from exc
+    return encoding
 
 
 def _stage_arrow(con: duckdb.DuckDBPyConnection, table: pa.Table, target: str) -> None:
@@ -210,8 +218,8 @@ def staged_source(
         info = SourceInfo("parquet", headers=tuple(table.column_names))
     else:
         info = detect_text_format(path)
-        _stage_csv(con, path, info, target)
-        info = SourceInfo("csv", info.encoding, info.delimiter, None, _staged_headers(con, target))
+        encoding = _stage_csv(con, path, info, target)
+        info = SourceInfo("csv", encoding, info.delimiter, None, _staged_headers(con, target))
     if not any(h.strip() for h in info.headers):
         raise InputError("no_header")
     return info

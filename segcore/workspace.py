@@ -18,6 +18,7 @@ import pandas as pd
 
 from segcore.errors import InputError
 from segcore.schema import create_tables
+from segcore.sql import quote_ident
 
 __all__ = ["Workspace", "default_workspace_path", "NO_EXTENSIONS"]
 
@@ -57,13 +58,7 @@ final as (
 select * from final order by is_demo, created_at, dataset_id
 """
 
-_DELETE_SQL = """
-delete from sales where dataset_id = $dataset_id;
-delete from members where dataset_id = $dataset_id;
-delete from rejects where dataset_id = $dataset_id;
-delete from loads where dataset_id = $dataset_id;
-delete from datasets where dataset_id = $dataset_id;
-"""
+_DATASET_TABLES = ("sales", "members", "rejects", "loads", "datasets")
 
 
 class Workspace:
@@ -107,7 +102,8 @@ class Workspace:
         with self.writer() as cursor:
             cursor.execute("begin transaction")
             try:
-                cursor.execute(_DELETE_SQL, {"dataset_id": dataset_id})
+                for table in _DATASET_TABLES:
+                    cursor.execute(f"delete from {quote_ident(table)} where dataset_id = $dataset_id", {"dataset_id": dataset_id})
                 cursor.execute("commit")
             except BaseException:
                 cursor.execute("rollback")

@@ -19,3 +19,34 @@ def con() -> duckdb.DuckDBPyConnection:
     create_tables(connection)
     yield connection
     connection.close()
+
+
+@pytest.fixture(scope="session")
+def demo_workspace_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A workspace file with the demo store loaded, built once per test session."""
+    from datetime import datetime
+
+    from segcore.bootstrap import ensure_demo_dataset
+    from segcore.workspace import Workspace
+
+    folder = tmp_path_factory.mktemp("demo_ws")
+    workspace = Workspace(folder / "segcore.duckdb")
+    ensure_demo_dataset(workspace, folder / "demo", datetime(2026, 11, 22, 9, 0))
+    workspace.close()
+    return folder / "segcore.duckdb"
+
+
+@pytest.fixture
+def app_workspace(demo_workspace_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private copy of the demo workspace for one app test, with Streamlit's caches cleared."""
+    import shutil
+
+    import streamlit as st
+
+    path = tmp_path / "segcore.duckdb"
+    shutil.copy(demo_workspace_file, path)
+    monkeypatch.setenv("SEGCORE_WORKSPACE", str(path))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield path
+    st.cache_resource.clear()

@@ -1,0 +1,73 @@
+"""AppTest of each page: build, act, assert."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = "../app.py"  # AppTest resolves paths from this test file's folder
+TIMEOUT = 60
+
+
+def _app(lang: str = "en") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["lang"] = lang
+    return at.run()
+
+
+def test_overview_shows_the_demo_banner_and_kpis(app_workspace: Path) -> None:
+    at = _app()
+    assert not at.exception
+    assert "demo store" in at.info[0].value
+    labels = [m.label for m in at.metric]
+    assert labels[:3] == ["Customers (ever bought)", "Active (last 12 months)", "Members"]
+    assert at.metric[2].value == "20,000"
+
+
+def test_overview_speaks_chinese_with_chinese_number_formats(app_workspace: Path) -> None:
+    at = _app("zh")
+    assert not at.exception
+    assert at.title[0].value == "门店总览"
+    revenue = next(m for m in at.metric if m.label == "近12个月销售额")
+    assert revenue.value.startswith("¥") and revenue.value.endswith(("万", "亿"))
+
+
+def test_language_switch_in_the_sidebar(app_workspace: Path) -> None:
+    at = _app("en")
+    at.sidebar.radio(key="lang").set_value("zh").run()
+    assert at.title[0].value == "门店总览"
+
+
+def test_as_of_defaults_to_the_last_day_of_the_data(app_workspace: Path) -> None:
+    at = _app()
+    assert str(at.sidebar.date_input(key="as_of").value) == "2026-11-15"
+
+
+def test_data_page_lists_datasets_and_deletes_after_confirmation(app_workspace: Path) -> None:
+    at = _app()
+    at.switch_page("pages/data.py").run()
+    assert not at.exception
+    assert at.title[0].value == "Data"
+    assert at.dataframe[0].value.iloc[0, 0] == "demo (demo)"
+    at.selectbox(key="data_delete_pick").set_value("demo").run()
+    assert "cannot be undone" in at.warning[0].value
+    at.button(key="data_delete").click().run()
+    assert not at.exception
+    assert at.dataframe[0].value.empty
+
+
+def test_data_page_asks_for_a_new_dataset_name(app_workspace: Path) -> None:
+    at = _app()
+    at.switch_page("pages/data.py").run()
+    assert at.selectbox(key="data_target").value == "+ New dataset…"
+    assert at.text_input(key="data_new_name") is not None
+    assert at.button(key="data_load").disabled
+
+
+@pytest.mark.parametrize("lang, title", [("en", "Data"), ("zh", "数据")])
+def test_data_page_in_both_languages(app_workspace: Path, lang: str, title: str) -> None:
+    at = _app(lang)
+    at.switch_page("pages/data.py").run()
+    assert at.title[0].value == title
