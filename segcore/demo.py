@@ -486,7 +486,7 @@ def _within(n: np.ndarray) -> np.ndarray:
 
 def _sales_frame(sales: pd.DataFrame, ids: np.ndarray, cal: _Calendar) -> pd.DataFrame:
     days = np.datetime_as_string(cal.day0 + np.arange(SPAN_DAYS), unit="D").astype(object) + " "
-    clock = np.array([f"{t // 3600:02d}:{t // 60 % 60:02d}:{t % 60:02d}" for t in range(86_400)], dtype=object)
+    clock = np.array([f"{t // 3600:02d}:{t // 60 % 60:02d}:{t % 60:02d}" for t in range(24 * 3600)], dtype=object)
     promo = sales["promo"].map({True: "是", False: "否"})
     return pd.DataFrame({
         "订单号": sales["order_id"],
@@ -572,4 +572,11 @@ def _campaign_frame(plan: _Plan, ids: np.ndarray, listed: np.ndarray, control: n
 
 
 def _write_csv(frame: pd.DataFrame, headers: tuple[str, ...], path: Path) -> None:
-    frame.to_csv(path, columns=list(headers), index=False, encoding="utf-8-sig", lineterminator="\n")
+    """UTF-8 with BOM; several times faster than DataFrame.to_csv."""
+    # No field needs quoting: all text comes from the tables above, digits, dates and ids.
+    rows = np.full(len(frame), "", dtype=object)
+    for i, header in enumerate(headers):
+        column = frame[header]
+        text = column.fillna("") if column.dtype == object else column.astype(str)
+        rows = rows + ("," if i else "") + text.to_numpy(dtype=object)
+    path.write_text(",".join(headers) + "\n" + "".join(rows + "\n"), encoding="utf-8-sig")

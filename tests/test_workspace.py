@@ -1,0 +1,110 @@
+"""The workspace file: survives restarts, deletes whole datasets, and serves several sessions at once."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from segcore.errors import InputError
+from segcore.ingest import load_file
+from segcore.workspace import Workspace
+
+LOADED_AT = datetime(2026, 11, 22, 12, 0)
+
+
+def _sales_file(folder: Path, name: str, customers: int) -> Path:
+    lines = ["customer_id,order_id,order_date,amount"]
+    lines += [f"c{i},o{i},2026-01-{1 + i % 28:02d},{10 + i}.50" for i in range(customers)]
+    path = folder / name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_datasets_survive_a_restart(tmp_path: Path) -> None:
+    workspace = Workspace(tmp_path / "ws.duckdb")
+    with workspace.writer() as con:
+        load_file(con, "shop", _sales_file(tmp_path, "a.csv", 3), "sales", loaded_at=LOADED_AT)
+    workspace.close()
+    reopened = Workspace(tmp_path / "ws.duckdb")
+    row = reopened.datasets().set_index("dataset_id").loc["shop"]
+    assert (row["lines"], row["customers"], row["files"]) == (3, 3, 1)
+    reopened.close()
+
+
+def test_a_second_process_gets_a_clear_busy_message(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    workspace = Workspace(tmp_path / "ws.duckdb")
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "segcore", "datasets", "--workspace", str(tmp_path / "ws.duckdb")],
+            capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1], timeout=60,
+        )
+    finally:
+        workspace.close()
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0 and "in use by another program" in result.stderr
+
+
+def test_delete_removes_every_trace_of_one_dataset_only(tmp_path: Path) -> None:
+    workspace = Workspace(tmp_path / "ws.duckdb")
+    with workspace.writer() as con:
+        load_file(con, "keep", _sales_file(tmp_path, "k.csv", 2), "sales", loaded_at=LOADED_AT)
+        load_file(con, "drop", _sales_file(tmp_path, "d.csv", 4), "sales", loaded_at=LOADED_AT)
+    workspace.delete_dataset("drop")
+    assert workspace.dataset_ids() == ["keep"]
+    with workspace.reader() as con:
+        for table in ("sales", "loads", "rejects", "members"):
+            assert con.execute(f"select count(*) from {table} where dataset_id = 'drop'").fetchone() == (0,)
+    workspace.close()
+
+
+def test_concurrent_sessions_write_one_at_a_time_and_read_meanwhile(tmp_path: Path) -> None:
+    workspace = Workspace(tmp_path / "ws.duckdb")
+    files = [_sales_file(tmp_path, f"s{i}.csv", 200 + i) for i in range(6)]
+    errors: list[BaseException] = []
+
+    def writer(path: Path) -> None:
+        try:
+            with workspace.writer() as con:
+                load_file(con, "shared", path, "sales", loaded_at=LOADED_AT)
+        except BaseException as exc:  # collected and asserted below
+            errors.append(exc)
+
+    def reader() -> None:
+        try:
+            for _ in range(20):
+                with workspace.reader() as con:
+                    con.execute("select count(*) from sales").fetchone()
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(p,)) for p in files]
+    threads += [threading.Thread(target=reader) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == []
+    row = workspace.datasets().set_index("dataset_id").loc["shared"]
+    assert (row["lines"], row["files"]) == (sum(200 + i for i in range(6)), 6)
+    workspace.close()
+
+
+def test_unknown_workspace_folder_is_created(tmp_path: Path) -> None:
+    workspace = Workspace(tmp_path / "new" / "deeper" / "ws.duckdb")
+    assert workspace.dataset_ids() == []
+    workspace.close()
+
+
+def test_busy_error_is_translated() -> None:
+    assert "正被其他程序使用" in InputError("workspace_busy", path="x").message("zh")
+
+
+@pytest.fixture(autouse=True)
+def _no_env_workspace(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SEGCORE_WORKSPACE", raising=False)
