@@ -7,6 +7,7 @@ Python into a UTF-8 temporary file and XLSX is read with fastexcel (calamine) an
 from __future__ import annotations
 
 import codecs
+import contextlib
 import hashlib
 import os
 import tempfile
@@ -149,31 +150,42 @@ def _utf8_copy(path: Path, encoding: str) -> Iterator[Path]:
 
 
 _READ_CSV_SQL = """
-create or replace temp table {target} as
 select row_number() over () as line_no, *
 from read_csv($path, delim = $delim, header = true, all_varchar = true, quote = '"', escape = '"',
               null_padding = true, ignore_errors = false, strict_mode = false, encoding = 'utf-8')
 """
 
 
-def _stage_csv(con: duckdb.DuckDBPyConnection, path: Path, info: SourceInfo, target: str) -> str:
-    """Stage the file; returns the encoding used (GB18030 when non-UTF-8 bytes appear after the sniffed sample)."""
-    sql = _READ_CSV_SQL.format(target=target)
-    encoding = info.encoding or "utf-8"
+def _is_utf8(path: Path) -> bool:
+    """Whether the whole file decodes as UTF-8 (streamed; the sniffed sample can be plain ASCII)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
     try:
-        if encoding in ("utf-8", "utf-8-sig"):
-            try:
-                con.execute(sql, {"path": str(path), "delim": info.delimiter})
-            except duckdb.InvalidInputException as exc:
-                if encoding != "utf-8" or "not utf-8 encoded" not in str(exc):
-                    raise
-                encoding = "gb18030"
-        if encoding not in ("utf-8", "utf-8-sig"):
-            with _utf8_copy(path, encoding) as copy:
-                con.execute(sql, {"path": str(copy), "delim": info.delimiter})
-    except duckdb.Error as exc:
-        raise InputError("bad_csv", reason=str(exc).splitlines()[0][:200]) from exc
-    return encoding
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 22), b""):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+@contextmanager
+def _csv_view(con: duckdb.DuckDBPyConnection, path: Path, info: SourceInfo, target: str) -> Iterator[str]:
+    """A temp view `target` over the CSV (UTF-8 read in place, other encodings via a UTF-8 copy); yields the encoding."""
+    encoding = info.encoding or "utf-8"
+    if encoding == "utf-8" and not _is_utf8(path):
+        encoding = "gb18030"
+    with contextlib.ExitStack() as stack:
+        readable = path if encoding in ("utf-8", "utf-8-sig") else stack.enter_context(_utf8_copy(path, encoding))
+        try:
+            relation = con.sql(_READ_CSV_SQL, params={"path": str(readable), "delim": info.delimiter})
+            relation.create_view(target, replace=True)
+        except duckdb.Error as exc:
+            raise InputError("bad_csv", reason=str(exc).splitlines()[0][:200]) from exc
+        try:
+            yield encoding
+        finally:
+            con.execute(f"drop view if exists {target}")
 
 
 def _stage_arrow(con: duckdb.DuckDBPyConnection, table: pa.Table, target: str) -> None:
@@ -192,10 +204,11 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+@contextmanager
 def staged_source(
     con: duckdb.DuckDBPyConnection, path: Path, target: str, *, sheet: str | None = None
-) -> SourceInfo:
-    """Read `path` into temp table `target`: a `line_no` column plus every source column as text."""
+) -> Iterator[SourceInfo]:
+    """Expose `path` as relation `target` (a `line_no` column plus every source column as text) while in use."""
     if not path.exists():
         raise InputError("no_such_file", path=str(path))
     with path.open("rb") as handle:
@@ -203,28 +216,44 @@ def staged_source(
     if not head:
         raise InputError("empty_file")
     file_format = _sniff_format(head)
+    if file_format == "csv":
+        sniffed = detect_text_format(path)
+        with _csv_view(con, path, sniffed, target) as encoding:
+            info = SourceInfo("csv", encoding, sniffed.delimiter, None, _staged_headers(con, target))
+            _check_headers(info)
+            yield info
+        return
     if file_format == "xlsx":
         table, used_sheet = _xlsx_table(path, sheet)
-        _stage_arrow(con, table, target)
         info = SourceInfo("xlsx", sheet=used_sheet, headers=tuple(table.column_names))
-    elif file_format == "parquet":
-        import pyarrow.parquet as pq
-
-        try:
-            table = pq.read_table(path)
-        except Exception as exc:  # pyarrow raises several types for damaged files
-            raise InputError("bad_parquet", reason=str(exc).splitlines()[0][:200]) from exc
-        _stage_arrow(con, table, target)
-        info = SourceInfo("parquet", headers=tuple(table.column_names))
     else:
-        info = detect_text_format(path)
-        encoding = _stage_csv(con, path, info, target)
-        info = SourceInfo("csv", encoding, info.delimiter, None, _staged_headers(con, target))
+        table = _parquet_table(path)
+        info = SourceInfo("parquet", headers=tuple(table.column_names))
+    _check_headers(info)
+    _stage_arrow(con, table, target)
+    try:
+        yield info
+    finally:
+        con.execute(f"drop table if exists {target}")
+
+
+def _parquet_table(path: Path) -> pa.Table:
+    import pyarrow.parquet as pq
+
+    try:
+        return pq.read_table(path)
+    except Exception as exc:  # pyarrow raises several types for damaged files
+        raise InputError("bad_parquet", reason=str(exc).splitlines()[0][:200]) from exc
+
+
+def _check_headers(info: SourceInfo) -> None:
     if not any(h.strip() for h in info.headers):
         raise InputError("no_header")
-    return info
 
 
 def _staged_headers(con: duckdb.DuckDBPyConnection, target: str) -> tuple[str, ...]:
-    columns = con.execute(f"select * from {target} limit 0").description
+    try:
+        columns = con.execute(f"select * from {target} limit 0").description
+    except duckdb.Error as exc:
+        raise InputError("bad_csv", reason=str(exc).splitlines()[0][:200]) from exc
     return tuple(col[0] for col in columns[1:])

@@ -43,13 +43,17 @@ def _string_list(values: tuple[str, ...]) -> str:
 _PARSERS_SQL = f"""
 create or replace temp macro seg_text(s) as nullif(trim(s), '');
 create or replace temp macro seg_id(s) as
-    nullif(regexp_replace(trim(s), '^(\\d+)\\.0+$', '\\1'), '');
+    case when contains(s, '.') then nullif(regexp_replace(trim(s), '^(\\d+)\\.0+$', '\\1'), '')
+         else nullif(trim(s), '') end;
 create or replace temp macro seg_ts(s) as
-    case when regexp_full_match(trim(s), '[1-9]\\d{{4}}(\\.\\d+)?')
-         then timestamp '1899-12-30' + to_microseconds(cast(round(cast(trim(s) as double) * 86400e6) as bigint))
-         else try_strptime(trim(s), {_string_list(DATE_FORMATS)}) end;
+    coalesce(
+        try_cast(trim(s) as timestamp),
+        case when regexp_full_match(trim(s), '[1-9]\\d{{4}}(\\.\\d+)?')
+             then timestamp '1899-12-30' + to_microseconds(cast(round(cast(trim(s) as double) * 86400e6) as bigint))
+             else try_strptime(trim(s), {_string_list(DATE_FORMATS)}) end);
 create or replace temp macro seg_number(s) as
-    try_cast(regexp_replace(trim(s), '[¥￥元,，\\s]|RMB|CNY', '', 'g') as decimal(18, 4));
+    coalesce(try_cast(trim(s) as decimal(18, 4)),
+             try_cast(regexp_replace(trim(s), '[¥￥元,，\\s]|RMB|CNY', '', 'g') as decimal(18, 4)));
 create or replace temp macro seg_money(s) as cast(round(seg_number(s), 2) as decimal(18, 2));
 create or replace temp macro seg_flag(s) as
     case when list_contains({_string_list(TRUE_FLAGS)}, lower(trim(s))) then true
