@@ -191,6 +191,45 @@ CATALOG: dict[str, dict[str, str]] = {
     "col.wechat": {"en": "WeChat opt-in", "zh": "微信授权"},
     "col.sms": {"en": "SMS opt-in", "zh": "短信授权"},
     "col.email": {"en": "Email opt-in", "zh": "邮件授权"},
+    # lift
+    "lift.headline": {"en": "{rate}; {revenue}", "zh": "{rate}；{revenue}"},
+    "lift.rate_more": {
+        "en": "Customers who got the offer bought {points} points more often (95% CI {low} to {high})",
+        "zh": "收到优惠的顾客购买率高出 {points} 个百分点（95% 置信区间 {low} 至 {high}）",
+    },
+    "lift.rate_less": {
+        "en": "Customers who got the offer bought {points} points less often (95% CI {low} to {high})",
+        "zh": "收到优惠的顾客购买率低 {points} 个百分点（95% 置信区间 {low} 至 {high}）",
+    },
+    "lift.rate_same": {
+        "en": "Customers who got the offer bought about as often as those held out "
+        "(difference 95% CI {low} to {high} points)",
+        "zh": "收到优惠的顾客与对照组购买率基本相同（差值 95% 置信区间 {low} 至 {high} 个百分点）",
+    },
+    "lift.rate_no_ci": {
+        "en": "Customers who got the offer bought at a rate of {rate_t}, those held out {rate_c} "
+        "(no confidence interval: everyone within each group did the same)",
+        "zh": "收到优惠的顾客购买率 {rate_t}，对照组 {rate_c}（每组内顾客行为完全一致，无法给出置信区间）",
+    },
+    "lift.revenue": {
+        "en": "incremental revenue {amount} ({low} to {high})",
+        "zh": "增量收入 {amount}（{low} 至 {high}）",
+    },
+    "lift.revenue_no_ci": {
+        "en": "incremental revenue {amount} (no interval: every customer within each group spent the same)",
+        "zh": "增量收入 {amount}（每组内顾客消费金额完全相同，无法给出区间）",
+    },
+    "lift.revenue_unknown": {"en": "incremental revenue cannot be measured", "zh": "增量收入无法计算"},
+    "lift.too_few": {
+        "en": "Too few customers to measure lift: {n_t} got the offer and {n_c} were held out "
+        "(each group needs at least 2)",
+        "zh": "顾客太少，无法衡量效果：收到优惠 {n_t} 人，对照组 {n_c} 人（每组至少需要 2 人）",
+    },
+    "lift.srm_warning": {
+        "en": "{headline}. Warning: {observed} of the list was held out instead of the intended {intended}, "
+        "so these figures are suspect",
+        "zh": "{headline}。注意：对照组占名单的 {observed}，而设定为 {intended}，结果可能不可靠",
+    },
 }
 
 
