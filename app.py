@@ -5,17 +5,23 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import sidebar, state
+from ui.guard import FRAME_READY, WANTED_PAGE, restore_query
 from ui.i18n import init_lang, t
 
 st.set_page_config(page_title="Segcore", page_icon=":material/groups:", layout="wide")
+restore_query()
 init_lang()
 # st.navigation comes first: until a session calls it, Streamlit would list the files of pages/ by itself.
-page = st.navigation(
-    [
-        st.Page("pages/overview.py", title=t("nav.overview"), icon=":material/home:", default=True),
-        st.Page("pages/data.py", title=t("nav.data"), icon=":material/upload_file:", url_path="data"),
-    ]
-)
+pages = {
+    "pages/overview.py": st.Page("pages/overview.py", title=t("nav.overview"), icon=":material/home:", default=True),
+    "pages/segments.py": st.Page("pages/segments.py", title=t("nav.segments"), icon=":material/donut_small:"),
+    "pages/data.py": st.Page("pages/data.py", title=t("nav.data"), icon=":material/upload_file:"),
+    "pages/settings.py": st.Page("pages/settings.py", title=t("nav.settings"), icon=":material/tune:"),
+}
+page = st.navigation(list(pages.values()))
+st.session_state[FRAME_READY] = True
+if WANTED_PAGE in st.session_state:
+    st.switch_page(pages[st.session_state.pop(WANTED_PAGE)])
 state.ensure_demo()
 sidebar.render()
 page.run()

@@ -6,7 +6,10 @@ import streamlit as st
 
 from segcore import fmt
 from ui import state, uploads
+from ui.guard import require_frame
 from ui.i18n import lang, t
+
+require_frame("pages/data.py")
 
 _FILE_TYPES = ["csv", "txt", "tsv", "xlsx", "parquet"]
 
@@ -64,8 +67,12 @@ if st.session_state.get("data_reports"):
 
 st.subheader(t("data.datasets"))
 st.dataframe(uploads.datasets_table(state.datasets(), lang()), hide_index=True, width="stretch")
-doomed = st.selectbox(t("data.delete_which"), [None, *datasets["dataset_id"]], key="data_delete_pick",
-                      format_func=lambda d: "—" if d is None else d)
+doomed = st.selectbox(
+    t("data.delete_which"),
+    [None, *datasets["dataset_id"]],
+    key="data_delete_pick",
+    format_func=lambda d: "—" if d is None else d,
+)
 if doomed is not None:
     st.warning(t("data.delete_confirm", dataset=doomed))
     if st.button(t("data.delete"), key="data_delete"):

@@ -6,7 +6,10 @@ import streamlit as st
 
 from segcore import fmt
 from ui import cached, charts, state
+from ui.guard import require_frame
 from ui.i18n import lang, t
+
+require_frame("pages/overview.py")
 
 st.title(t("overview.title"))
 dataset = state.dataset_id()

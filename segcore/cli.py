@@ -10,9 +10,15 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 
+import duckdb
+import pandas as pd
+
+from segcore.config import TierConfig
 from segcore.errors import InputError
 
-__all__ = ["main"]
+__all__ = ["expand_paths", "main", "parse_day", "write_table"]
+
+_CLI_DATASET = "cli"
 
 
 def _lang() -> str:
@@ -56,8 +62,13 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         for path, kind in files:
             with workspace.writer() as con:
                 report = load_file(
-                    con, args.dataset, path, kind, loaded_at=datetime.now(),
-                    mapping=mapping if kind == "sales" else None, sheet=args.sheet,
+                    con,
+                    args.dataset,
+                    path,
+                    kind,
+                    loaded_at=datetime.now(),
+                    mapping=mapping if kind == "sales" else None,
+                    sheet=args.sheet,
                 )
             print(_report_line(report.to_dict()) if not args.json else json.dumps(report.to_dict(), default=str))
     finally:
@@ -75,6 +86,89 @@ def _report_line(report: dict[str, object]) -> str:
         f"duplicates {report['duplicate_lines']}, customers {report['customers']}, "
         f"dates {report['date_min']} .. {report['date_max']}"
     )
+
+
+def _memory_dataset(args: argparse.Namespace) -> tuple[duckdb.DuckDBPyConnection, str]:
+    """Load --sales/--members files into an in-memory workspace (the CLI's commands that take files)."""
+    from segcore.ingest import load_file
+    from segcore.mapping import parse_map_args
+    from segcore.schema import create_tables
+    from segcore.sql import NO_EXTENSIONS
+
+    con = duckdb.connect(":memory:", config=NO_EXTENSIONS)
+    create_tables(con)
+    mapping = parse_map_args(args.map) if args.map else None
+    stamp = datetime.now()
+    for path in expand_paths(args.sales):
+        load_file(con, _CLI_DATASET, path, "sales", loaded_at=stamp, mapping=mapping)
+    for path in expand_paths(args.members or []):
+        load_file(con, _CLI_DATASET, path, "members", loaded_at=stamp)
+    return con, _CLI_DATASET
+
+
+def _last_sales_day(con: duckdb.DuckDBPyConnection, dataset_id: str) -> date:
+    row = con.execute(
+        "select max(cast(order_date as date)) from sales where dataset_id = $dataset_id", {"dataset_id": dataset_id}
+    ).fetchone()
+    if row is None or row[0] is None:
+        raise InputError("no_sales")
+    return row[0]  # type: ignore[no-any-return]
+
+
+def _read_config(path: str | None) -> TierConfig:
+    from segcore.config import DEFAULT_CONFIG, from_toml, validate
+
+    if path is None:
+        return DEFAULT_CONFIG
+    try:
+        cfg = from_toml(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError("bad_config", path=path, reason=str(exc).splitlines()[0][:200]) from exc
+    problems = validate(cfg)
+    if problems:
+        reason = ", ".join(f"{p.field} ({p.code})" for p in problems)
+        raise InputError("bad_config", path=path, reason=reason)
+    return cfg
+
+
+def check_out_suffix(out: str, allowed: tuple[str, ...] = (".csv", ".parquet", ".xlsx")) -> str:
+    """The output file's suffix, or InputError before any work is done."""
+    suffix = Path(out).suffix.lower()
+    if suffix not in allowed:
+        raise InputError("bad_out_suffix", path=out)
+    return suffix
+
+
+def write_table(frame: pd.DataFrame, out: str) -> None:
+    """Write a result table as CSV (UTF-8 with BOM), Parquet or XLSX, chosen by the file's suffix."""
+    path = Path(out)
+    suffix = check_out_suffix(out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".csv":
+        frame.to_csv(path, index=False, encoding="utf-8-sig")
+    elif suffix == ".parquet":
+        frame.to_parquet(path, index=False)
+    else:
+        frame.to_excel(path, index=False, engine="xlsxwriter")
+
+
+def _cmd_tiers(args: argparse.Namespace) -> int:
+    from segcore.tiers import tier_table
+
+    check_out_suffix(args.out)
+    cfg = _read_config(args.config)
+    con, dataset_id = _memory_dataset(args)
+    as_of = parse_day(args.as_of) if args.as_of else _last_sales_day(con, dataset_id)
+    table = tier_table(con, dataset_id, as_of, cfg)
+    write_table(table, args.out)
+    print(f"{len(table)} customers as of {as_of} -> {args.out}")
+    return 0
+
+
+def _add_file_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--sales", action="append", required=True, metavar="FILE", help="sales file or folder")
+    parser.add_argument("--members", action="append", metavar="FILE", help="members file")
+    parser.add_argument("--map", action="append", metavar="canonical=source", help="column mapping for sales files")
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
@@ -117,6 +211,13 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=20261115)
     demo.set_defaults(run=_cmd_demo)
 
+    tiers = sub.add_parser("tiers", help="one row per customer: RFM, segments, lifecycle, groups and tier")
+    _add_file_args(tiers)
+    tiers.add_argument("--as-of", help="YYYY-MM-DD (default: the last date in the data)")
+    tiers.add_argument("--config", help="tier rules as TOML (default: the spec's defaults)")
+    tiers.add_argument("--out", required=True, help="output file: .csv, .parquet or .xlsx")
+    tiers.set_defaults(run=_cmd_tiers)
+
     datasets = sub.add_parser("datasets", help="list the workspace's datasets")
     datasets.add_argument("--workspace")
     datasets.set_defaults(run=_cmd_datasets)
@@ -136,5 +237,3 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"error: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}", file=sys.stderr)
         return 1
-
-

@@ -9,12 +9,13 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 __all__ = [
-    "GROUP_KEYS",
+    "DEFAULT_CONFIG",
     "DEFAULT_TIER_ORDER",
-    "TierConfig",
+    "GROUP_KEYS",
     "ConfigProblem",
-    "to_toml",
+    "TierConfig",
     "from_toml",
+    "to_toml",
     "validate",
 ]
 
@@ -52,6 +53,9 @@ class TierConfig:
     tier_order: tuple[str, ...] = DEFAULT_TIER_ORDER
 
 
+DEFAULT_CONFIG = TierConfig()
+
+
 @dataclass(frozen=True)
 class ConfigProblem:
     """One invalid setting: the field's name, a stable problem code (for translation) and the offending value."""
@@ -71,8 +75,7 @@ _SHARES = (
 )
 _POSITIVE_NUMBERS = ("high_ticket_factor",)
 _COUNTS = ("lifecycle_loyal_purchases", "loyal_min_orders")  # at least 1
-_DEFAULTS = TierConfig()
-_FIELD_TYPES = {f.name: type(getattr(_DEFAULTS, f.name)).__name__ for f in fields(TierConfig)}  # int, float, tuple
+_FIELD_TYPES = {f.name: type(getattr(DEFAULT_CONFIG, f.name)).__name__ for f in fields(TierConfig)}  # int, float, tuple
 
 
 def _is_int(value: object) -> bool:

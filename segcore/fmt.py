@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from datetime import date, datetime
 
-__all__ = ["count", "compact", "money", "money_compact", "percent", "day"]
+__all__ = ["compact", "count", "day", "money", "money_compact", "percent"]
 
 _MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -37,7 +37,8 @@ def money(value: float | int | None, lang: str = "en", *, cents: bool = False) -
         return "–"
     number = float(value)  # type: ignore[arg-type]
     body = f"{abs(number):,.2f}" if cents else f"{round(abs(number)):,}"
-    return ("-" if number < 0 else "") + "¥" + body
+    negative = number < 0 and body.strip("0.,") != ""
+    return ("-" if negative else "") + "¥" + body
 
 
 def money_compact(value: float | int | None, lang: str = "en") -> str:
@@ -50,7 +51,10 @@ def money_compact(value: float | int | None, lang: str = "en") -> str:
 
 def percent(value: float | None, lang: str = "en", *, digits: int = 1) -> str:
     """A share as a percentage: 0.123 -> 12.3%."""
-    return "–" if _missing(value) else f"{float(value) * 100:.{digits}f}%"  # type: ignore[arg-type]
+    if _missing(value):
+        return "–"
+    shown = f"{float(value) * 100:.{digits}f}"  # type: ignore[arg-type]
+    return ("0." + "0" * digits if digits else "0") + "%" if float(shown) == 0 else shown + "%"
 
 
 def day(value: date | datetime | None, lang: str = "en") -> str:

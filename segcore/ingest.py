@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -18,9 +19,9 @@ import pandas as pd
 from segcore.errors import InputError
 from segcore.mapping import check_mapping, guess_mapping, missing_required
 from segcore.sources import SourceInfo, content_hash, staged_source
-from segcore.sql import install_parsers, quote_ident
+from segcore.sql import NO_EXTENSIONS, install_parsers, quote_ident
 
-__all__ = ["FilePreview", "LoadReport", "preview_file", "load_file", "KINDS", "REJECT_REASONS"]
+__all__ = ["KINDS", "REJECT_REASONS", "FilePreview", "LoadReport", "load_file", "preview_file"]
 
 KINDS = ("sales", "members")
 REJECT_REASONS = ("missing_customer_id", "bad_date", "bad_amount", "future_date", "duplicate_member")
@@ -83,7 +84,7 @@ def preview_file(path: Path, kind: str, *, sheet: str | None = None, max_bytes: 
     if not path.is_file():
         raise InputError("no_such_file", path=str(path))
     _check_size(path, max_bytes)
-    con = duckdb.connect(":memory:", config=_NO_EXTENSIONS)
+    con = duckdb.connect(":memory:", config=NO_EXTENSIONS)
     try:
         with staged_source(con, path, _RAW, sheet=sheet) as info:
             rows = int(_scalar(con, f"select count(*) from {_RAW}"))
@@ -92,9 +93,6 @@ def preview_file(path: Path, kind: str, *, sheet: str | None = None, max_bytes: 
         con.close()
     mapping = guess_mapping(info.headers, kind)
     return FilePreview(info, mapping, missing_required(mapping, kind), sample, rows)
-
-
-_NO_EXTENSIONS = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 
 
 def _col(mapping: Mapping[str, str], canonical: str) -> str:
@@ -278,7 +276,9 @@ def _ensure_dataset(con: duckdb.DuckDBPyConnection, dataset_id: str, loaded_at: 
     )
 
 
-def _parse(con: duckdb.DuckDBPyConnection, kind: str, mapping: Mapping[str, str], info: SourceInfo, today: date) -> None:
+def _parse(
+    con: duckdb.DuckDBPyConnection, kind: str, mapping: Mapping[str, str], info: SourceInfo, today: date
+) -> None:
     if kind == "sales":
         sql = _SALES_PARSE_SQL.format(parsed=_PARSED, select=_sales_select(mapping))
         _query(con, sql, {"today": today, "has_promo": "is_promo" in mapping})
@@ -287,7 +287,7 @@ def _parse(con: duckdb.DuckDBPyConnection, kind: str, mapping: Mapping[str, str]
         _query(con, sql)
 
 
-def _stats(con: duckdb.DuckDBPyConnection, kind: str) -> dict[str, object]:
+def _stats(con: duckdb.DuckDBPyConnection, kind: str) -> dict[str, Any]:
     cursor = con.execute(_SALES_STATS_SQL if kind == "sales" else _MEMBERS_STATS_SQL)
     names = [col[0] for col in cursor.description]
     row = cursor.fetchone()
@@ -297,20 +297,37 @@ def _stats(con: duckdb.DuckDBPyConnection, kind: str) -> dict[str, object]:
     return stats
 
 
-def _report(kind: str, dataset_id: str, load_id: str, file_name: str, info: SourceInfo,
-            mapping: Mapping[str, str], stats: dict[str, object]) -> LoadReport:
-    rejects = dict(stats["rejects_by_reason"])  # type: ignore[call-overload]
+def _report(
+    kind: str,
+    dataset_id: str,
+    load_id: str,
+    file_name: str,
+    info: SourceInfo,
+    mapping: Mapping[str, str],
+    stats: dict[str, Any],
+) -> LoadReport:
+    rejects = dict(stats["rejects_by_reason"])
     warning_keys = ("promo_unrecognised", "bad_birthday", "bad_join_date")
-    warnings = {key: int(stats[key]) for key in warning_keys if stats.get(key)}  # type: ignore[call-overload]
+    warnings = {key: int(stats[key]) for key in warning_keys if stats.get(key)}
     return LoadReport(
-        status="loaded", kind=kind, dataset_id=dataset_id, load_id=load_id, file_name=file_name, info=info,
-        mapping=dict(mapping), rows_read=int(stats["rows_read"]), rows_kept=int(stats["rows_kept"]),  # type: ignore[call-overload]
-        rows_rejected=sum(rejects.values()), rejects_by_reason=rejects, warnings=warnings,
-        duplicate_lines=int(stats.get("duplicate_lines") or 0),  # type: ignore[call-overload]
-        refund_lines=int(stats.get("refund_lines") or 0),  # type: ignore[call-overload]
-        customers=int(stats["customers"]),  # type: ignore[call-overload]
-        date_min=stats.get("date_min"), date_max=stats.get("date_max"),  # type: ignore[arg-type]
-        amount_total=float(stats.get("amount_total") or 0),  # type: ignore[arg-type]
+        status="loaded",
+        kind=kind,
+        dataset_id=dataset_id,
+        load_id=load_id,
+        file_name=file_name,
+        info=info,
+        mapping=dict(mapping),
+        rows_read=int(stats["rows_read"]),
+        rows_kept=int(stats["rows_kept"]),
+        rows_rejected=sum(rejects.values()),
+        rejects_by_reason=rejects,
+        warnings=warnings,
+        duplicate_lines=int(stats.get("duplicate_lines") or 0),
+        refund_lines=int(stats.get("refund_lines") or 0),
+        customers=int(stats["customers"]),
+        date_min=stats.get("date_min"),
+        date_max=stats.get("date_max"),
+        amount_total=float(stats.get("amount_total") or 0),
     )
 
 
@@ -326,11 +343,19 @@ def _write(con: duckdb.DuckDBPyConnection, report: LoadReport, loaded_at: dateti
             con.execute(_INSERT_MEMBERS_SQL, params)
         if report.rows_rejected:
             con.execute(_INSERT_REJECTS_SQL, params)
-        con.execute(_INSERT_LOAD_SQL, {
-            **params, "kind": report.kind, "file_name": report.file_name, "mapping": json.dumps(report.mapping),
-            "rows_read": report.rows_read, "rows_kept": report.rows_kept, "rows_rejected": report.rows_rejected,
-            "loaded_at": loaded_at,
-        })
+        con.execute(
+            _INSERT_LOAD_SQL,
+            {
+                **params,
+                "kind": report.kind,
+                "file_name": report.file_name,
+                "mapping": json.dumps(report.mapping),
+                "rows_read": report.rows_read,
+                "rows_kept": report.rows_kept,
+                "rows_rejected": report.rows_rejected,
+                "loaded_at": loaded_at,
+            },
+        )
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
@@ -384,7 +409,9 @@ def load_file(
         con.execute(f"drop table if exists {_PARSED}")
 
 
-def _query(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object] | None = None) -> duckdb.DuckDBPyConnection:
+def _query(
+    con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object] | None = None
+) -> duckdb.DuckDBPyConnection:
     """Run SQL that reads the user's file; a malformed file becomes a clean InputError."""
     try:
         return con.execute(sql, params or {})
@@ -392,7 +419,7 @@ def _query(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object] |
         raise InputError("bad_csv", reason=str(exc).splitlines()[0][:200]) from exc
 
 
-def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> object:
+def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> Any:
     row = _query(con, sql).fetchone()
     assert row is not None
     return row[0]

@@ -7,7 +7,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-__all__ = ["store_summary", "monthly_revenue"]
+__all__ = ["monthly_revenue", "store_summary"]
 
 _SUMMARY_SQL = """
 with lines as (

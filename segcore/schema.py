@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
-__all__ = ["SALES_COLUMNS", "MEMBER_COLUMNS", "create_tables"]
+__all__ = ["MEMBER_COLUMNS", "SALES_COLUMNS", "create_tables"]
 
 SALES_COLUMNS = (
     "customer_id",
@@ -82,6 +82,17 @@ create table if not exists members (
     sms boolean,
     email boolean,
     extra json
+);
+create table if not exists settings (
+    key varchar primary key,
+    value varchar not null
+);
+create table if not exists playbook (
+    scheme varchar not null,
+    segment varchar not null,
+    action varchar,
+    channel varchar,
+    primary key (scheme, segment)
 );
 create table if not exists rejects (
     dataset_id varchar not null,

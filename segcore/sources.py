@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from segcore.errors import InputError
 
-__all__ = ["SourceInfo", "content_hash", "detect_text_format", "staged_source", "sheet_names"]
+__all__ = ["SourceInfo", "content_hash", "detect_text_format", "sheet_names", "staged_source"]
 
 _SAMPLE_BYTES = 1 << 16
 _DELIMITERS = (",", ";", "\t", "|")
@@ -171,7 +171,7 @@ def _is_utf8(path: Path) -> bool:
 
 @contextmanager
 def _csv_view(con: duckdb.DuckDBPyConnection, path: Path, info: SourceInfo, target: str) -> Iterator[str]:
-    """A temp view `target` over the CSV (UTF-8 read in place, other encodings via a UTF-8 copy); yields the encoding."""
+    """A temp view `target` over the CSV (UTF-8 in place, else via a UTF-8 copy); yields the encoding."""
     encoding = info.encoding or "utf-8"
     if encoding == "utf-8" and not _is_utf8(path):
         encoding = "gb18030"

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import duckdb
 
-__all__ = ["quote_ident", "install_parsers", "DATE_FORMATS"]
+__all__ = ["DATE_FORMATS", "NO_EXTENSIONS", "install_parsers", "quote_ident"]
+
+# DuckDB must never try to download an extension: these machines have no internet.
+NO_EXTENSIONS: dict[str, str | bool | int | float | list[str]] = {
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+}
 
 DATE_FORMATS = (
     "%Y-%m-%d %H:%M:%S",

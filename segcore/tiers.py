@@ -1,6 +1,6 @@
 """The tier engine: one row per customer with RFM scores, segments, lifecycle, member groups and tier, as of a date.
 
-Everything follows docs/../shared/spec/tiers.md; where the spec is silent we chose (see docs/DECISIONS.md, "Tiers"):
+Everything follows the product spec (shared/spec/tiers.md). Where it is silent we chose (docs/DECISIONS.md, "Tiers"):
 
 - Customers: everyone with a sales line on or before the as-of date D, plus members with join_date <= D or none.
   A members-file row with join_date > D is ignored: a members-only customer is absent, but a buyer still appears
@@ -15,29 +15,39 @@ Everything follows docs/../shared/spec/tiers.md; where the spec is silent we cho
 - `silent` requires recency_days <= sleeping_days (silent is "not yet sleeping").
 - Every threshold comparison is exact: money stays DECIMAL, ratios are cross-multiplied, and fractional
   settings (shares, factors, ratios) are applied as decimals rounded to 6 places.
+
+How it runs: lines -> orders (one GROUP BY) -> customers (one GROUP BY, every window a FILTER aggregate), then one
+pass over the customers for the population statistics. Ranks are not computed with window functions (a sort of the
+whole wide customer table per rank): the spec's RANK() formulas are evaluated through cut points, which is exactly
+equivalent. With rank = 1 + #(values strictly below), score >= s iff rank - 1 >= c_s = ceil((s - 1) * n / k)
+iff the value is above the c_s-th smallest value; "top m" (rank by X descending <= m) iff X >= the m-th largest
+value; "bottom m" iff X <= the m-th smallest. Ties therefore always share a score / a group.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 import duckdb
 import pandas as pd
 
-from segcore.config import DEFAULT_TIER_ORDER, GROUP_KEYS, TierConfig, validate
+from segcore import config
+from segcore.config import DEFAULT_CONFIG, TierConfig
 
 __all__ = [
-    "GROUP_KEYS",
-    "RFM_SEGMENTS",
     "CN8_SEGMENTS",
+    "GROUP_KEYS",
     "LIFECYCLES",
-    "TIER_KEYS",
     "RFM_GRID",
+    "RFM_SEGMENTS",
+    "TIER_KEYS",
     "has_promo",
     "tier_table",
 ]
+
+GROUP_KEYS = list(config.GROUP_KEYS)  # the spec's table order
 
 RFM_SEGMENTS = [
     "champions",
@@ -62,7 +72,7 @@ CN8_SEGMENTS = [
     "general_winback",
 ]
 LIFECYCLES = ["potential", "new", "churned", "at_risk", "loyal", "active"]
-TIER_KEYS = [*DEFAULT_TIER_ORDER, "regular", "potential"]
+TIER_KEYS = [*config.DEFAULT_TIER_ORDER, "regular", "potential"]
 
 # The spec's R x F grid: RFM_GRID[r - 1][f - 1] for 5-grid scores r, f (row r = 1 first).
 _HIB, _RISK, _SLEEP, _PL = "hibernating", "at_risk", "about_to_sleep", "potential_loyalists"
@@ -158,34 +168,69 @@ populations as (
            $has_promo and orders_w >= 1 and promo_spend_w > 0 as in_q
     from customers
 ),
-ranked as (
-    select *,
-           count(*) over scored as n_scored,
-           rank() over (scored order by recency_days desc) as r_rank,
-           rank() over (scored order by frequency) as f_rank,
-           rank() over (scored order by monetary) as m_rank,
-           sum(recency_days) over scored as sum_recency,
-           sum(frequency) over scored as sum_frequency,
-           sum(monetary) over scored as sum_monetary,
-           count(*) over p as n_p,
-           rank() over (p order by spend_w desc) as spend_rank,
-           sum(spend_w) over p as p_spend,
-           cast(sum(orders_w) over p as bigint) as p_orders,
-           count(*) over q as n_q,
-           rank() over (q order by promo_spend_w desc) as promo_rank_top,
-           rank() over (q order by promo_spend_w) as promo_rank_bottom
+sorted_values as (
+    select count(*) filter (where is_scored) as n_scored,
+           sum(recency_days) filter (where is_scored) as sum_recency,
+           sum(frequency) filter (where is_scored) as sum_frequency,
+           sum(monetary) filter (where is_scored) as sum_monetary,
+           list_sort(list(recency_days) filter (where is_scored)) as recency_sorted,
+           list_sort(list(frequency) filter (where is_scored)) as frequency_sorted,
+           list_sort(list(monetary) filter (where is_scored)) as monetary_sorted,
+           count(*) filter (where in_p) as n_p,
+           coalesce(sum(spend_w) filter (where in_p), 0) as p_spend,
+           coalesce(cast(sum(orders_w) filter (where in_p) as bigint), 0) as p_orders,
+           list_sort(list(spend_w) filter (where in_p)) as spend_sorted,
+           count(*) filter (where in_q) as n_q,
+           list_sort(list(promo_spend_w) filter (where in_q)) as promo_sorted
     from populations
-    window scored as (partition by is_scored), p as (partition by in_p), q as (partition by in_q)
+),
+cuts as (
+    -- score >= s  <=>  k * (rank - 1) / n >= s - 1  <=>  the value passes the c-th smallest (largest for recency),
+    -- c = ceil((s - 1) * n / k); "top m" <=> value >= the m-th largest; "bottom m" <=> value <= the m-th smallest.
+    select n_scored,
+           sum_recency,
+           sum_frequency,
+           sum_monetary,
+           [recency_sorted[n_scored + 1 - ((s - 1) * n_scored + $rfm_bins - 1) // $rfm_bins]
+               for s in range(2, $rfm_bins + 1)] as r_cuts,
+           [frequency_sorted[((s - 1) * n_scored + $rfm_bins - 1) // $rfm_bins]
+               for s in range(2, $rfm_bins + 1)] as f_cuts,
+           [monetary_sorted[((s - 1) * n_scored + $rfm_bins - 1) // $rfm_bins]
+               for s in range(2, $rfm_bins + 1)] as m_cuts,
+           p_spend,
+           p_orders,
+           spend_sorted[n_p + 1 - cast(ceil($high_spend_share * n_p) as bigint)] as high_spend_cut,
+           spend_sorted[n_p + 1 - cast(ceil($loyal_share * n_p) as bigint)] as loyal_spend_cut,
+           promo_sorted[n_q + 1 - cast(ceil($promo_frequent_share * n_q) as bigint)] as promo_frequent_cut,
+           promo_sorted[cast(ceil($promo_chaser_share * n_q) as bigint)] as promo_chaser_cut
+    from sorted_values
 ),
 scored as (
-    select *,
-           case when is_scored then 1 + ($rfm_bins * (r_rank - 1)) // n_scored end as r_score,
-           case when is_scored then 1 + ($rfm_bins * (f_rank - 1)) // n_scored end as f_score,
-           case when is_scored then 1 + ($rfm_bins * (m_rank - 1)) // n_scored end as m_score,
+    select populations.*,
+           case when is_scored then 1 + len(list_filter(r_cuts, lambda c: c > recency_days)) end as r_score,
+           case when is_scored then 1 + len(list_filter(f_cuts, lambda c: c < frequency)) end as f_score,
+           case when is_scored then 1 + len(list_filter(m_cuts, lambda c: c < monetary)) end as m_score,
            recency_days * n_scored < sum_recency as is_recent,
            frequency * n_scored > sum_frequency as is_f_high,
-           monetary * n_scored > sum_monetary as is_m_high
-    from ranked
+           monetary * n_scored > sum_monetary as is_m_high,
+           in_p and spend_w >= high_spend_cut as high_spend,
+           in_p and spend_w * p_orders >= $high_ticket_factor * p_spend * orders_w as high_ticket,
+           in_p and spend_w >= loyal_spend_cut
+                and orders_w >= $loyal_min_orders
+                and recency_days <= $loyal_max_recency_days
+                and first_w_age - recency_days <= $loyal_max_gap_days * (orders_w - 1) as loyal,
+           case when $has_promo then in_q and promo_spend_w >= promo_frequent_cut end as promo_frequent,
+           case when $has_promo
+                then in_q and promo_spend_w <= promo_chaser_cut
+                     and promo_spend_w >= $promo_chaser_min_promo_share * spend_w
+           end as promo_chaser,
+           coalesce(recency_days <= $sleeping_days
+                    and tenure_days >= $silent_min_tenure_days
+                    and purchases_recent * tenure_days < $silent_ratio * purchases * $silent_recent_days,
+                    false) as silent,
+           coalesce(recency_days > $sleeping_days, false) as sleeping
+    from populations
+    cross join cuts
 ),
 segmented as (
     select *,
@@ -204,43 +249,18 @@ segmented as (
                 when recency_days > $lifecycle_at_risk_days then 'at_risk'
                 when purchases_lifecycle >= $lifecycle_loyal_purchases then 'loyal'
                 else 'active'
-           end as lifecycle
+           end as lifecycle,
+           -- the tier is the group that comes first in $tier_order
+           $tier_order[least(
+               case when high_spend then list_position($tier_order, 'high_spend') end,
+               case when high_ticket then list_position($tier_order, 'high_ticket') end,
+               case when loyal then list_position($tier_order, 'loyal') end,
+               case when promo_frequent then list_position($tier_order, 'promo_frequent') end,
+               case when promo_chaser then list_position($tier_order, 'promo_chaser') end,
+               case when silent then list_position($tier_order, 'silent') end,
+               case when sleeping then list_position($tier_order, 'sleeping') end
+           )] as first_group
     from scored
-),
-flagged as (
-    select *,
-           in_p and spend_rank <= ceil($high_spend_share * n_p) as high_spend,
-           in_p and spend_w * p_orders >= $high_ticket_factor * p_spend * orders_w as high_ticket,
-           in_p and spend_rank <= ceil($loyal_share * n_p)
-                and orders_w >= $loyal_min_orders
-                and recency_days <= $loyal_max_recency_days
-                and first_w_age - recency_days <= $loyal_max_gap_days * (orders_w - 1) as loyal,
-           case when $has_promo
-                then in_q and promo_rank_top <= ceil($promo_frequent_share * n_q)
-           end as promo_frequent,
-           case when $has_promo
-                then in_q and promo_rank_bottom <= ceil($promo_chaser_share * n_q)
-                     and promo_spend_w >= $promo_chaser_min_promo_share * spend_w
-           end as promo_chaser,
-           coalesce(recency_days <= $sleeping_days
-                    and tenure_days >= $silent_min_tenure_days
-                    and purchases_recent * tenure_days < $silent_ratio * purchases * $silent_recent_days,
-                    false) as silent,
-           coalesce(recency_days > $sleeping_days, false) as sleeping
-    from segmented
-),
-grouped as (
-    select *,
-           list_filter([
-               case when high_spend then 'high_spend' end,
-               case when high_ticket then 'high_ticket' end,
-               case when loyal then 'loyal' end,
-               case when promo_frequent then 'promo_frequent' end,
-               case when promo_chaser then 'promo_chaser' end,
-               case when silent then 'silent' end,
-               case when sleeping then 'sleeping' end
-           ], lambda g: g is not null) as group_list
-    from flagged
 ),
 final as (
     select customer_id,
@@ -253,9 +273,17 @@ final as (
            rfm_segment,
            cn8_segment,
            lifecycle,
-           array_to_string(group_list, ';') as groups,
+           concat_ws(';',
+               case when high_spend then 'high_spend' end,
+               case when high_ticket then 'high_ticket' end,
+               case when loyal then 'loyal' end,
+               case when promo_frequent then 'promo_frequent' end,
+               case when promo_chaser then 'promo_chaser' end,
+               case when silent then 'silent' end,
+               case when sleeping then 'sleeping' end
+           ) as groups,
            case when recency_days is null then case when is_member then 'potential' end
-                else coalesce(list_filter($tier_order, lambda t: list_contains(group_list, t))[1], 'regular')
+                else coalesce(first_group, 'regular')
            end as tier,
            high_spend,
            high_ticket,
@@ -270,7 +298,7 @@ final as (
            orders_w,
            round(spend_w / nullif(orders_w, 0), 2) as aov_w,
            case when $has_promo then promo_spend_w end as promo_spend_w
-    from grouped
+    from segmented
 )
 select * from final
 order by customer_id
@@ -291,10 +319,12 @@ def _sql_params(cfg: TierConfig) -> dict[str, Any]:
 
 
 def tier_table(
-    con: duckdb.DuckDBPyConnection, dataset_id: str, as_of: date, cfg: TierConfig = TierConfig()
+    con: duckdb.DuckDBPyConnection, dataset_id: str, as_of: date, cfg: TierConfig = DEFAULT_CONFIG
 ) -> pd.DataFrame:
     """One row per customer of the dataset as of `as_of`: RFM, segments, lifecycle, groups and tier; by customer_id."""
-    problems = validate(cfg)
+    if isinstance(as_of, datetime):
+        as_of = as_of.date()
+    problems = config.validate(cfg)
     if problems:
         raise ValueError("invalid tier config: " + ", ".join(f"{p.field} ({p.code})" for p in problems))
     params = {

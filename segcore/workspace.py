@@ -18,11 +18,9 @@ import pandas as pd
 
 from segcore.errors import InputError
 from segcore.schema import create_tables
-from segcore.sql import quote_ident
+from segcore.sql import NO_EXTENSIONS, quote_ident
 
-__all__ = ["Workspace", "default_workspace_path", "NO_EXTENSIONS"]
-
-NO_EXTENSIONS = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+__all__ = ["NO_EXTENSIONS", "Workspace", "default_workspace_path"]
 
 
 def default_workspace_path() -> Path:
@@ -103,7 +101,9 @@ class Workspace:
             cursor.execute("begin transaction")
             try:
                 for table in _DATASET_TABLES:
-                    cursor.execute(f"delete from {quote_ident(table)} where dataset_id = $dataset_id", {"dataset_id": dataset_id})
+                    cursor.execute(
+                        f"delete from {quote_ident(table)} where dataset_id = $dataset_id", {"dataset_id": dataset_id}
+                    )
                 cursor.execute("commit")
             except BaseException:
                 cursor.execute("rollback")

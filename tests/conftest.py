@@ -15,7 +15,9 @@ from segcore.schema import create_tables  # noqa: E402
 @pytest.fixture
 def con() -> duckdb.DuckDBPyConnection:
     """A fresh in-memory DuckDB with the workspace tables, per test."""
-    connection = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
+    connection = duckdb.connect(
+        ":memory:", config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+    )
     create_tables(connection)
     yield connection
     connection.close()

@@ -36,13 +36,13 @@ def test_overview_speaks_chinese_with_chinese_number_formats(app_workspace: Path
 
 def test_language_switch_in_the_sidebar(app_workspace: Path) -> None:
     at = _app("en")
-    at.sidebar.radio(key="lang").set_value("zh").run()
+    at.sidebar.radio(key="_w_lang").set_value("zh").run()
     assert at.title[0].value == "门店总览"
 
 
 def test_as_of_defaults_to_the_last_day_of_the_data(app_workspace: Path) -> None:
     at = _app()
-    assert str(at.sidebar.date_input(key="as_of").value) == "2026-11-15"
+    assert str(at.sidebar.date_input(key="_w_as_of").value) == "2026-11-15"
 
 
 def test_data_page_lists_datasets_and_deletes_after_confirmation(app_workspace: Path) -> None:
@@ -71,3 +71,54 @@ def test_data_page_in_both_languages(app_workspace: Path, lang: str, title: str)
     at = _app(lang)
     at.switch_page("pages/data.py").run()
     assert at.title[0].value == title
+
+
+def test_segments_page_shows_every_tier_and_changes_scheme(app_workspace: Path) -> None:
+    at = _app()
+    at.switch_page("pages/segments.py").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert list(table["Segment"])[:3] == ["High spend (VIP)", "High ticket", "Loyal"]
+    assert "Regular" in set(table["Segment"]) and "Potential (never bought)" in set(table["Segment"])
+    at.segmented_control(key="seg_scheme").set_value("cn8").run()
+    assert not at.exception
+    assert at.dataframe[0].value["Segment"].iloc[0] == "Important value"
+
+
+def test_segments_drill_down_opens_one_customer(app_workspace: Path) -> None:
+    at = _app()
+    at.switch_page("pages/segments.py").run()
+    at.selectbox(key="seg_segment").set_value("loyal").run()
+    customers = at.dataframe[1].value
+    assert len(customers) > 0 and set(customers["Tier"]) == {"Loyal"}
+    first = customers["Customer ID"].iloc[0]
+    at.selectbox(key="seg_customer").set_value(first).run()
+    assert not at.exception
+    assert any(first in m.value for m in at.markdown)
+
+
+def test_segments_page_in_chinese_uses_the_spec_names(app_workspace: Path) -> None:
+    at = _app("zh")
+    at.switch_page("pages/segments.py").run()
+    at.segmented_control(key="seg_scheme").set_value("groups").run()
+    names = set(at.dataframe[0].value["分层"])
+    assert {"高消费总额会员", "低价低频次会员（促销黑名单）", "睡眠会员"} <= names
+
+
+def test_rules_page_flags_a_bad_share_inline_and_blocks_saving(app_workspace: Path) -> None:
+    at = _app()
+    at.switch_page("pages/settings.py").run()
+    at.number_input(key="set_high_spend_share").set_value(1.5).run()
+    assert any("between 0 and 1" in e.value or "at most 1" in e.value for e in at.error)
+    assert at.button(key="set_save").disabled
+
+
+def test_rules_page_saves_and_says_how_many_customers_moved(app_workspace: Path) -> None:
+    at = _app()
+    at.switch_page("pages/settings.py").run()
+    at.number_input(key="set_high_spend_share").set_value(0.1).run()
+    at.button(key="set_save").click().run()
+    assert not at.exception
+    assert "changed tier" in at.success[0].value
+    at.button(key="set_restore").click().run()
+    assert at.number_input(key="set_high_spend_share").value == 0.2

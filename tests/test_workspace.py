@@ -42,7 +42,10 @@ def test_a_second_process_gets_a_clear_busy_message(tmp_path: Path) -> None:
     try:
         result = subprocess.run(
             [sys.executable, "-m", "segcore", "datasets", "--workspace", str(tmp_path / "ws.duckdb")],
-            capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1], timeout=60,
+            capture_output=True,
+            text=True,
+            cwd=Path(__file__).resolve().parents[1],
+            timeout=60,
         )
     finally:
         workspace.close()

@@ -7,10 +7,20 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from segcore import overview
+from segcore import overview, segments, tiers
+from segcore.config import TierConfig
+from segcore.settings import load_config
 from ui import state
 
-__all__ = ["store_summary", "monthly_revenue"]
+__all__ = [
+    "customer_purchases",
+    "has_promo",
+    "monthly_revenue",
+    "store_summary",
+    "tier_config",
+    "tier_history",
+    "tier_table",
+]
 
 
 @st.cache_data(ttl=3600, max_entries=32)
@@ -33,3 +43,53 @@ def store_summary(dataset_id: str, as_of: date) -> dict[str, object]:
 def monthly_revenue(dataset_id: str, as_of: date) -> pd.DataFrame:
     """Revenue by month over the last two years (cached until the data changes)."""
     return _monthly_revenue(dataset_id, as_of, state.data_version())
+
+
+@st.cache_data(ttl=3600, max_entries=4)
+def _tier_config(version: int) -> TierConfig:
+    with state.workspace().reader() as con:
+        return load_config(con)
+
+
+def tier_config() -> TierConfig:
+    """The workspace's tier rules (the spec's defaults until the user changes them)."""
+    return _tier_config(state.data_version())
+
+
+@st.cache_data(ttl=3600, max_entries=24, show_spinner=False)
+def _tier_table(dataset_id: str, as_of: date, cfg: TierConfig, version: int) -> pd.DataFrame:
+    with state.workspace().reader() as con:
+        return tiers.tier_table(con, dataset_id, as_of, cfg)
+
+
+def tier_table(dataset_id: str, as_of: date, cfg: TierConfig | None = None) -> pd.DataFrame:
+    """Every customer's tiers as of a date (cached per dataset, date and rules)."""
+    return _tier_table(dataset_id, as_of, cfg or tier_config(), state.data_version())
+
+
+@st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
+def _has_promo(dataset_id: str, version: int) -> bool:
+    with state.workspace().reader() as con:
+        return tiers.has_promo(con, dataset_id)
+
+
+def has_promo(dataset_id: str) -> bool:
+    """Whether the dataset has promotion flags (else the promo groups are unavailable)."""
+    return _has_promo(dataset_id, state.data_version())
+
+
+@st.cache_data(ttl=600, max_entries=32, show_spinner=False)
+def _tier_history(dataset_id: str, customer_id: str, as_of: date, cfg: TierConfig, version: int) -> pd.DataFrame:
+    with state.workspace().reader() as con:
+        return segments.tier_history(con, dataset_id, [customer_id], as_of, cfg)
+
+
+def tier_history(dataset_id: str, customer_id: str, as_of: date) -> pd.DataFrame:
+    """One customer's tier at each of the last 12 month-ends."""
+    return _tier_history(dataset_id, customer_id, as_of, tier_config(), state.data_version())
+
+
+def customer_purchases(dataset_id: str, customer_id: str, as_of: date) -> pd.DataFrame:
+    """One customer's lines in the last 12 months (not cached: small and always fresh)."""
+    with state.workspace().reader() as con:
+        return segments.customer_purchases(con, dataset_id, customer_id, as_of)

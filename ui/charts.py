@@ -8,7 +8,15 @@ import plotly.graph_objects as go
 from segcore import fmt
 from segcore.catalog import text
 
-__all__ = ["monthly_revenue_bars"]
+__all__ = [
+    "monthly_revenue_bars",
+    "overlap_heatmap",
+    "rf_heatmap",
+    "segment_bars",
+    "segment_label",
+    "segment_treemap",
+    "tier_history_chart",
+]
 
 BRAND = "#2563eb"
 PROMO = "#f97316"
@@ -16,7 +24,9 @@ PROMO = "#f97316"
 
 def _layout(fig: go.Figure, height: int = 360) -> go.Figure:
     fig.update_layout(
-        height=height, margin={"l": 10, "r": 10, "t": 30, "b": 10}, legend={"orientation": "h", "y": -0.15},
+        height=height,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        legend={"orientation": "h", "y": -0.15},
         font={"family": "Noto Sans CJK SC, Noto Sans, sans-serif"},
     )
     return fig
@@ -28,7 +38,137 @@ def monthly_revenue_bars(months: pd.DataFrame, lang: str) -> go.Figure:
     labels = [fmt.money_compact(v, lang) for v in months["revenue"].astype(float)]
     fig = go.Figure()
     fig.add_bar(x=months["month"], y=regular, name=text("chart.full_price", lang), marker_color=BRAND)
-    fig.add_bar(x=months["month"], y=months["promo_revenue"].astype(float), name=text("chart.promo", lang),
-                marker_color=PROMO, text=labels, textposition="outside")
+    fig.add_bar(
+        x=months["month"],
+        y=months["promo_revenue"].astype(float),
+        name=text("chart.promo", lang),
+        marker_color=PROMO,
+        text=labels,
+        textposition="outside",
+    )
     fig.update_layout(barmode="stack", yaxis_title=text("chart.revenue_yuan", lang), xaxis_tickformat="%Y-%m")
     return _layout(fig)
+
+
+def segment_label(scheme: str, segment: str, lang: str) -> str:
+    """The translated name of a segment key."""
+    prefix = {"tier": "tier", "groups": "tier", "lifecycle": "lifecycle", "rfm": "rfm", "cn8": "cn8"}[scheme]
+    return text(f"{prefix}.{segment}", lang)
+
+
+def segment_treemap(sizes: pd.DataFrame, scheme: str, lang: str) -> go.Figure:
+    """Treemap of segment sizes, labelled with name, customers and share."""
+    from ui.colors import color_map
+
+    shown = sizes[sizes["customers"] > 0]
+    colors = color_map(scheme, list(sizes["segment"]))
+    labels = [segment_label(scheme, s, lang) for s in shown["segment"]]
+    texts = [
+        f"{fmt.count(n, lang)} · {fmt.percent(p, lang)}"
+        for n, p in zip(shown["customers"], shown["share"], strict=True)
+    ]
+    fig = go.Figure(
+        go.Treemap(
+            labels=labels,
+            parents=[""] * len(shown),
+            values=shown["customers"],
+            text=texts,
+            marker={"colors": [colors[s] for s in shown["segment"]]},
+            textinfo="label+text",
+            branchvalues="total",
+            hovertemplate="%{label}<br>%{text}<extra></extra>",
+            textfont={"size": 16},
+        )
+    )
+    return _layout(fig, 380)
+
+
+def segment_bars(sizes: pd.DataFrame, scheme: str, lang: str) -> go.Figure:
+    """Horizontal bars of customers per segment, with counts on the bars."""
+    from ui.colors import color_map
+
+    colors = color_map(scheme, list(sizes["segment"]))
+    ordered = sizes.iloc[::-1]
+    fig = go.Figure(
+        go.Bar(
+            x=ordered["customers"],
+            y=[segment_label(scheme, s, lang) for s in ordered["segment"]],
+            orientation="h",
+            marker_color=[colors[s] for s in ordered["segment"]],
+            text=[fmt.count(n, lang) for n in ordered["customers"]],
+            textposition="auto",
+        )
+    )
+    fig.update_layout(xaxis_title=text("seg.customers", lang))
+    return _layout(fig, 380)
+
+
+def rf_heatmap(grid: pd.DataFrame, lang: str) -> go.Figure:
+    """The R x F grid: colour = customers, each cell labelled with its segment, count and average spend."""
+    counts = grid.pivot(index="r_score", columns="f_score", values="customers").sort_index(ascending=False)
+    spend = grid.pivot(index="r_score", columns="f_score", values="avg_monetary").sort_index(ascending=False)
+    names = grid.pivot(index="r_score", columns="f_score", values="segment").sort_index(ascending=False)
+    labels = [
+        [
+            f"{segment_label('rfm', names.iloc[i, j], lang) if isinstance(names.iloc[i, j], str) else ''}<br>"
+            f"{fmt.count(counts.iloc[i, j], lang)} · {fmt.money_compact(spend.iloc[i, j], lang)}"
+            for j in range(counts.shape[1])
+        ]
+        for i in range(counts.shape[0])
+    ]
+    fig = go.Figure(
+        go.Heatmap(
+            z=counts.to_numpy(),
+            x=[str(f) for f in counts.columns],
+            y=[str(r) for r in counts.index],
+            text=labels,
+            texttemplate="%{text}",
+            colorscale="Blues",
+            showscale=False,
+            hovertemplate="R=%{y} F=%{x}<br>%{text}<extra></extra>",
+        )
+    )
+    fig.update_layout(xaxis_title=text("seg.f_score", lang), yaxis_title=text("seg.r_score", lang))
+    return _layout(fig, 460)
+
+
+def overlap_heatmap(overlap: pd.DataFrame, lang: str) -> go.Figure:
+    """Customers in two member groups at once (the diagonal is each group's size)."""
+    names = [segment_label("groups", g, lang) for g in overlap.index]
+    fig = go.Figure(
+        go.Heatmap(
+            z=overlap.to_numpy(),
+            x=names,
+            y=names,
+            colorscale="Purples",
+            showscale=False,
+            text=[[fmt.count(v, lang) for v in row] for row in overlap.to_numpy()],
+            texttemplate="%{text}",
+            hovertemplate="%{y} ∩ %{x}: %{text}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(autorange="reversed")
+    return _layout(fig, 460)
+
+
+def tier_history_chart(history: pd.DataFrame, order: list[str], lang: str) -> go.Figure:
+    """One customer's tier at each month-end, as a step line over the tier order."""
+    from ui.colors import TIER_COLORS
+
+    ranks = {tier: i for i, tier in enumerate(order)}
+    y = [ranks.get(t, len(order)) for t in history["tier"].fillna("none")]
+    fig = go.Figure(
+        go.Scatter(
+            x=history["snapshot"],
+            y=y,
+            mode="lines+markers",
+            line_shape="hv",
+            marker={"size": 12, "color": [TIER_COLORS.get(t, "#999") for t in history["tier"].fillna("none")]},
+            text=[segment_label("tier", t, lang) if isinstance(t, str) else "–" for t in history["tier"]],
+            hovertemplate="%{x|%Y-%m-%d}: %{text}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(
+        tickvals=list(range(len(order))), ticktext=[segment_label("tier", t, lang) for t in order], autorange="reversed"
+    )
+    return _layout(fig, 320)

@@ -1,4 +1,8 @@
-"""The sidebar every page shares: dataset picker, as-of date and language switch."""
+"""The sidebar every page shares: dataset picker, as-of date and language switch.
+
+The chosen values live in plain session keys (`dataset`, `as_of`, `lang`). The widgets use their own keys and
+copy into them, because Streamlit may drop a widget's own state when the user changes page.
+"""
 
 from __future__ import annotations
 
@@ -16,18 +20,30 @@ __all__ = ["render"]
 _LANG_LABELS = {"zh": "中文", "en": "English"}
 
 
+def _bind(store_key: str) -> str:
+    """The widget key for a stored value, preset to that value."""
+    widget_key = f"_w_{store_key}"
+    if store_key in st.session_state:
+        st.session_state[widget_key] = st.session_state[store_key]
+    return widget_key
+
+
+def _keep(store_key: str) -> None:
+    st.session_state[store_key] = st.session_state[f"_w_{store_key}"]
+
+
 def _dataset_bounds(dataset: str) -> tuple[date | None, date | None]:
     table = state.datasets().set_index("dataset_id")
-    if dataset not in table.index or table.loc[dataset, "first_date"] is None:
+    if dataset not in table.index:
         return None, None
-    row = table.loc[dataset]
-    first, last = row["first_date"], row["last_date"]
-    if first != first or last != last:  # NaT: a dataset with members only
+    first, last = table.loc[dataset, "first_date"], table.loc[dataset, "last_date"]
+    if first is None or last is None or first != first or last != last:  # NaT: a dataset with members only
         return None, None
     return first.date(), last.date()
 
 
-def _reset_as_of() -> None:
+def _on_dataset_change() -> None:
+    _keep("dataset")
     st.session_state.pop("as_of", None)
 
 
@@ -43,18 +59,27 @@ def _dataset_picker() -> str | None:
     if st.session_state.get("dataset") not in ids:
         wanted = st.query_params.get("dataset")
         st.session_state["dataset"] = wanted if wanted in ids else ids[0]
-    chosen = st.selectbox(t("sidebar.dataset"), ids, key="dataset", on_change=_reset_as_of)
-    st.query_params["dataset"] = chosen
-    return str(chosen)
+    st.selectbox(t("sidebar.dataset"), ids, key=_bind("dataset"), on_change=_on_dataset_change)
+    st.query_params["dataset"] = st.session_state["dataset"]
+    return str(st.session_state["dataset"])
 
 
 def _as_of_picker(dataset: str) -> None:
     first, last = _dataset_bounds(dataset)
     if last is None:
         return
-    if "as_of" not in st.session_state:
+    current = st.session_state.get("as_of")
+    if not isinstance(current, date) or not (first <= current <= last):  # type: ignore[operator]
         st.session_state["as_of"] = last
-    st.date_input(t("sidebar.as_of"), key="as_of", min_value=first, max_value=last, format="YYYY-MM-DD")
+    st.date_input(
+        t("sidebar.as_of"),
+        key=_bind("as_of"),
+        min_value=first,
+        max_value=last,
+        format="YYYY-MM-DD",
+        on_change=_keep,
+        args=("as_of",),
+    )
     st.caption(t("sidebar.data_range", first=fmt.day(first, lang()), last=fmt.day(last, lang())))
 
 
@@ -64,4 +89,12 @@ def render() -> None:
         dataset = _dataset_picker()
         if dataset:
             _as_of_picker(dataset)
-        st.radio(t("sidebar.language"), LANGS, key="lang", format_func=_LANG_LABELS.__getitem__, horizontal=True)
+        st.radio(
+            t("sidebar.language"),
+            LANGS,
+            key=_bind("lang"),
+            format_func=_LANG_LABELS.__getitem__,
+            horizontal=True,
+            on_change=_keep,
+            args=("lang",),
+        )

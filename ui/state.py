@@ -10,7 +10,7 @@ import streamlit as st
 from segcore.bootstrap import ensure_demo_dataset
 from segcore.workspace import Workspace
 
-__all__ = ["workspace", "ensure_demo", "datasets", "dataset_id", "as_of", "data_version", "invalidate"]
+__all__ = ["as_of", "data_version", "dataset_id", "datasets", "ensure_demo", "invalidate", "workspace"]
 
 
 @st.cache_resource

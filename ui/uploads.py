@@ -18,7 +18,7 @@ from segcore.sources import sheet_names
 from ui import state
 from ui.i18n import lang, t
 
-__all__ = ["saved_upload", "preview", "mapping_editor", "load", "quality_report", "max_upload_bytes"]
+__all__ = ["load", "mapping_editor", "max_upload_bytes", "preview", "quality_report", "saved_upload"]
 
 _UPLOAD_DIR = Path(tempfile.gettempdir()) / "segcore-uploads"
 
@@ -85,13 +85,22 @@ def mapping_problems(mapping: dict[str, str], kind: str, found: FilePreview) -> 
     return t("err.missing_columns", missing=names, found=", ".join(found.info.headers))
 
 
-def load(path: Path, name: str, kind: str, dataset: str, mapping: dict[str, str], sheet: str | None) -> LoadReport | None:
+def load(
+    path: Path, name: str, kind: str, dataset: str, mapping: dict[str, str], sheet: str | None
+) -> LoadReport | None:
     """Load one file with a progress bar; a translated error instead of a traceback."""
     bar = st.progress(0.0, text=f"{name}: {t('stage.hashing')}")
     try:
         with state.workspace().writer() as con:
             report = load_file(
-                con, dataset, path, kind, loaded_at=datetime.now(), mapping=mapping, sheet=sheet, file_name=name,
+                con,
+                dataset,
+                path,
+                kind,
+                loaded_at=datetime.now(),
+                mapping=mapping,
+                sheet=sheet,
+                file_name=name,
                 max_bytes=max_upload_bytes(),
                 progress=lambda f, stage: bar.progress(f, text=f"{name}: {t('stage.' + stage)}"),
             )
@@ -131,8 +140,11 @@ def quality_report(report: LoadReport) -> None:
     if report.rows_rejected:
         rejected = state.workspace().rejects(report.dataset_id, report.load_id)
         st.download_button(
-            t("report.download_rejects"), rejects_csv(rejected, code), file_name=f"rejected-{report.file_name}.csv",
-            mime="text/csv", key=f"dl_rejects_{report.load_id}",
+            t("report.download_rejects"),
+            rejects_csv(rejected, code),
+            file_name=f"rejected-{report.file_name}.csv",
+            mime="text/csv",
+            key=f"dl_rejects_{report.load_id}",
         )
 
 
@@ -149,12 +161,17 @@ def datasets_table(datasets: pd.DataFrame, code: str) -> pd.DataFrame:
     def _day(value: object) -> str:
         return "–" if value is None or value != value else fmt.day(value, code)  # type: ignore[arg-type]
 
-    return pd.DataFrame({
-        t("datasets.name"): datasets["dataset_id"] + [" (" + t("datasets.demo") + ")" if d else "" for d in datasets["is_demo"]],
-        t("datasets.lines"): [fmt.count(v, code) for v in datasets["lines"]],
-        t("datasets.customers"): [fmt.count(v, code) for v in datasets["customers"]],
-        t("datasets.members"): [fmt.count(v, code) for v in datasets["members"]],
-        t("datasets.range"): [f"{_day(a)} – {_day(b)}" for a, b in zip(datasets["first_date"], datasets["last_date"])],
-        t("datasets.files"): datasets["files"],
-        t("datasets.rejected"): [fmt.count(v, code) for v in datasets["rejected"]],
-    })
+    return pd.DataFrame(
+        {
+            t("datasets.name"): datasets["dataset_id"]
+            + [" (" + t("datasets.demo") + ")" if d else "" for d in datasets["is_demo"]],
+            t("datasets.lines"): [fmt.count(v, code) for v in datasets["lines"]],
+            t("datasets.customers"): [fmt.count(v, code) for v in datasets["customers"]],
+            t("datasets.members"): [fmt.count(v, code) for v in datasets["members"]],
+            t("datasets.range"): [
+                f"{_day(a)} – {_day(b)}" for a, b in zip(datasets["first_date"], datasets["last_date"], strict=True)
+            ],
+            t("datasets.files"): datasets["files"],
+            t("datasets.rejected"): [fmt.count(v, code) for v in datasets["rejected"]],
+        }
+    )

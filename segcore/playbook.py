@@ -1,0 +1,64 @@
+"""The playbook: the recommended action and channel per segment; defaults from the seed material, edits saved."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from segcore.catalog import text
+
+__all__ = ["CHANNELS", "DEFAULT_CHANNELS", "playbook", "save_playbook"]
+
+CHANNELS = ("wechat", "sms", "phone", "store")
+
+# (scheme, segment) -> default channel; the default action text is the catalog's `play.<scheme>.<segment>`.
+DEFAULT_CHANNELS: dict[tuple[str, str], str] = {
+    ("tier", "high_spend"): "phone",
+    ("tier", "high_ticket"): "store",
+    ("tier", "loyal"): "wechat",
+    ("tier", "promo_frequent"): "wechat",
+    ("tier", "silent"): "sms",
+    ("tier", "sleeping"): "sms",
+    ("tier", "promo_chaser"): "wechat",
+    ("tier", "regular"): "wechat",
+    ("tier", "potential"): "sms",
+    ("lifecycle", "potential"): "sms",
+    ("lifecycle", "new"): "sms",
+    ("lifecycle", "active"): "wechat",
+    ("lifecycle", "loyal"): "wechat",
+    ("lifecycle", "at_risk"): "phone",
+    ("lifecycle", "churned"): "sms",
+}
+
+
+def _scheme_defaults(scheme: str) -> str:
+    return "tier" if scheme == "groups" else scheme
+
+
+def playbook(con: duckdb.DuckDBPyConnection, scheme: str, segments: list[str], lang: str) -> pd.DataFrame:
+    """Action and channel per segment of a scheme: the saved edit, else the default (in `lang`), else empty."""
+    saved = (
+        con.execute("select segment, action, channel from playbook where scheme = $scheme", {"scheme": scheme})
+        .df()
+        .set_index("segment")
+    )
+    base = _scheme_defaults(scheme)
+    rows = []
+    for segment in segments:
+        key = f"play.{base}.{segment}"
+        action = text(key, lang) if text(key, lang) != key else ""
+        channel = DEFAULT_CHANNELS.get((base, segment), "")
+        if segment in saved.index:
+            action = str(saved.loc[segment, "action"] or "")
+            channel = str(saved.loc[segment, "channel"] or "")
+        rows.append({"segment": segment, "action": action, "channel": channel})
+    return pd.DataFrame(rows, columns=["segment", "action", "channel"])
+
+
+def save_playbook(con: duckdb.DuckDBPyConnection, scheme: str, edited: pd.DataFrame) -> None:
+    """Save the edited actions and channels of a scheme."""
+    for row in edited.itertuples(index=False):
+        con.execute(
+            "insert or replace into playbook values ($scheme, $segment, $action, $channel)",
+            {"scheme": scheme, "segment": row.segment, "action": row.action, "channel": row.channel},
+        )

@@ -1,0 +1,89 @@
+"""The thresholds editor's widgets: one number input per setting, an inline message under any bad value."""
+
+from __future__ import annotations
+
+from dataclasses import fields, replace
+from datetime import date
+
+import streamlit as st
+
+from segcore.config import TierConfig, validate
+from ui import cached
+from ui.i18n import t
+
+__all__ = ["SECTIONS", "customers_moved", "edit", "forget_widgets", "order_problem", "with_order"]
+
+SECTIONS = {
+    "rfm": ("rfm_lookback_days", "rfm_bins"),
+    "lifecycle": (
+        "lifecycle_new_days",
+        "lifecycle_churned_days",
+        "lifecycle_at_risk_days",
+        "lifecycle_loyal_purchases",
+        "lifecycle_loyal_window_days",
+    ),
+    "groups": (
+        "groups_window_days",
+        "high_spend_share",
+        "high_ticket_factor",
+        "loyal_share",
+        "loyal_min_orders",
+        "loyal_max_recency_days",
+        "loyal_max_gap_days",
+        "promo_frequent_share",
+        "promo_chaser_share",
+        "promo_chaser_min_promo_share",
+        "silent_recent_days",
+        "silent_ratio",
+        "silent_min_tenure_days",
+        "sleeping_days",
+    ),
+}
+
+
+def _input(name: str, value: int | float) -> int | float:
+    key = f"set_{name}"
+    if isinstance(value, int):
+        return int(st.number_input(t(f"cfg.{name}"), value=value, step=1, key=key))
+    return float(st.number_input(t(f"cfg.{name}"), value=float(value), step=0.05, format="%.2f", key=key))
+
+
+def edit(current: TierConfig) -> tuple[TierConfig, dict[str, str]]:
+    """Draw the inputs; return the edited config and {field: problem code} for every bad value."""
+    values: dict[str, object] = {}
+    for section, names in SECTIONS.items():
+        st.subheader(t(f"set.section.{section}"))
+        grid = st.columns(3)
+        for i, name in enumerate(names):
+            with grid[i % 3]:
+                values[name] = _input(name, getattr(current, name))
+                candidate = replace(current, **{name: values[name]})
+                problem = next((p.code for p in validate(candidate) if p.field == name), None)
+                if problem:
+                    st.error(t(f"set.problem.{problem}"), icon=":material/error:")
+    edited = replace(current, **values)
+    return edited, {p.field: p.code for p in validate(edited)}
+
+
+def with_order(cfg: TierConfig, order: list[str]) -> TierConfig:
+    """The config with a new tier order."""
+    return replace(cfg, tier_order=tuple(order))
+
+
+def order_problem(cfg: TierConfig) -> dict[str, str]:
+    """{'tier_order': code} when the order is not a permutation of the groups."""
+    return {p.field: p.code for p in validate(cfg) if p.field == "tier_order"}
+
+
+def customers_moved(dataset: str, as_of: date, before: TierConfig, after: TierConfig) -> int:
+    """How many customers have another tier under the new rules."""
+    old = cached.tier_table(dataset, as_of, before).set_index("customer_id")["tier"]
+    new = cached.tier_table(dataset, as_of, after).set_index("customer_id")["tier"]
+    return int((old.fillna("none") != new.reindex(old.index).fillna("none")).sum())
+
+
+def forget_widgets() -> None:
+    """Drop the inputs' state so they show the saved values again."""
+    for f in fields(TierConfig):
+        st.session_state.pop(f"set_{f.name}", None)
+    st.session_state.pop("set_tier_order", None)
