@@ -206,6 +206,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "seg.search": {"en": "Search by customer ID", "zh": "按会员号搜索"},
     "seg.pick_customer": {"en": "Open a customer", "zh": "查看顾客详情"},
     "seg.customer_title": {"en": "Customer {customer}", "zh": "顾客 {customer}"},
+    "seg.computing_history": {"en": "Working out the tier at each month-end…", "zh": "正在计算每月末的分层…"},
     "seg.purchases_12m": {"en": "Purchases in the last 12 months", "zh": "近12个月消费记录"},
     "seg.tier_history": {"en": "Tier at each month-end", "zh": "每月末所在分层"},
     "seg.no_purchases": {"en": "No purchases in the last 12 months.", "zh": "近12个月没有消费。"},

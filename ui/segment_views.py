@@ -60,7 +60,8 @@ def customer_card(dataset: str, customer: str, as_of: date, cfg: TierConfig) -> 
         left, right = st.columns(2)
         with left:
             st.markdown(f"**{t('seg.tier_history')}**")
-            history = cached.tier_history(dataset, customer, as_of)
+            with st.spinner(t("seg.computing_history")):
+                history = cached.tier_history(dataset, customer, as_of)
             order = [*cfg.tier_order, "regular", "potential"]
             st.plotly_chart(charts.tier_history_chart(history, order, code), width="stretch", key="seg_history")
         with right:

@@ -62,8 +62,9 @@ def browser() -> Iterator[object]:
         if os.environ.get("REQUIRE_BROWSER"):
             pytest.fail("REQUIRE_BROWSER is set but /usr/bin/chromium is missing (apt-get install chromium)")
         pytest.skip("Debian chromium is not installed (apt-get install chromium fonts-noto-cjk)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=45_000)  # a loaded 2-core CI machine reruns scripts slowly
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield instance
@@ -114,6 +115,7 @@ def page(browser: object, request: pytest.FixtureRequest) -> Iterator[object]:
     """A fresh page at 1400x1000; a screenshot is kept in test-artifacts/ when the test fails."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US")  # type: ignore[attr-defined]
     tab = context.new_page()
+    tab.set_default_timeout(45_000)
     yield tab
     report = getattr(request.node, "rep_call", None)
     if report is not None and report.failed:
@@ -136,7 +138,8 @@ def artifact(name: str) -> Path:
 
 
 def wait_for_app(tab: object) -> None:
-    """Wait until Streamlit has finished running the script."""
+    """Wait until Streamlit has finished running the script (the running indicator shows up after a moment)."""
+    tab.wait_for_timeout(500)  # type: ignore[attr-defined]
     tab.wait_for_selector('[data-testid="stSidebar"] [data-testid="stRadio"]', timeout=90_000)  # type: ignore[attr-defined]
     tab.wait_for_function(  # type: ignore[attr-defined]
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000

@@ -1,0 +1,55 @@
+"""Real browser: the Segments page in both languages, drilling into a segment and opening one customer."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import artifact, wait_for_app
+
+
+@pytest.mark.parametrize(
+    "lang, segment_label, loyal_label, pick_label, history_label, card_title, purchases",
+    [
+        (
+            "en",
+            "Segment",
+            "Loyal",
+            "Open a customer",
+            "Tier at each month-end",
+            "Customer {}",
+            "Purchases in the last 12 months",
+        ),
+        ("zh", "分层", "高忠诚度会员", "查看顾客详情", "每月末所在分层", "顾客 {}", "近12个月消费记录"),
+    ],
+)
+def test_drill_into_a_segment_and_open_a_customer(
+    page,
+    app_url: str,
+    lang: str,
+    segment_label: str,
+    loyal_label: str,
+    pick_label: str,
+    history_label: str,
+    card_title: str,
+    purchases: str,
+) -> None:
+    page.set_viewport_size({"width": 1400, "height": 2400})
+    page.goto(f"{app_url}/?lang={lang}")
+    wait_for_app(page)
+    page.locator('[data-testid="stSidebarNav"] a').nth(1).click()
+    page.get_by_text(segment_label, exact=True).first.wait_for(timeout=60_000)
+    wait_for_app(page)
+    page.get_by_role("combobox", name=segment_label).click()
+    page.get_by_role("option", name=loyal_label, exact=True).click()
+    wait_for_app(page)
+    page.get_by_role("combobox", name=pick_label).click()
+    first_customer = page.get_by_role("option").nth(1)
+    customer_id = first_customer.inner_text().strip()
+    first_customer.click()
+    expect(page.get_by_text(history_label)).to_be_visible(timeout=60_000)
+    wait_for_app(page)
+    expect(page.get_by_text(card_title.format(customer_id), exact=True)).to_be_visible()
+    expect(page.get_by_text(purchases, exact=True)).to_be_visible()
+    wait_for_app(page)
+    page.screenshot(path=str(artifact(f"segments-customer-{lang}.png")), full_page=True)
