@@ -193,6 +193,8 @@ def _cmd_datasets(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with one sub-command per capability."""
+    from segcore.cli_lift import add_lift_command
+
     parser = argparse.ArgumentParser(prog="python -m segcore", description="Customer tiering for store owners.")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -217,6 +219,12 @@ def build_parser() -> argparse.ArgumentParser:
     tiers.add_argument("--config", help="tier rules as TOML (default: the spec's defaults)")
     tiers.add_argument("--out", required=True, help="output file: .csv, .parquet or .xlsx")
     tiers.set_defaults(run=_cmd_tiers)
+
+    from segcore.cli_targets import add_targets_command  # `targets`: target lists and holdouts
+
+    add_targets_command(sub)
+
+    add_lift_command(sub)
 
     datasets = sub.add_parser("datasets", help="list the workspace's datasets")
     datasets.add_argument("--workspace")

@@ -1,0 +1,100 @@
+"""`python -m segcore lift`: what a campaign earned, from the sales and the campaign's list."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from segcore.errors import InputError
+
+__all__ = ["add_lift_command", "read_campaign_list"]
+
+_GROUP_HEADERS = ("group", "组别", "分组", "treatment", "arm")
+_TIER_HEADERS = ("tier", "分层")
+_GROUPS = {"treatment": "treatment", "control": "control", "实验组": "treatment", "对照组": "control"}
+
+
+def _first(columns: list[str], names: tuple[str, ...]) -> str | None:
+    lowered = {c.strip().lower(): c for c in columns}
+    return next((lowered[n] for n in names if n in lowered), None)
+
+
+def read_campaign_list(path: Path) -> pd.DataFrame:
+    """A campaign list file as (customer_id, group, tier): Chinese or English headers, UTF-8 or GBK."""
+    from segcore.mapping import SALES_SYNONYMS
+
+    if not path.is_file():
+        raise InputError("no_such_file", path=str(path))
+    try:
+        raw = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raw = pd.read_csv(path, dtype=str, encoding="gb18030")
+    except (pd.errors.EmptyDataError, pd.errors.ParserError) as exc:
+        raise InputError("bad_csv", reason=str(exc).splitlines()[0][:200]) from exc
+    columns = list(raw.columns)
+    customer = _first(columns, tuple(n.lower() for n in SALES_SYNONYMS["customer_id"]) + ("customer_id",))
+    group = _first(columns, _GROUP_HEADERS)
+    if customer is None or group is None:
+        missing = ", ".join(n for n, c in (("customer_id", customer), ("group", group)) if c is None)
+        raise InputError("missing_columns", missing=missing, found=", ".join(columns))
+    tier = _first(columns, _TIER_HEADERS)
+    groups = raw[group].str.strip().str.lower().map(lambda g: _GROUPS.get(g, g))
+    bad = sorted(set(groups.dropna()) - {"treatment", "control"})
+    if bad or groups.isna().any():
+        raise InputError("bad_group_values", values=", ".join(bad[:5]) or "(empty)")
+    return pd.DataFrame(
+        {
+            "customer_id": raw[customer].str.strip(),
+            "group": groups,
+            "tier": raw[tier] if tier else None,
+        }
+    )
+
+
+def _cmd_lift(args: argparse.Namespace) -> int:
+    from segcore.cli import _memory_dataset, check_out_suffix, parse_day
+    from segcore.lift import headline, lift_report
+    from segcore.outcomes import campaign_outcomes
+
+    check_out_suffix(args.out, (".csv", ".json"))
+    start, end = parse_day(args.start), parse_day(args.end)
+    if start > end:
+        raise InputError("start_after_end", start=args.start, end=args.end)
+    listed = read_campaign_list(Path(args.campaign))
+    con, dataset_id = _memory_dataset(args)
+    outcomes = campaign_outcomes(con, dataset_id, listed, start, end)
+    cut = args.winsorize * 100 if args.winsorize is not None and args.winsorize <= 1 else args.winsorize
+    report = lift_report(outcomes, args.holdout_share, winsorize_at=cut)
+    rows = report.to_rows()
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.suffix.lower() == ".json":
+        payload = {
+            "headline": headline(report, "en"),
+            "srm_suspect": report.srm.suspect,
+            "srm_p_value": report.srm.p_value,
+            "rows": rows.to_dict("records"),
+        }
+        out.write_text(json.dumps(payload, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+    else:
+        rows.to_csv(out, index=False, encoding="utf-8-sig")
+    print(headline(report, "en"))
+    return 0
+
+
+def add_lift_command(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Register `lift` on the CLI."""
+    from segcore.cli import _add_file_args
+
+    lift = sub.add_parser("lift", help="campaign lift: treatment against the holdout, with 95% intervals")
+    _add_file_args(lift)
+    lift.add_argument("--campaign", required=True, help="CSV with customer_id and group (treatment/control), tier")
+    lift.add_argument("--start", required=True, help="first day of the offer, YYYY-MM-DD")
+    lift.add_argument("--end", required=True, help="last day measured (inclusive), YYYY-MM-DD")
+    lift.add_argument("--holdout-share", type=float, default=0.1, help="intended control share (default 0.1)")
+    lift.add_argument("--winsorize", type=float, help="cap revenue at this upper percentile, e.g. 0.999")
+    lift.add_argument("--out", required=True, help="output file: .csv or .json")
+    lift.set_defaults(run=_cmd_lift)
