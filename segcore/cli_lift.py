@@ -35,7 +35,7 @@ def read_campaign_list(path: Path) -> pd.DataFrame:
     except (pd.errors.EmptyDataError, pd.errors.ParserError) as exc:
         raise InputError("bad_csv", reason=str(exc).splitlines()[0][:200]) from exc
     columns = list(raw.columns)
-    customer = _first(columns, tuple(n.lower() for n in SALES_SYNONYMS["customer_id"]) + ("customer_id",))
+    customer = _first(columns, (*(n.lower() for n in SALES_SYNONYMS["customer_id"]), "customer_id"))
     group = _first(columns, _GROUP_HEADERS)
     if customer is None or group is None:
         missing = ", ".join(n for n, c in (("customer_id", customer), ("group", group)) if c is None)

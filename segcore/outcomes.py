@@ -60,7 +60,7 @@ select * from final order by customer_id
 
 
 def _register(con: duckdb.DuckDBPyConnection, listed: pd.DataFrame) -> None:
-    frame = listed[["customer_id", "group"]].assign(tier=listed["tier"] if "tier" in listed else None)
+    frame = listed[["customer_id", "group"]].assign(tier=listed.get("tier"))
     con.register("_seg_list_frame", frame.astype({"customer_id": str}))
     con.execute(f"create or replace temp table {_LIST_TABLE} as select * from _seg_list_frame")
     con.unregister("_seg_list_frame")
@@ -69,7 +69,7 @@ def _register(con: duckdb.DuckDBPyConnection, listed: pd.DataFrame) -> None:
 def campaign_outcomes(
     con: duckdb.DuckDBPyConnection, dataset_id: str, listed: pd.DataFrame, start: date, end: date
 ) -> pd.DataFrame:
-    """One row per listed customer (customer_id, group, tier): purchases, responded (0/1) and revenue in [start, end]."""
+    """Per listed customer (customer_id, group, tier): purchases, responded (0/1), revenue in [start, end]."""
     _register(con, listed)
     params = {"dataset_id": dataset_id, "start": start, "end": end}
     return con.execute(_OUTCOMES_SQL, params).df()
