@@ -1,4 +1,5 @@
-"""First start: when the workspace has no dataset, build the demo store and load it as dataset 'demo'."""
+"""First start: when the workspace has no dataset, build the demo store, load it as dataset 'demo' and record
+its past campaign (with its holdout) so the lift page has something to show."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ def ensure_demo_dataset(
     workspace: Workspace, folder: Path, loaded_at: datetime, progress: Callable[[float, str], None] | None = None
 ) -> bool:
     """Load the demo store if the workspace is empty; True when it was loaded now."""
+    from segcore.campaigns import import_demo_campaign
     from segcore.demo import write_demo_store
 
     if workspace.dataset_ids():
@@ -29,5 +31,8 @@ def ensure_demo_dataset(
         step(fraction, f"demo_loading_{kind}")
         with workspace.writer() as con:
             load_file(con, DEMO_DATASET, path, kind, loaded_at=loaded_at, is_demo=True)
+    step(0.95, "demo_campaign")
+    with workspace.writer() as con:
+        import_demo_campaign(con, DEMO_DATASET, folder)
     step(1.0, "done")
     return True

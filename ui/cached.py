@@ -8,13 +8,17 @@ import pandas as pd
 import streamlit as st
 
 from segcore import overview, segments, tiers
+from segcore.campaigns import list_campaigns
 from segcore.config import TierConfig
+from segcore.measure import CampaignResult, measure_campaign
 from segcore.settings import load_config
 from ui import state
 
 __all__ = [
+    "campaigns",
     "customer_purchases",
     "has_promo",
+    "measure",
     "monthly_revenue",
     "store_summary",
     "tier_config",
@@ -93,3 +97,27 @@ def customer_purchases(dataset_id: str, customer_id: str, as_of: date) -> pd.Dat
     """One customer's lines in the last 12 months (not cached: small and always fresh)."""
     with state.workspace().reader() as con:
         return segments.customer_purchases(con, dataset_id, customer_id, as_of)
+
+
+@st.cache_data(ttl=600, max_entries=8, show_spinner=False)
+def _campaigns(dataset_id: str, version: int) -> pd.DataFrame:
+    with state.workspace().reader() as con:
+        return list_campaigns(con, dataset_id)
+
+
+def campaigns(dataset_id: str) -> pd.DataFrame:
+    """The dataset's campaigns (cached until the next write)."""
+    return _campaigns(dataset_id, state.data_version())
+
+
+@st.cache_data(ttl=600, max_entries=32, show_spinner=False)
+def _measure(
+    campaign_id: str, as_of: date, winsorize_at: float | None, cfg: TierConfig, version: int
+) -> CampaignResult:
+    with state.workspace().reader() as con:
+        return measure_campaign(con, campaign_id, as_of, cfg, winsorize_at)
+
+
+def measure(campaign_id: str, as_of: date, winsorize_at: float | None) -> CampaignResult:
+    """A campaign's lift as of a date (cached)."""
+    return _measure(campaign_id, as_of, winsorize_at, tier_config(), state.data_version())

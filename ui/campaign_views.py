@@ -1,0 +1,302 @@
+"""Panels of the Campaigns page: the list, the lift card and charts, per-tier table, downloads, comparison, import."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from segcore import fmt
+from segcore.campaigns import import_campaign
+from segcore.errors import InputError
+from segcore.export import export_csv, export_file_name, export_xlsx
+from segcore.lift import Effect, LiftReport, SegmentLift
+from segcore.measure import campaign_status
+from ui import cached, charts, state
+from ui.i18n import t
+
+__all__ = [
+    "campaigns_table",
+    "compare",
+    "daily_chart",
+    "did_card",
+    "downloads",
+    "headline_card",
+    "import_form",
+    "rate_chart",
+    "rpc_chart",
+    "tier_table",
+]
+
+TREATMENT, CONTROL = "#2563eb", "#9ca3af"
+
+
+def _day(value: object, code: str) -> str:
+    return fmt.day(pd.Timestamp(value).date(), code) if value is not None and value == value else "–"
+
+
+def campaigns_table(campaigns: pd.DataFrame, as_of: date, code: str) -> pd.DataFrame:
+    """The campaigns list: name, channel, dates, status and group sizes."""
+    return pd.DataFrame(
+        {
+            t("camp.col.name"): campaigns["name"],
+            t("camp.col.channel"): [t(f"channel.{c}") for c in campaigns["channel"]],
+            t("camp.col.start"): [_day(d, code) for d in campaigns["start"]],
+            t("camp.col.end"): [_day(d, code) for d in campaigns["end"]],
+            t("camp.col.status"): [
+                t(f"camp.status.{campaign_status(pd.Timestamp(s).date(), pd.Timestamp(e).date(), as_of)}")
+                for s, e in zip(campaigns["start"], campaigns["end"], strict=True)
+            ],
+            t("camp.col.treatment"): [fmt.count(n, code) for n in campaigns["n_treatment"]],
+            t("camp.col.control"): [fmt.count(n, code) for n in campaigns["n_control"]],
+        }
+    )
+
+
+def headline_card(sentence: str, report: LiftReport) -> None:
+    """The result in one plain sentence, large, with the sample-ratio warning when it fires."""
+    with st.container(border=True):
+        st.markdown(f"### {sentence}")
+        overall = report.overall
+        st.caption(t("camp.sizes", n_t=fmt.count(overall.treatment.n, "en"), n_c=fmt.count(overall.control.n, "en")))
+    if report.srm.suspect:
+        st.error(
+            t(
+                "camp.srm",
+                observed=fmt.percent(report.srm.observed_control_share),
+                intended=fmt.percent(report.srm.intended_control_share),
+            )
+        )
+
+
+def _bars(
+    values: list[float | None],
+    lows: list[float | None],
+    highs: list[float | None],
+    title: str,
+    labels: list[str],
+    text_values: list[str],
+) -> go.Figure:
+    shown = [v or 0.0 for v in values]
+    plus = [(h - v) if h is not None and v is not None else 0 for v, h in zip(values, highs, strict=True)]
+    minus = [(v - lo) if lo is not None and v is not None else 0 for v, lo in zip(values, lows, strict=True)]
+    fig = go.Figure(
+        go.Bar(
+            x=labels,
+            y=shown,
+            marker_color=[TREATMENT, CONTROL],
+            text=text_values,
+            textposition="outside",
+            error_y={"type": "data", "symmetric": False, "array": plus, "arrayminus": minus, "thickness": 2},
+        )
+    )
+    fig.update_layout(title=title, height=340, margin={"l": 10, "r": 10, "t": 50, "b": 10}, showlegend=False)
+    return fig
+
+
+def _wald(summary_rate: float | None, n: int) -> tuple[float | None, float | None]:
+    if summary_rate is None or n == 0:
+        return None, None
+    half = 1.959964 * (summary_rate * (1 - summary_rate) / n) ** 0.5
+    return max(0.0, summary_rate - half), min(1.0, summary_rate + half)
+
+
+def rate_chart(report: LiftReport, code: str) -> go.Figure:
+    """Response rate by group with 95% intervals (each group's own Wald interval)."""
+    seg = report.overall
+    rates = [seg.treatment.rate, seg.control.rate]
+    bounds = [_wald(seg.treatment.rate, seg.treatment.n), _wald(seg.control.rate, seg.control.n)]
+    return _bars(
+        rates,
+        [b[0] for b in bounds],
+        [b[1] for b in bounds],
+        t("camp.chart.rate"),
+        [t("camp.treatment"), t("camp.control")],
+        [fmt.percent(r, code) for r in rates],
+    )
+
+
+def rpc_chart(report: LiftReport, code: str) -> go.Figure:
+    """Revenue per customer by group; the treatment bar carries the 95% interval of the difference."""
+    seg = report.overall
+    values = [seg.treatment.rpc, seg.control.rpc]
+    low = None if seg.rpc.ci_low is None or seg.control.rpc is None else seg.control.rpc + seg.rpc.ci_low
+    high = None if seg.rpc.ci_high is None or seg.control.rpc is None else seg.control.rpc + seg.rpc.ci_high
+    return _bars(
+        values,
+        [low, None],
+        [high, None],
+        t("camp.chart.rpc"),
+        [t("camp.treatment"), t("camp.control")],
+        [fmt.money(v, code) for v in values],
+    )
+
+
+def _effect_text(e: Effect, percent: bool, code: str) -> str:
+    if e.diff is None:
+        return "–"
+    show = (lambda v: fmt.percent(v, code)) if percent else (lambda v: fmt.money(v, code))
+    if e.ci_low is None or e.ci_high is None:
+        return show(e.diff)
+    return f"{show(e.diff)} ({show(e.ci_low)} – {show(e.ci_high)})"
+
+
+def tier_table(report: LiftReport, code: str) -> pd.DataFrame:
+    """Per-tier figures; cells too small to read say so instead of showing a number."""
+
+    def row(seg: SegmentLift) -> dict[str, str]:
+        name = t("camp.all") if seg.segment == "all" else charts.segment_label("tier", seg.segment, code)
+        small = seg.too_small
+        return {
+            t("camp.col.segment"): name,
+            t("camp.col.treatment"): fmt.count(seg.treatment.n, code),
+            t("camp.col.control"): fmt.count(seg.control.n, code),
+            t("camp.col.rate_diff"): t("camp.too_few") if small else _effect_text(seg.rate, True, code),
+            t("camp.col.rpc_diff"): t("camp.too_few") if small else _effect_text(seg.rpc, False, code),
+            t("camp.col.incremental"): t("camp.too_few") if small else _effect_text(seg.incremental, False, code),
+        }
+
+    return pd.DataFrame([row(s) for s in (report.overall, *report.tiers)])
+
+
+def daily_chart(daily: pd.DataFrame, code: str) -> go.Figure:
+    """Cumulative revenue per customer, treatment against control, across the campaign window."""
+    fig = go.Figure()
+    for group, color in (("treatment", TREATMENT), ("control", CONTROL)):
+        part = daily[daily["group"] == group]
+        fig.add_scatter(
+            x=part["day"],
+            y=part["cumulative_rpc"],
+            mode="lines",
+            name=t(f"camp.{group}"),
+            line={"color": color, "width": 3},
+        )
+    fig.update_layout(
+        height=340,
+        margin={"l": 10, "r": 10, "t": 20, "b": 10},
+        yaxis_title=t("camp.chart.cum_rpc"),
+        legend={"orientation": "h", "y": -0.2},
+    )
+    return fig
+
+
+def did_card(did: Effect | None, code: str) -> None:
+    """The difference-in-differences estimate for a campaign without a holdout, marked as weaker evidence."""
+    with st.container(border=True):
+        st.warning(t("camp.did_weaker"))
+        if did is None or did.diff is None:
+            st.markdown(t("camp.did_unknown"))
+            return
+        st.markdown(
+            "### "
+            + t(
+                "camp.did_line",
+                diff=fmt.money(did.diff, code, cents=True),
+                low=fmt.money(did.ci_low, code, cents=True),
+                high=fmt.money(did.ci_high, code, cents=True),
+            )
+        )
+
+
+def downloads(campaign_id: str, record: dict[str, object], code: str) -> None:
+    """The same lists again: the treatment list for sending, the control list marked do-not-contact."""
+    st.subheader(t("camp.lists"))
+    with state.workspace().reader() as con:
+        treatment_csv = export_csv(con, campaign_id, "treatment", code)
+        treatment_xlsx = export_xlsx(con, campaign_id, "treatment", code)
+        control_csv = export_csv(con, campaign_id, "control", code)
+    cols = st.columns(3)
+    cols[0].download_button(
+        t("camp.download_csv"),
+        treatment_csv,
+        export_file_name(record, "treatment", "csv", code),
+        mime="text/csv",
+        key="camp_dl_csv",
+    )
+    cols[1].download_button(
+        t("camp.download_xlsx"),
+        treatment_xlsx,
+        export_file_name(record, "treatment", "xlsx", code),
+        key="camp_dl_xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    cols[2].download_button(
+        t("camp.download_control"),
+        control_csv,
+        export_file_name(record, "control", "csv", code),
+        mime="text/csv",
+        key="camp_dl_control",
+    )
+
+
+def compare(campaigns: pd.DataFrame, as_of: date, code: str) -> None:
+    """Several campaigns side by side, one row each."""
+    st.subheader(t("camp.compare"))
+    names = dict(zip(campaigns["campaign_id"], campaigns["name"], strict=True))
+    picked = st.multiselect(t("camp.compare_pick"), list(names), format_func=lambda c: names[c], key="camp_compare")
+    rows = []
+    for campaign_id in picked:
+        result = cached.measure(campaign_id, as_of, None)
+        if result.report is None:
+            continue
+        seg = result.report.overall
+        rows.append(
+            {
+                t("camp.col.name"): names[campaign_id],
+                t("camp.col.treatment"): fmt.count(seg.treatment.n, code),
+                t("camp.col.control"): fmt.count(seg.control.n, code),
+                t("camp.col.rate_diff"): _effect_text(seg.rate, True, code),
+                t("camp.col.incremental"): _effect_text(seg.incremental, False, code),
+                t("camp.col.p"): "–" if seg.rate.p_value is None else f"{seg.rate.p_value:.3f}",
+                t("camp.col.status"): t("camp.status.running") if result.interim else t("camp.status.ended"),
+            }
+        )
+    if rows:
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+
+def import_form(dataset: str) -> None:
+    """Upload a list made outside the app (customer ids, optionally treatment/control) as a campaign."""
+    with st.expander(t("camp.import")):
+        upload = st.file_uploader(t("camp.import_file"), type=["csv"], key="camp_import_file")
+        name = st.text_input(t("camp.col.name"), key="camp_import_name")
+        labels = {c: t(f"channel.{c}") for c in ("sms", "wechat", "phone", "store")}
+        channel = st.selectbox(
+            t("camp.col.channel"), list(labels), key="camp_import_channel", format_func=labels.__getitem__
+        )
+        start = st.date_input(t("camp.col.start"), key="camp_import_start", value=state.as_of())
+        end = st.date_input(t("camp.col.end"), key="camp_import_end", value=state.as_of())
+        if st.button(t("camp.import_save"), key="camp_import_save", disabled=upload is None or not name):
+            try:
+                frame = _read_list(upload.getvalue())  # type: ignore[union-attr]
+                with state.workspace().writer() as con:
+                    import_campaign(
+                        con,
+                        dataset,
+                        frame,
+                        name=name,
+                        channel=channel,
+                        start=start,
+                        end=end,
+                        created_at=datetime.now(),
+                        cfg=cached.tier_config(),
+                    )
+                state.invalidate()
+                st.success(t("camp.imported"))
+            except InputError as exc:
+                st.error(exc.message(st.session_state.get("lang", "en")))
+
+
+def _read_list(data: bytes) -> pd.DataFrame:
+    import io
+
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return pd.read_csv(io.BytesIO(data), dtype=str, encoding=encoding, keep_default_na=False)
+        except UnicodeDecodeError:
+            continue
+        except (pd.errors.EmptyDataError, pd.errors.ParserError) as exc:
+            raise InputError("bad_csv", reason=str(exc).splitlines()[0][:200]) from exc
+    raise InputError("not_text")
