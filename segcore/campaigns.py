@@ -1,0 +1,499 @@
+"""Campaigns: the hashed holdout split and the campaign registry (workspace tables `campaigns`, `campaign_members`).
+
+The holdout follows shared/spec/lift.md: control iff holdout_draw(seed, customer_id) < share, with the demo's
+sha256 definition (segcore.demo.holdout_draw), so the same list, share and seed always give the same control group
+whatever the row order, and the demo campaign and app campaigns split alike.
+
+Choices where the spec is silent:
+
+- A share of 0 is allowed (nobody held out); the campaign then records the warning `target.warn.no_holdout`
+  (it cannot be measured). A share must be below 1. Warnings are stored as {"key": catalog key, values...}.
+- The registry keeps, per campaign: id, dataset, name, channel, start and end dates, holdout share, seed, the list's
+  as-of date, the rules (JSON), the exclusions with what each removed (JSON), the tier config (TOML text and its
+  sha256), whether phones are masked in exports, where the list came from (app, import, demo), warnings and the
+  creation time; per listed customer: group, tier, lifecycle, rfm_segment, cn8_segment and groups at export time.
+- An imported list (made outside the app): ids are trimmed, empty ids dropped, a repeated id keeps its first row.
+  Its tier is the list's own `tier` column when given (the record of export time), else the tier as of the day
+  before the start; the other segments always come from the tier table as of the day before the start. Ids the
+  dataset does not know stay on the list with no tier (warning `target.warn.unknown_customers`).
+  Without a group column the hash split assigns groups; with one, the intended share is the given share or,
+  if none is given, the observed control share (so the sample-ratio check cannot flag it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from segcore.catalog import text
+from segcore.config import DEFAULT_CONFIG, TierConfig, to_toml
+from segcore.demo import holdout_draw
+from segcore.errors import InputError
+from segcore.mapping import guess_mapping
+from segcore.targets import CHANNELS, Exclusion, Rule, TargetList, rules_from_json, rules_to_json
+from segcore.tiers import tier_table
+
+__all__ = [
+    "DEFAULT_HOLDOUT_SHARE",
+    "GROUPS",
+    "assign_groups",
+    "campaign_members",
+    "campaign_record",
+    "create_campaign_tables",
+    "default_seed",
+    "delete_campaign",
+    "holdout_warnings",
+    "import_campaign",
+    "import_demo_campaign",
+    "list_campaigns",
+    "save_campaign",
+    "warning_texts",
+]
+
+DEFAULT_HOLDOUT_SHARE = 0.10
+GROUPS = ("treatment", "control")
+SEGMENT_COLUMNS = ("tier", "lifecycle", "rfm_segment", "cn8_segment", "groups")
+
+_GROUP_WORDS = {
+    "treatment": "treatment",
+    "t": "treatment",
+    "test": "treatment",
+    "send": "treatment",
+    "实验组": "treatment",
+    "发送组": "treatment",
+    "处理组": "treatment",
+    "control": "control",
+    "c": "control",
+    "holdout": "control",
+    "hold-out": "control",
+    "对照组": "control",
+    "控制组": "control",
+    "不发送": "control",
+}
+_GROUP_HEADERS = ("group", "组别", "分组", "组")
+_TIER_HEADERS = ("tier", "分层")
+
+_DDL = """
+create table if not exists campaigns (
+    campaign_id varchar primary key,
+    dataset_id varchar not null,
+    name varchar not null,
+    channel varchar not null,
+    start_date date not null,
+    end_date date not null,
+    holdout_share double not null,
+    seed bigint not null,
+    as_of date,
+    rules json not null,
+    exclusions json not null,
+    config_toml varchar,
+    config_hash varchar,
+    mask_phone boolean not null,
+    source varchar not null,
+    warnings json not null,
+    created_at timestamp not null
+);
+create table if not exists campaign_members (
+    campaign_id varchar not null,
+    customer_id varchar not null,
+    "group" varchar not null,
+    tier varchar,
+    lifecycle varchar,
+    rfm_segment varchar,
+    cn8_segment varchar,
+    groups varchar,
+    primary key (campaign_id, customer_id)
+);
+"""
+
+
+def create_campaign_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the campaign registry's tables if they do not exist yet."""
+    con.execute(_DDL)
+
+
+def _has_tables(con: duckdb.DuckDBPyConnection) -> bool:
+    row = con.execute(
+        "select count(*) from duckdb_tables() where table_name in ('campaigns', 'campaign_members') and not temporary"
+    ).fetchone()
+    return bool(row and row[0] == 2)
+
+
+# --- holdout --------------------------------------------------------------------------------------------------
+
+
+def _check_share(share: float) -> float:
+    if isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share < 1:
+        raise InputError("bad_holdout", share=str(share))
+    return float(share)
+
+
+def assign_groups(customer_ids: Iterable[str], share: float, seed: int) -> list[str]:
+    """'control' or 'treatment' per id: control iff sha256 draw of (seed, id) < share; row order plays no part."""
+    share = _check_share(share)
+    return ["control" if holdout_draw(seed, str(cid)) < share else "treatment" for cid in customer_ids]
+
+
+def holdout_warnings(share: float) -> tuple[str, ...]:
+    """Catalog keys of the warnings a holdout share deserves: with no holdout, the campaign cannot be measured."""
+    return ("target.warn.no_holdout",) if _check_share(share) == 0 else ()
+
+
+def default_seed(name: str, start: date) -> int:
+    """A seed from the campaign's name and start (so two campaigns do not hold out the same customers)."""
+    return int.from_bytes(hashlib.sha256(f"{name}|{start.isoformat()}".encode()).digest()[:4], "big")
+
+
+# --- registry -------------------------------------------------------------------------------------------------
+
+
+def _campaign_id(dataset_id: str, name: str, created_at: datetime) -> str:
+    digest = hashlib.sha256(f"{dataset_id}|{name}|{created_at.isoformat()}".encode()).hexdigest()
+    return "cmp-" + digest[:12]
+
+
+def _check_campaign(name: str, channel: str, start: date, end: date) -> None:
+    if not name.strip():
+        raise InputError("empty_campaign_name")
+    if channel not in CHANNELS:
+        raise InputError("bad_channel", channel=channel, allowed=", ".join(CHANNELS))
+    if end < start:
+        raise InputError("bad_campaign_dates", start=start.isoformat(), end=end.isoformat())
+
+
+def _exclusions_json(removed: Sequence[tuple[Exclusion, int]]) -> str:
+    items = [
+        {"kind": e.kind, "value": list(e.value) if isinstance(e.value, tuple) else e.value, "removed": n}
+        for e, n in removed
+    ]
+    return json.dumps(items, ensure_ascii=False)
+
+
+_INSERT_CAMPAIGN_SQL = """
+insert into campaigns
+values ($campaign_id, $dataset_id, $name, $channel, $start, $end, $holdout_share, $seed, $as_of, $rules,
+        $exclusions, $config_toml, $config_hash, $mask_phone, $source, $warnings, $created_at)
+"""
+
+_INSERT_MEMBERS_SQL = """
+insert into campaign_members
+select $campaign_id, customer_id, "group", tier, lifecycle, rfm_segment, cn8_segment, groups
+from campaign_members_frame
+"""
+
+
+def _write(con: duckdb.DuckDBPyConnection, record: dict[str, Any], members: pd.DataFrame) -> str:
+    """Insert one campaign and its members in one transaction; its id."""
+    create_campaign_tables(con)
+    exists = con.execute(
+        "select count(*) from campaigns where campaign_id = $campaign_id", {"campaign_id": record["campaign_id"]}
+    ).fetchone()
+    if exists and exists[0]:
+        raise InputError("campaign_exists", campaign=record["campaign_id"])
+    frame = members[["customer_id", "group", *SEGMENT_COLUMNS]].astype(object)
+    frame = frame.where(frame.notna(), None)
+    con.execute("begin transaction")
+    try:
+        con.execute(_INSERT_CAMPAIGN_SQL, record)
+        con.register("campaign_members_frame", frame)
+        try:
+            con.execute(_INSERT_MEMBERS_SQL, {"campaign_id": record["campaign_id"]})
+        finally:
+            con.unregister("campaign_members_frame")
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return str(record["campaign_id"])
+
+
+def _config_fields(config_toml: str | None) -> dict[str, Any]:
+    if config_toml is None:
+        config_toml = to_toml(DEFAULT_CONFIG)
+    return {"config_toml": config_toml, "config_hash": hashlib.sha256(config_toml.encode()).hexdigest()}
+
+
+def _groups_text(value: Any) -> str | None:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    if isinstance(value, str):
+        return value
+    return ";".join(str(v) for v in value)
+
+
+def save_campaign(
+    con: duckdb.DuckDBPyConnection,
+    dataset_id: str,
+    target_list: TargetList,
+    *,
+    name: str,
+    channel: str,
+    start: date,
+    end: date,
+    holdout_share: float = DEFAULT_HOLDOUT_SHARE,
+    seed: int,
+    rules: Sequence[Rule] | None = None,
+    exclusions: Sequence[tuple[Exclusion, int]] | None = None,
+    config_toml: str | None = None,
+    mask_phone: bool = True,
+    created_at: datetime,
+) -> str:
+    """Record a built list as a campaign (groups by the hashed holdout, segments as of the list); its id."""
+    _check_campaign(name, channel, start, end)
+    share = _check_share(holdout_share)
+    rows = target_list.rows
+    members = pd.DataFrame({
+        "customer_id": rows["customer_id"].astype(str),
+        "group": assign_groups(rows["customer_id"], share, seed),
+        **{c: rows[c] for c in SEGMENT_COLUMNS if c != "groups"},
+        "groups": rows["groups"].map(_groups_text),
+    })  # fmt: skip
+    record = {
+        "campaign_id": _campaign_id(dataset_id, name, created_at),
+        "dataset_id": dataset_id,
+        "name": name.strip(),
+        "channel": channel,
+        "start": start,
+        "end": end,
+        "holdout_share": share,
+        "seed": seed,
+        "as_of": target_list.as_of,
+        "rules": rules_to_json(target_list.rules if rules is None else rules),
+        "exclusions": _exclusions_json(target_list.removed if exclusions is None else exclusions),
+        **_config_fields(config_toml),
+        "mask_phone": bool(mask_phone),
+        "source": "app",
+        "warnings": json.dumps([{"key": k} for k in (*target_list.warnings, *holdout_warnings(share))]),
+        "created_at": created_at,
+    }
+    return _write(con, record, members)
+
+
+_LIST_SQL = """
+with sizes as (
+    select campaign_id,
+           count(*) filter (where "group" = 'treatment') as n_treatment,
+           count(*) filter (where "group" = 'control') as n_control
+    from campaign_members
+    group by campaign_id
+),
+final as (
+    select c.campaign_id, c.name, c.channel, c.start_date as "start", c.end_date as "end", c.holdout_share,
+           c.seed, c.as_of, coalesce(s.n_treatment, 0) as n_treatment, coalesce(s.n_control, 0) as n_control,
+           c.mask_phone, c.source, c.created_at
+    from campaigns as c
+    left join sizes as s using (campaign_id)
+    where c.dataset_id = $dataset_id
+)
+select * from final
+order by "start" desc, created_at desc, campaign_id
+"""
+
+_LIST_COLUMNS = [
+    "campaign_id",
+    "name",
+    "channel",
+    "start",
+    "end",
+    "holdout_share",
+    "seed",
+    "as_of",
+    "n_treatment",
+    "n_control",
+    "mask_phone",
+    "source",
+    "created_at",
+]
+
+
+def list_campaigns(con: duckdb.DuckDBPyConnection, dataset_id: str) -> pd.DataFrame:
+    """The dataset's campaigns, newest start first, with their group sizes."""
+    if not _has_tables(con):
+        return pd.DataFrame(columns=_LIST_COLUMNS)
+    return con.execute(_LIST_SQL, {"dataset_id": dataset_id}).df()
+
+
+_RECORD_SQL = """
+select campaign_id, dataset_id, name, channel, start_date as "start", end_date as "end", holdout_share, seed, as_of,
+       cast(rules as varchar) as rules, cast(exclusions as varchar) as exclusions, config_toml, config_hash,
+       mask_phone, source, cast(warnings as varchar) as warnings, created_at
+from campaigns
+where campaign_id = $campaign_id
+"""
+
+
+def campaign_record(con: duckdb.DuckDBPyConnection, campaign_id: str) -> dict[str, Any]:
+    """One campaign's record: its settings, `rules` as Rule objects, `exclusions` as (Exclusion, removed) pairs."""
+    cursor = con.execute(_RECORD_SQL, {"campaign_id": campaign_id}) if _has_tables(con) else None
+    row = cursor.fetchone() if cursor is not None else None
+    if cursor is None or row is None:
+        raise InputError("no_such_campaign", campaign=campaign_id)
+    record = dict(zip([d[0] for d in cursor.description], row, strict=True))
+    record["rules"] = rules_from_json(record["rules"])
+    record["exclusions"] = [
+        (Exclusion(e["kind"], tuple(e["value"]) if isinstance(e["value"], list) else e["value"]), int(e["removed"]))
+        for e in json.loads(record["exclusions"])
+    ]
+    record["warnings"] = list(json.loads(record["warnings"]))
+    return record
+
+
+def warning_texts(record: dict[str, Any], lang: str = "en") -> list[str]:
+    """A campaign record's warnings in words."""
+    return [text(w["key"], lang, **{k: v for k, v in w.items() if k != "key"}) for w in record["warnings"]]
+
+
+_MEMBERS_SQL = """
+select customer_id, "group", tier, lifecycle, rfm_segment, cn8_segment, groups
+from campaign_members
+where campaign_id = $campaign_id
+order by customer_id
+"""
+
+
+def campaign_members(con: duckdb.DuckDBPyConnection, campaign_id: str) -> pd.DataFrame:
+    """Every listed customer of a campaign: customer_id, group, tier and segments at export time; by customer_id."""
+    campaign_record(con, campaign_id)  # a clean error for an unknown id
+    return con.execute(_MEMBERS_SQL, {"campaign_id": campaign_id}).df()
+
+
+def delete_campaign(con: duckdb.DuckDBPyConnection, campaign_id: str) -> None:
+    """Remove a campaign and its list, in one transaction."""
+    if not _has_tables(con):
+        return
+    con.execute("begin transaction")
+    try:
+        for table in ("campaign_members", "campaigns"):
+            con.execute(f"delete from {table} where campaign_id = $campaign_id", {"campaign_id": campaign_id})
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+
+
+# --- imports --------------------------------------------------------------------------------------------------
+
+
+def _column(frame: pd.DataFrame, names: Sequence[str]) -> str | None:
+    by_lower = {str(c).strip().lower(): str(c) for c in frame.columns}
+    return next((by_lower[n] for n in names if n in by_lower), None)
+
+
+def _import_groups(values: pd.Series) -> list[str]:
+    out = []
+    for value in values:
+        word = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value).strip()
+        group = _GROUP_WORDS.get(word.lower(), _GROUP_WORDS.get(word))
+        if group is None:
+            raise InputError("bad_group_value", value=word, allowed="treatment, control")
+        out.append(group)
+    return out
+
+
+def import_campaign(
+    con: duckdb.DuckDBPyConnection,
+    dataset_id: str,
+    frame: pd.DataFrame,
+    *,
+    name: str,
+    channel: str,
+    start: date,
+    end: date,
+    created_at: datetime,
+    holdout_share: float | None = None,
+    seed: int | None = None,
+    cfg: TierConfig = DEFAULT_CONFIG,
+    config_toml: str | None = None,
+    mask_phone: bool = True,
+    campaign_id: str | None = None,
+    source: str = "import",
+) -> str:
+    """Record a list made outside the app: ids, optionally a group and a tier column; segments as of start - 1."""
+    _check_campaign(name, channel, start, end)
+    id_column = _column(frame, ("customer_id",)) or guess_mapping([str(c) for c in frame.columns], "members").get(
+        "customer_id"
+    )
+    if id_column is None:
+        raise InputError("no_customer_column", found=", ".join(str(c) for c in frame.columns))
+    group_column = _column(frame, _GROUP_HEADERS)
+    tier_column = _column(frame, _TIER_HEADERS)
+    listed = pd.DataFrame({"customer_id": frame[id_column].map(lambda v: "" if pd.isna(v) else str(v).strip())})
+    if group_column is not None:
+        listed["group"] = _import_groups(frame[group_column])
+    if tier_column is not None:
+        listed["list_tier"] = frame[tier_column].map(lambda v: None if pd.isna(v) or not str(v).strip() else str(v))
+    listed = listed[listed["customer_id"] != ""].drop_duplicates("customer_id").reset_index(drop=True)
+    seed = default_seed(name, start) if seed is None else seed
+    if group_column is None:
+        share = _check_share(DEFAULT_HOLDOUT_SHARE if holdout_share is None else holdout_share)
+        listed["group"] = assign_groups(listed["customer_id"], share, seed)
+    elif holdout_share is None:
+        share = round(float((listed["group"] == "control").mean()), 4) if len(listed) else 0.0
+    else:
+        share = _check_share(holdout_share)
+    tiers = tier_table(con, dataset_id, start - timedelta(days=1), cfg)
+    members = listed.merge(tiers[["customer_id", *SEGMENT_COLUMNS]], on="customer_id", how="left")
+    unknown = int((~listed["customer_id"].isin(tiers["customer_id"])).sum())
+    if "list_tier" in members:
+        members["tier"] = members["list_tier"].where(members["list_tier"].notna(), members["tier"])
+    members["groups"] = members["groups"].map(_groups_text)
+    warnings: list[dict[str, Any]] = [{"key": "target.warn.no_holdout"}] if share == 0 else []
+    if unknown:
+        warnings.append({"key": "target.warn.unknown_customers", "n": unknown})
+    record = {
+        "campaign_id": campaign_id or _campaign_id(dataset_id, name, created_at),
+        "dataset_id": dataset_id,
+        "name": name.strip(),
+        "channel": channel,
+        "start": start,
+        "end": end,
+        "holdout_share": share,
+        "seed": seed,
+        "as_of": start - timedelta(days=1),
+        "rules": "[]",
+        "exclusions": "[]",
+        **_config_fields(config_toml if config_toml is not None else to_toml(cfg)),
+        "mask_phone": bool(mask_phone),
+        "source": source,
+        "warnings": json.dumps(warnings),
+        "created_at": created_at,
+    }
+    return _write(con, record, members)
+
+
+def import_demo_campaign(
+    con: duckdb.DuckDBPyConnection, dataset_id: str, folder: Path, created_at: datetime | None = None
+) -> str:
+    """Load the demo store's campaign (campaign.csv + campaign_meta.json) once; its id (also when already there)."""
+    folder = Path(folder)
+    meta = json.loads((folder / "campaign_meta.json").read_text(encoding="utf-8"))
+    campaign_id = str(meta["campaign_id"])
+    if _has_tables(con):
+        row = con.execute(
+            "select count(*) from campaigns where campaign_id = $campaign_id", {"campaign_id": campaign_id}
+        ).fetchone()
+        if row and row[0]:
+            return campaign_id
+    frame = pd.read_csv(folder / "campaign.csv", dtype=str, encoding="utf-8-sig", keep_default_na=False)
+    start, end = date.fromisoformat(meta["start"]), date.fromisoformat(meta["end"])
+    return import_campaign(
+        con,
+        dataset_id,
+        frame.rename(columns={"会员卡号": "customer_id", "组别": "group", "分层": "tier"}),
+        name=str(meta["name"]),
+        channel=str(meta["channel"]),
+        start=start,
+        end=end,
+        created_at=created_at or datetime.combine(start - timedelta(days=1), time(9, 0)),
+        holdout_share=float(meta["holdout_share"]),
+        seed=int(meta["seed"]),
+        campaign_id=campaign_id,
+        source="demo",
+    )

@@ -1,0 +1,222 @@
+"""Exports of a campaign's lists as bytes: CSV (UTF-8 with BOM) and XLSX with a second sheet of rules and counts.
+
+- The treatment list is the one to send; the control list is exported on its own, every row marked
+  "do not contact" / "请勿联系" (a column, and the file name).
+- Phones are masked (13812345678 -> 138****5678) unless the campaign records that the user chose to unmask them
+  (`mask_phone=False` when it was saved): exports cannot unmask on their own.
+- Formula injection: every text cell (headers included) that starts with = + - @, a tab or a carriage return gets a
+  leading single quote, in CSV and XLSX alike; XLSX cells are written as plain strings, never as formulas.
+- `lang=None` writes the stable keys (headers customer_id, group, tier, ...; values as keys), for machines and the
+  CLI; `lang="zh"` or `"en"` writes readable headers and values.
+"""
+
+from __future__ import annotations
+
+import io
+import numbers
+import re
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+import duckdb
+import pandas as pd
+import xlsxwriter
+
+from segcore import fmt
+from segcore.campaigns import GROUPS, campaign_record, warning_texts
+from segcore.catalog import text
+from segcore.errors import InputError
+from segcore.targets import describe, describe_exclusion
+
+__all__ = [
+    "EXPORT_COLUMNS",
+    "escape_cell",
+    "export_csv",
+    "export_file_name",
+    "export_xlsx",
+    "frame_to_csv",
+    "frames_to_xlsx",
+    "list_frame",
+    "mask_phone",
+    "rules_sheet",
+]
+
+EXPORT_COLUMNS = ("customer_id", "group", "tier", "name", "phone", "store", "lifecycle", "rfm_segment", "cn8_segment")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Catalog prefix of the values of each column, for readable exports.
+_VALUE_PREFIX = {"group": "export.group.", "tier": "tier.", "lifecycle": "lifecycle.", "rfm_segment": "rfm.",
+                 "cn8_segment": "cn8."}  # fmt: skip
+
+
+def mask_phone(phone: Any) -> Any:
+    """A phone with its middle hidden: 11+ characters keep the first 3 and last 4, 7-10 the last 4, shorter none."""
+    if phone is None or (isinstance(phone, float) and pd.isna(phone)):
+        return None
+    value = str(phone).strip()
+    if len(value) >= 11:
+        return value[:3] + "****" + value[-4:]
+    if len(value) >= 7:
+        return "****" + value[-4:]
+    return "****" if value else value
+
+
+def escape_cell(value: Any) -> Any:
+    """Text that a spreadsheet would read as a formula, with a leading single quote; anything else as it is."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _escaped(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    out.columns = [escape_cell(str(c)) for c in frame.columns]
+    for column in out.columns:
+        if out[column].dtype == object:
+            out[column] = out[column].map(escape_cell)
+    return out
+
+
+def frame_to_csv(frame: pd.DataFrame) -> bytes:
+    """A table as CSV bytes: UTF-8 with BOM, formula-like text escaped."""
+    return _escaped(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+
+
+def _write_cell(sheet: Any, row: int, col: int, value: Any, fmt_: Any = None) -> None:
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        return
+    if isinstance(value, bool):
+        sheet.write_boolean(row, col, value, fmt_)
+    elif isinstance(value, numbers.Real):
+        sheet.write_number(row, col, float(value), fmt_)
+    elif isinstance(value, date):
+        sheet.write_string(row, col, value.isoformat(), fmt_)
+    else:
+        sheet.write_string(row, col, escape_cell(str(value)), fmt_)
+
+
+def frames_to_xlsx(sheets: Mapping[str, pd.DataFrame]) -> bytes:
+    """Tables as one XLSX workbook (one sheet each, bold header row); text is never read as a formula or link."""
+    buffer = io.BytesIO()
+    options = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    book = xlsxwriter.Workbook(buffer, options)
+    bold = book.add_format({"bold": True})
+    for name, frame in sheets.items():
+        sheet = book.add_worksheet(re.sub(r"[\[\]:*?/\\]", "_", name)[:31])
+        for j, column in enumerate(frame.columns):
+            _write_cell(sheet, 0, j, str(column), bold)
+            width = max([len(str(column)), *(len(str(v)) for v in frame.iloc[:200, j])], default=8)
+            sheet.set_column(j, j, min(max(width + 2, 8), 60))
+        for i, values in enumerate(frame.itertuples(index=False, name=None), start=1):
+            for j, value in enumerate(values):
+                _write_cell(sheet, i, j, value)
+        sheet.freeze_panes(1, 0)
+    book.close()
+    return buffer.getvalue()
+
+
+_LIST_SQL = """
+with listed as (
+    select customer_id, "group", tier, lifecycle, rfm_segment, cn8_segment
+    from campaign_members
+    where campaign_id = $campaign_id
+      and "group" = $group
+),
+contacts as (
+    select customer_id, name, phone, store
+    from members
+    where dataset_id = $dataset_id
+    qualify row_number() over (partition by customer_id order by load_id) = 1
+),
+final as (
+    select l.customer_id, l."group", l.tier, c.name, c.phone, c.store, l.lifecycle, l.rfm_segment, l.cn8_segment
+    from listed as l
+    left join contacts as c using (customer_id)
+)
+select * from final
+order by customer_id
+"""
+
+
+def list_frame(
+    con: duckdb.DuckDBPyConnection, campaign_id: str, group: str = "treatment", lang: str | None = None
+) -> pd.DataFrame:
+    """One group of a campaign as an export table (contacts from the members file, phones masked as recorded)."""
+    if group not in GROUPS:
+        raise InputError("bad_export_group", group=group, allowed=", ".join(GROUPS))
+    record = campaign_record(con, campaign_id)
+    params = {"campaign_id": campaign_id, "group": group, "dataset_id": record["dataset_id"]}
+    frame = con.execute(_LIST_SQL, params).df().astype(object)
+    frame = frame.where(frame.notna(), None)
+    if record["mask_phone"]:
+        frame["phone"] = frame["phone"].map(mask_phone)
+    if group == "control":
+        frame["do_not_contact"] = text("export.do_not_contact", lang or "en")
+    if lang is None:
+        return frame
+    for column, prefix in _VALUE_PREFIX.items():
+        frame[column] = frame[column].map(lambda v, p=prefix: None if v is None else text(p + str(v), lang))
+    return frame.rename(columns={c: text(f"export.col.{c}", lang) for c in frame.columns})
+
+
+def rules_sheet(con: duckdb.DuckDBPyConnection, campaign_id: str, lang: str = "en") -> pd.DataFrame:
+    """The campaign's settings, rules in words and counts (matched, each exclusion, each group) as two columns."""
+    record = campaign_record(con, campaign_id)
+    sizes = con.execute(
+        'select "group", count(*) from campaign_members where campaign_id = $campaign_id group by "group"',
+        {"campaign_id": campaign_id},
+    ).fetchall()
+    n = {g: 0 for g in GROUPS} | {g: int(c) for g, c in sizes}
+    removed = sum(count for _, count in record["exclusions"])
+    rows: list[tuple[str, Any]] = [
+        (text("export.rules.name", lang), record["name"]),
+        (text("export.rules.campaign_id", lang), record["campaign_id"]),
+        (text("export.rules.channel", lang), text(f"channel.{record['channel']}", lang)),
+        (text("export.rules.start", lang), record["start"].isoformat()),
+        (text("export.rules.end", lang), record["end"].isoformat()),
+        (text("export.rules.as_of", lang), record["as_of"].isoformat() if record["as_of"] else None),
+        (text("export.rules.holdout_share", lang), fmt.percent(record["holdout_share"])),
+        (text("export.rules.seed", lang), int(record["seed"])),
+        (text("export.rules.source", lang), text(f"export.source.{record['source']}", lang)),
+        (text("export.rules.config", lang), (record["config_hash"] or "")[:12]),
+        (text("export.rules.phones", lang),
+         text("export.phones_masked" if record["mask_phone"] else "export.phones_unmasked", lang)),
+    ]  # fmt: skip
+    rule_label = text("export.rules.rule", lang)
+    rows += [(rule_label, describe(rule, lang)) for rule in record["rules"]] or [
+        (rule_label, text("export.rules.everyone", lang))
+    ]
+    rows.append((text("export.rules.matched", lang), n["treatment"] + n["control"] + removed))
+    for exclusion, count in record["exclusions"]:
+        label = text("export.rules.excluded", lang, what=describe_exclusion(exclusion, lang, record["channel"]))
+        rows.append((label, count))
+    rows.append((text("export.col.treatment", lang), n["treatment"]))
+    rows.append((text("export.col.control", lang), n["control"]))
+    rows += [(text("export.rules.warning", lang), w) for w in warning_texts(record, lang)]
+    return pd.DataFrame(rows, columns=[text("export.rules.item", lang), text("export.rules.value", lang)])
+
+
+def export_csv(
+    con: duckdb.DuckDBPyConnection, campaign_id: str, group: str = "treatment", lang: str | None = None
+) -> bytes:
+    """One group of a campaign as CSV bytes (UTF-8 with BOM)."""
+    return frame_to_csv(list_frame(con, campaign_id, group, lang))
+
+
+def export_xlsx(
+    con: duckdb.DuckDBPyConnection, campaign_id: str, group: str = "treatment", lang: str | None = "zh"
+) -> bytes:
+    """One group of a campaign as XLSX bytes: the list, then the rules and counts (in `lang`, English for keys)."""
+    words = lang or "en"
+    list_sheet = text("export.sheet.control" if group == "control" else "export.sheet.treatment", words)
+    return frames_to_xlsx({
+        list_sheet: list_frame(con, campaign_id, group, lang),
+        text("export.sheet.rules", words): rules_sheet(con, campaign_id, words),
+    })  # fmt: skip
+
+
+def export_file_name(record: Mapping[str, Any], group: str, suffix: str, lang: str = "en") -> str:
+    """A download name such as "Qixi_20260812_treatment.csv"; the control list's says do not contact."""
+    stem = re.sub(r'[\\/:*?"<>|\s]+', "_", str(record["name"])).strip("_") or str(record["campaign_id"])
+    part = text("export.file.control" if group == "control" else "export.file.treatment", lang)
+    return f"{stem}_{record['start']:%Y%m%d}_{part}.{suffix.lstrip('.')}"

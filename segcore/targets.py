@@ -1,0 +1,859 @@
+"""Target lists: filter rules as data, one WHERE clause builder, the candidate table and the exclusions.
+
+A rule is `Rule(field, op, value)`; `rules_to_sql` turns a list of rules into one WHERE clause over the candidate
+table (`target_candidates`, one row per customer) with quoted identifiers and `$p0, $p1, ...` bound parameters.
+Values never enter the SQL text. Rules combine with AND; `in` (any of several values) is the OR within a field.
+
+Fields (FIELDS; every field is a column of the candidate table with the same name), as of the list's date D:
+
+- tier, lifecycle, rfm_segment, cn8_segment, r_score, f_score, m_score, frequency, monetary, spend_w,
+  recency_days: the tier table's columns (shared/spec/tiers.md), exactly.
+- groups: the member groups the customer is in (a list). `groups in silent,sleeping` = in any of them,
+  `groups not in promo_chaser` = in none of them, `groups = loyal` = in that group.
+- gender: 'M' or 'F' from the members file (男/女, male/female are accepted as values and read as M/F).
+- birthday_month: 1..12; the values `this` and `next` mean the month of D and the month after it.
+- age: whole years at D (a Feb 29 birthday turns a year older on Mar 1 in other years); bands via `between`.
+- zodiac (生肖): from the birth year alone, (year - 4) mod 12 -> rat, ox, ..., pig. The Chinese New Year boundary
+  is ignored: someone born in January or early February is given the new year's animal.
+- star_sign (星座): from month and day with the usual boundaries (aries = Mar 21 - Apr 19, ...).
+- join_date, tenure_days: the members file's join date, and D - join_date in days (NULL without a join date).
+- store: the members file's home store; for a customer without one, the store of most of their purchases
+  (ties: the most recently visited, then the name).
+- points: the members file's points.
+- last_category: the category of the most recent purchase line that has a category (a positive line of a
+  purchase; at the same moment, the larger amount wins, then the category name).
+- category_in_last_days: value "X,N": bought category X (a positive line of a purchase, dated by the line) in
+  the last N days (D - N < day <= D). The column is a map category -> days since last bought; `!=` negates.
+- promo_purchases: purchases (orders of value > 0) in the group window W with at least one promo line;
+  NULL for everyone when the dataset has no promo flags.
+- wechat, sms, email: opt-ins (missing = no); has_phone: a non-empty phone number.
+
+Exclusions, applied in the order given, each counting the customers it removed:
+
+- promo_chaser: customers in the promo_chaser group (the promo blacklist); `default_exclusions(discount=True)`
+  starts with it. Without promo flags in the dataset nobody is in that group, and the list warns about it.
+- contacted_within_days (N): customers on any campaign of the same dataset whose start is after D - N (started in
+  the last N days, or scheduled later), in either group: contacting another campaign's control spoils it.
+- manual: an uploaded list of customer ids.
+- unreachable: not reachable on the list's channel: sms = a phone and the SMS opt-in, wechat = the WeChat opt-in,
+  phone = a phone, store = everyone.
+
+Customers of the list are those of `tier_table` as of D (buyers on or before D and members who had joined).
+A members-file row with join_date > D is ignored, as in the tier table.
+
+Where a rule meets a missing value: `=`, `in`, `>=`, `<=` and `between` do not match it; `!=` and `not in`
+do (a customer whose gender is unknown is "not M"). Text matches exactly (case and spaces count).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any, NamedTuple
+
+import duckdb
+import pandas as pd
+
+from segcore.catalog import text
+from segcore.config import DEFAULT_CONFIG, GROUP_KEYS, TierConfig
+from segcore.errors import InputError
+from segcore.sql import quote_ident
+from segcore.tiers import CN8_SEGMENTS, LIFECYCLES, RFM_SEGMENTS, TIER_KEYS, has_promo, tier_table
+
+__all__ = [
+    "CANDIDATES",
+    "CHANNELS",
+    "EXCLUSION_KINDS",
+    "FIELDS",
+    "OPERATORS",
+    "STAR_SIGNS",
+    "ZODIAC",
+    "Exclusion",
+    "Field",
+    "Rule",
+    "TargetList",
+    "build_list",
+    "candidates",
+    "default_exclusions",
+    "describe",
+    "describe_exclusion",
+    "expected_reach",
+    "list_size",
+    "normalize_rule",
+    "parse_exclusion",
+    "parse_rule",
+    "reachable",
+    "rules_from_json",
+    "rules_to_json",
+    "rules_to_sql",
+    "sample_rows",
+    "tier_mix",
+]
+
+CANDIDATES = "target_candidates"
+_TIERS_TABLE = "target_tiers"
+
+OPERATORS = ("=", "!=", "in", "not in", ">=", "<=", "between")
+CHANNELS = ("sms", "wechat", "phone", "store")
+EXCLUSION_KINDS = ("promo_chaser", "contacted_within_days", "manual", "unreachable")
+
+ZODIAC = ("rat", "ox", "tiger", "rabbit", "dragon", "snake", "horse", "goat", "monkey", "rooster", "dog", "pig")
+STAR_SIGNS = (
+    "aries",
+    "taurus",
+    "gemini",
+    "cancer",
+    "leo",
+    "virgo",
+    "libra",
+    "scorpio",
+    "sagittarius",
+    "capricorn",
+    "aquarius",
+    "pisces",
+)
+_ZODIAC_ZH = ("鼠", "牛", "虎", "兔", "龙", "蛇", "马", "羊", "猴", "鸡", "狗", "猪")
+_STAR_ZH = ("白羊", "金牛", "双子", "巨蟹", "狮子", "处女", "天秤", "天蝎", "射手", "摩羯", "水瓶", "双鱼")
+
+
+class Field(NamedTuple):
+    """A list field: its value type, the catalog key of its name, its allowed keys and their catalog prefix."""
+
+    type: str  # key | groups | text | number | date | bool | month | category_days
+    label: str
+    keys: tuple[str, ...] = ()
+    key_prefix: str = ""
+
+
+_TYPE_OPS: dict[str, tuple[str, ...]] = {
+    "key": ("=", "!=", "in", "not in"),
+    "groups": ("=", "!=", "in", "not in"),
+    "text": ("=", "!=", "in", "not in"),
+    "number": OPERATORS,
+    "month": OPERATORS,
+    "date": ("=", "!=", ">=", "<=", "between"),
+    "bool": ("=", "!="),
+    "category_days": ("=", "!="),
+}
+
+
+def _f(kind: str, name: str, keys: Sequence[str] = (), prefix: str = "") -> Field:
+    return Field(kind, f"target.field.{name}", tuple(keys), prefix)
+
+
+FIELDS: dict[str, Field] = {
+    "tier": _f("key", "tier", TIER_KEYS, "tier."),
+    "groups": _f("groups", "groups", GROUP_KEYS, "tier."),
+    "lifecycle": _f("key", "lifecycle", LIFECYCLES, "lifecycle."),
+    "rfm_segment": _f("key", "rfm_segment", RFM_SEGMENTS, "rfm."),
+    "cn8_segment": _f("key", "cn8_segment", CN8_SEGMENTS, "cn8."),
+    "r_score": _f("number", "r_score"),
+    "f_score": _f("number", "f_score"),
+    "m_score": _f("number", "m_score"),
+    "frequency": _f("number", "frequency"),
+    "monetary": _f("number", "monetary"),
+    "spend_w": _f("number", "spend_w"),
+    "recency_days": _f("number", "recency_days"),
+    "gender": _f("key", "gender", ("M", "F"), "target.gender."),
+    "birthday_month": _f("month", "birthday_month"),
+    "age": _f("number", "age"),
+    "zodiac": _f("key", "zodiac", ZODIAC, "target.zodiac."),
+    "star_sign": _f("key", "star_sign", STAR_SIGNS, "target.star."),
+    "join_date": _f("date", "join_date"),
+    "tenure_days": _f("number", "tenure_days"),
+    "store": _f("text", "store"),
+    "points": _f("number", "points"),
+    "last_category": _f("text", "last_category"),
+    "category_in_last_days": _f("category_days", "category_in_last_days"),
+    "promo_purchases": _f("number", "promo_purchases"),
+    "wechat": _f("bool", "wechat"),
+    "sms": _f("bool", "sms"),
+    "email": _f("bool", "email"),
+    "has_phone": _f("bool", "has_phone"),
+}
+
+# Other spellings a user may type for a key, read as the key.
+_KEY_ALIASES: dict[str, dict[str, str]] = {
+    "gender": {"m": "M", "f": "F", "男": "M", "女": "F", "male": "M", "female": "F"},
+    "zodiac": {**dict(zip(_ZODIAC_ZH, ZODIAC, strict=True)), "sheep": "goat", "chicken": "rooster"},
+    "star_sign": {
+        **dict(zip(_STAR_ZH, STAR_SIGNS, strict=True)),
+        **{zh + "座": key for zh, key in zip(_STAR_ZH, STAR_SIGNS, strict=True)},
+    },
+}
+_TRUE = ("yes", "y", "true", "t", "1", "是", "有")
+_FALSE = ("no", "n", "false", "f", "0", "否", "无")
+_RELATIVE_MONTHS = {"this": "this", "next": "next", "本月": "this", "下月": "next", "下个月": "next"}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One filter: a field of FIELDS, an operator of OPERATORS and a value (a tuple for in / not in / between)."""
+
+    field: str
+    op: str
+    value: Any
+
+
+# --- values -------------------------------------------------------------------------------------------------
+
+
+def _bad_value(rule: Rule, expected: str) -> InputError:
+    return InputError("bad_rule_value", field=rule.field, value=_plain(rule.value), expected=expected)
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, list | tuple | set | frozenset):
+        return ",".join(_plain(v) for v in value)
+    return str(value)
+
+
+def _number(rule: Rule, value: Any) -> int | Decimal:
+    if isinstance(value, bool):
+        raise _bad_value(rule, "number")
+    if isinstance(value, int):
+        return value
+    try:
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(str(value).strip())
+    except InvalidOperation:
+        raise _bad_value(rule, "number") from None
+    if not number.is_finite():
+        raise _bad_value(rule, "number")
+    return int(number) if number == number.to_integral_value() and abs(number) < 2**62 else number
+
+
+def _scalar(rule: Rule, spec: Field, value: Any) -> Any:
+    """One value of a rule, typed for its field (strings as typed on the command line are accepted)."""
+    kind = spec.type
+    if kind in ("key", "groups"):
+        raw = str(value).strip()
+        aliases = _KEY_ALIASES.get(rule.field, {})
+        for candidate in (raw, raw.lower()):
+            key = aliases.get(candidate, candidate)
+            if key in spec.keys:
+                return key
+        raise _bad_value(rule, "|".join(spec.keys))
+    if kind == "text":
+        if not isinstance(value, str):
+            raise _bad_value(rule, "text")
+        return value
+    if kind == "number":
+        return _number(rule, value)
+    if kind == "month":
+        if isinstance(value, str) and value.strip().lower() in _RELATIVE_MONTHS:
+            return _RELATIVE_MONTHS[value.strip().lower()]
+        month = _number(rule, value)
+        if not isinstance(month, int) or not 1 <= month <= 12:
+            raise _bad_value(rule, "1..12|this|next")
+        return month
+    if kind == "date":
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise _bad_value(rule, "YYYY-MM-DD") from None
+    if kind == "bool":
+        if isinstance(value, bool):
+            return value
+        flag = str(value).strip().lower()
+        if flag in _TRUE or flag in _FALSE:
+            return flag in _TRUE
+        raise _bad_value(rule, "yes|no")
+    raise AssertionError(kind)  # pragma: no cover
+
+
+def _items(value: Any) -> list[Any]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list | tuple | set | frozenset):
+        return sorted(value, key=str) if isinstance(value, set | frozenset) else list(value)
+    return [value]
+
+
+def normalize_rule(rule: Rule, fields: Mapping[str, Field] = FIELDS) -> Rule:
+    """The same rule with a known field and operator and a typed value; InputError otherwise."""
+    spec = fields.get(rule.field)
+    if spec is None:
+        raise InputError("unknown_field", field=rule.field, allowed=", ".join(fields))
+    if rule.op not in OPERATORS:
+        raise InputError("unknown_operator", op=rule.op, allowed=", ".join(OPERATORS))
+    if rule.op not in _TYPE_OPS[spec.type]:
+        raise InputError(
+            "bad_operator_for_field", op=rule.op, field=rule.field, allowed=", ".join(_TYPE_OPS[spec.type])
+        )
+    if spec.type == "category_days":
+        parts = rule.value.rsplit(",", 1) if isinstance(rule.value, str) else _items(rule.value)
+        if len(parts) != 2 or not str(parts[0]).strip():
+            raise _bad_value(rule, "category,days")
+        days = _number(rule, parts[1])
+        if not isinstance(days, int) or days < 1:
+            raise _bad_value(rule, "category,days")
+        return Rule(rule.field, rule.op, (str(parts[0]).strip(), days))
+    if rule.op in ("in", "not in"):
+        values = [_scalar(rule, spec, v) for v in _items(rule.value)]
+        if not values:
+            raise _bad_value(rule, "value,value,...")
+        unique = tuple(dict.fromkeys(values))
+        if spec.type == "number" and any(isinstance(v, Decimal) for v in unique):
+            unique = tuple(Decimal(v) for v in unique)
+        return Rule(rule.field, rule.op, unique)
+    if rule.op == "between":
+        pair = _items(rule.value)
+        if len(pair) != 2:
+            raise _bad_value(rule, "low,high")
+        low, high = (_scalar(rule, spec, v) for v in pair)
+        if isinstance(low, str) or isinstance(high, str):  # relative months have no order
+            raise _bad_value(rule, "low,high")
+        if low > high:
+            raise _bad_value(rule, "low,high")
+        return Rule(rule.field, rule.op, (low, high))
+    if spec.type in ("key", "text", "month", "groups", "number", "date", "bool") and isinstance(
+        rule.value, list | tuple | set | frozenset
+    ):
+        raise _bad_value(rule, "one value")
+    value = _scalar(rule, spec, rule.value)
+    if rule.op in (">=", "<=") and isinstance(value, str):
+        raise _bad_value(rule, "1..12")
+    return Rule(rule.field, rule.op, value)
+
+
+_RULE_RE = re.compile(r"^\s*([^\s=!<>]+)\s*(not\s+in\b|in\b|between\b|[=!<>]+|\S+)\s*(.*?)\s*$", re.IGNORECASE)
+_WORD_OPS = ("not in", "in", "between")
+
+
+def parse_rule(expr: str, fields: Mapping[str, Field] = FIELDS) -> Rule:
+    """A rule from its command-line form "field op value", e.g. "tier in high_spend,loyal"; InputError if bad."""
+    match = _RULE_RE.match(expr)
+    if match is None or not match.group(3):
+        raise InputError("bad_rule", rule=expr)
+    name, op, raw = match.group(1), re.sub(r"\s+", " ", match.group(2).lower()), match.group(3)
+    if name not in fields:
+        raise InputError("unknown_field", field=name, allowed=", ".join(fields))
+    if op not in OPERATORS:
+        raise InputError("unknown_operator", op=match.group(2), allowed=", ".join(OPERATORS))
+    spec = fields[name]
+    value: Any = raw
+    if spec.type != "category_days" and (op in _WORD_OPS):
+        value = tuple(part.strip() for part in raw.split(",") if part.strip())
+    elif spec.type != "text":
+        value = raw.strip()
+    return normalize_rule(Rule(name, op, value), fields)
+
+
+def _resolve(value: Any, as_of: date | None, rule: Rule) -> Any:
+    """A relative birthday month (this / next) as a number, given the list's date."""
+    if value not in ("this", "next"):
+        return value
+    if as_of is None:
+        raise _bad_value(rule, "1..12")
+    return as_of.month if value == "this" else as_of.month % 12 + 1
+
+
+# --- SQL ------------------------------------------------------------------------------------------------------
+
+# One SQL template per (kind of column, operator): {col} is the quoted column, {a} and {b} bound parameters.
+_SQL: dict[str, str] = {
+    "=": "{col} = {a}",
+    "!=": "{col} is distinct from {a}",
+    "in": "coalesce(list_contains({a}, {col}), false)",
+    "not in": "not coalesce(list_contains({a}, {col}), false)",
+    ">=": "{col} >= {a}",
+    "<=": "{col} <= {a}",
+    "between": "{col} between {a} and {b}",
+}
+_GROUPS_SQL: dict[str, str] = {
+    "=": "list_contains({col}, {a})",
+    "!=": "not list_contains({col}, {a})",
+    "in": "list_has_any({col}, {a})",
+    "not in": "not list_has_any({col}, {a})",
+}
+_CATEGORY_SQL: dict[str, str] = {
+    "=": "coalesce({col}[{a}] < {b}, false)",
+    "!=": "not coalesce({col}[{a}] < {b}, false)",
+}
+
+
+def rules_to_sql(
+    rules: Iterable[Rule], fields: Mapping[str, Field] = FIELDS, *, as_of: date | None = None
+) -> tuple[str, dict[str, Any]]:
+    """Rules -> (WHERE clause over the candidate table, {p0: value, ...}); `as_of` resolves this/next month."""
+    clauses: list[str] = []
+    params: dict[str, Any] = {}
+
+    def bind(value: Any) -> str:
+        name = f"p{len(params)}"
+        params[name] = list(value) if isinstance(value, tuple) else value
+        return "$" + name
+
+    for raw in rules:
+        rule = normalize_rule(raw, fields)
+        kind = fields[rule.field].type
+        value = rule.value
+        if kind == "month":
+            value = tuple(_resolve(v, as_of, rule) for v in value) if isinstance(value, tuple) else value
+            value = _resolve(value, as_of, rule)
+        if kind == "category_days":
+            a, b = bind(value[0]), bind(value[1])
+            template = _CATEGORY_SQL[rule.op]
+        elif rule.op == "between":
+            a, b = bind(value[0]), bind(value[1])
+            template = _SQL[rule.op]
+        else:
+            a, b = bind(value), ""
+            template = _GROUPS_SQL[rule.op] if kind == "groups" else _SQL[rule.op]
+        clauses.append("(" + template.format(col=quote_ident(rule.field), a=a, b=b) + ")")
+    return (" and ".join(clauses) or "true"), params
+
+
+# --- words ----------------------------------------------------------------------------------------------------
+
+
+def _value_words(rule: Rule, value: Any, lang: str) -> str:
+    spec = FIELDS[rule.field]
+    if spec.type in ("key", "groups"):
+        return text(spec.key_prefix + str(value), lang)
+    if spec.type == "bool":
+        return text("target.yes" if value else "target.no", lang)
+    if value in ("this", "next"):
+        return text(f"target.month.{value}", lang)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def describe(rule: Rule, lang: str = "en") -> str:
+    """The rule in plain words, e.g. "Tier is any of: High spend (VIP), Loyal" / "分层为以下任一：…"."""
+    rule = normalize_rule(rule)
+    name = text(FIELDS[rule.field].label, lang)
+    kind = FIELDS[rule.field].type
+    if kind == "category_days":
+        key = "target.rule.bought" if rule.op == "=" else "target.rule.not_bought"
+        return text(key, lang, category=rule.value[0], days=rule.value[1])
+    if rule.op == "between":
+        low, high = (_value_words(rule, v, lang) for v in rule.value)
+        return text("target.rule.between", lang, field=name, low=low, high=high)
+    if isinstance(rule.value, tuple):
+        joiner = "、" if lang == "zh" else ", "
+        words = joiner.join(_value_words(rule, v, lang) for v in rule.value)
+    else:
+        words = _value_words(rule, rule.value, lang)
+    op_key = {"=": "eq", "!=": "ne", "in": "in", "not in": "not_in", ">=": "ge", "<=": "le"}[rule.op]
+    if kind == "groups":
+        op_key = "groups_" + op_key
+    return text(f"target.rule.{op_key}", lang, field=name, value=words)
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, tuple | list):
+        return [_json_value(v) for v in value]
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def rules_to_json(rules: Iterable[Rule]) -> str:
+    """Rules as a JSON array of {field, op, value} (numbers with decimals and dates as text)."""
+    return json.dumps(
+        [{"field": r.field, "op": r.op, "value": _json_value(r.value)} for r in rules], ensure_ascii=False
+    )
+
+
+def rules_from_json(data: str) -> list[Rule]:
+    """The rules written by rules_to_json, typed again."""
+    return [normalize_rule(Rule(item["field"], item["op"], item["value"])) for item in json.loads(data or "[]")]
+
+
+# --- candidates -----------------------------------------------------------------------------------------------
+
+_CANDIDATES_SQL = f"""
+create or replace temp table {CANDIDATES} as
+with tiers as (
+    select customer_id,
+           tier,
+           case when coalesce(groups, '') = '' then []::varchar[] else string_split(groups, ';') end as groups,
+           lifecycle,
+           rfm_segment,
+           cn8_segment,
+           cast(r_score as integer) as r_score,
+           cast(f_score as integer) as f_score,
+           cast(m_score as integer) as m_score,
+           cast(frequency as integer) as frequency,
+           cast(monetary as decimal(18, 2)) as monetary,
+           cast(spend_w as decimal(18, 2)) as spend_w,
+           cast(recency_days as integer) as recency_days,
+           cast(last_purchase as date) as last_purchase
+    from {_TIERS_TABLE}
+),
+member_rows as (
+    select customer_id,
+           nullif(trim(name), '') as name,
+           nullif(trim(phone), '') as phone,
+           gender,
+           birthday,
+           join_date,
+           nullif(trim(store), '') as store,
+           points,
+           coalesce(wechat, false) as wechat,
+           coalesce(sms, false) as sms,
+           coalesce(email, false) as email
+    from members
+    where dataset_id = $dataset_id
+      and (join_date is null or join_date <= $as_of)
+    qualify row_number() over (partition by customer_id order by load_id) = 1
+),
+lines as (
+    select customer_id,
+           coalesce('o:' || order_id, 'd:' || cast(cast(order_date as date) as varchar)) as order_key,
+           cast(order_date as date) as day,
+           order_date,
+           amount,
+           coalesce(is_promo, false) as is_promo,
+           nullif(trim(store), '') as store,
+           nullif(trim(category), '') as category
+    from sales
+    where dataset_id = $dataset_id
+      and cast(order_date as date) <= $as_of
+),
+orders as (
+    select customer_id,
+           order_key,
+           min(day) as order_day,  -- an order is dated by its earliest line
+           sum(amount) > 0 as is_purchase,
+           bool_or(is_promo) as has_promo_line
+    from lines
+    group by customer_id, order_key
+),
+purchase_lines as (
+    select l.*, o.order_day
+    from lines as l
+    join orders as o using (customer_id, order_key)
+    where o.is_purchase
+      and l.amount > 0
+),
+promo_counts as (
+    select customer_id,
+           count(*) filter (where has_promo_line and $as_of - order_day < $window_days) as promo_purchases
+    from orders
+    where is_purchase
+    group by customer_id
+),
+category_ages as (
+    select customer_id, category, min($as_of - day) as age
+    from purchase_lines
+    where category is not null
+    group by customer_id, category
+),
+category_maps as (
+    select customer_id,
+           map(list(category order by category), list(age order by category)) as category_in_last_days
+    from category_ages
+    group by customer_id
+),
+last_categories as (
+    select customer_id, arg_max(category, (order_day, order_date, amount, category)) as last_category
+    from purchase_lines
+    where category is not null
+    group by customer_id
+),
+store_visits as (
+    select customer_id, store, count(distinct order_key) as visits, max(day) as last_visit
+    from purchase_lines
+    where store is not null
+    group by customer_id, store
+),
+bought_stores as (
+    select customer_id, arg_max(store, (visits, last_visit, store)) as bought_store
+    from store_visits
+    group by customer_id
+),
+joined as (
+    select t.*,
+           m.customer_id is not null as is_member,
+           m.name,
+           m.phone,
+           m.gender,
+           m.birthday,
+           m.join_date,
+           coalesce(m.store, b.bought_store) as store,
+           m.points,
+           coalesce(m.wechat, false) as wechat,
+           coalesce(m.sms, false) as sms,
+           coalesce(m.email, false) as email,
+           c.category_in_last_days,
+           l.last_category,
+           case when $has_promo then coalesce(p.promo_purchases, 0) end as promo_purchases,
+           month(m.birthday) * 100 + day(m.birthday) as birth_md
+    from tiers as t
+    left join member_rows as m using (customer_id)
+    left join bought_stores as b using (customer_id)
+    left join category_maps as c using (customer_id)
+    left join last_categories as l using (customer_id)
+    left join promo_counts as p using (customer_id)
+),
+final as (
+    select customer_id,
+           name,
+           phone,
+           tier,
+           groups,
+           lifecycle,
+           rfm_segment,
+           cn8_segment,
+           r_score,
+           f_score,
+           m_score,
+           frequency,
+           monetary,
+           spend_w,
+           recency_days,
+           last_purchase,
+           gender,
+           birthday,
+           month(birthday) as birthday_month,
+           cast(year($as_of) - year(birthday)
+                - case when birth_md > month($as_of) * 100 + day($as_of) then 1 else 0 end as integer) as age,
+           $zodiac[((year(birthday) - 4) % 12 + 12) % 12 + 1] as zodiac,
+           case when birthday is null then null
+                when birth_md >= 1222 or birth_md <= 119 then 'capricorn'
+                when birth_md <= 218 then 'aquarius'
+                when birth_md <= 320 then 'pisces'
+                when birth_md <= 419 then 'aries'
+                when birth_md <= 520 then 'taurus'
+                when birth_md <= 621 then 'gemini'
+                when birth_md <= 722 then 'cancer'
+                when birth_md <= 822 then 'leo'
+                when birth_md <= 922 then 'virgo'
+                when birth_md <= 1023 then 'libra'
+                when birth_md <= 1122 then 'scorpio'
+                else 'sagittarius'
+           end as star_sign,
+           join_date,
+           cast($as_of - join_date as integer) as tenure_days,
+           store,
+           points,
+           last_category,
+           coalesce(category_in_last_days, map([]::varchar[], []::integer[])) as category_in_last_days,
+           cast(promo_purchases as integer) as promo_purchases,
+           wechat,
+           sms,
+           email,
+           phone is not null as has_phone,
+           is_member
+    from joined
+)
+select * from final
+order by customer_id
+"""
+
+
+def candidates(con: duckdb.DuckDBPyConnection, dataset_id: str, as_of: date, cfg: TierConfig = DEFAULT_CONFIG) -> str:
+    """Create the temp table `target_candidates`: one row per customer with every FIELDS column; its name."""
+    if isinstance(as_of, datetime):
+        as_of = as_of.date()
+    tiers = tier_table(con, dataset_id, as_of, cfg)
+    view = "target_tiers_frame"
+    con.register(view, tiers)
+    try:
+        con.execute(f"create or replace temp table {_TIERS_TABLE} as select * from {quote_ident(view)}")
+    finally:
+        con.unregister(view)
+    params = {
+        "dataset_id": dataset_id,
+        "as_of": as_of,
+        "window_days": cfg.groups_window_days,
+        "has_promo": has_promo(con, dataset_id),
+        "zodiac": list(ZODIAC),
+    }
+    con.execute(_CANDIDATES_SQL, params)
+    con.execute(f"drop table if exists {_TIERS_TABLE}")
+    return CANDIDATES
+
+
+# --- lists and exclusions -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """One exclusion: promo_chaser, contacted_within_days (value = N days), manual (value = ids) or unreachable."""
+
+    kind: str
+    value: Any = None
+
+
+@dataclass(frozen=True, eq=False)
+class TargetList:
+    """A built list: its rows (candidate columns, by customer_id) and what each exclusion removed, in order."""
+
+    dataset_id: str
+    as_of: date
+    channel: str
+    rules: tuple[Rule, ...]
+    matched: int
+    removed: tuple[tuple[Exclusion, int], ...]
+    rows: pd.DataFrame
+    warnings: tuple[str, ...] = ()
+
+
+def _check_channel(channel: str) -> str:
+    if channel not in CHANNELS:
+        raise InputError("bad_channel", channel=channel, allowed=", ".join(CHANNELS))
+    return channel
+
+
+def _check_exclusion(exclusion: Exclusion) -> Exclusion:
+    if exclusion.kind not in EXCLUSION_KINDS:
+        raise InputError("unknown_exclusion", kind=exclusion.kind, allowed=", ".join(EXCLUSION_KINDS))
+    if exclusion.kind == "contacted_within_days":
+        days = exclusion.value
+        if isinstance(days, str) and days.strip().isdigit():
+            days = int(days)
+        if not isinstance(days, int) or isinstance(days, bool) or days < 1:
+            raise InputError("bad_exclusion_value", kind=exclusion.kind, value=str(exclusion.value))
+        return Exclusion(exclusion.kind, days)
+    if exclusion.kind == "manual":
+        ids = tuple(dict.fromkeys(str(v).strip() for v in _items(exclusion.value or ()) if str(v).strip()))
+        return Exclusion(exclusion.kind, ids)
+    return Exclusion(exclusion.kind)
+
+
+def parse_exclusion(expr: str) -> Exclusion:
+    """An exclusion from its command-line form: promo_chaser, unreachable, contacted_within_days=30, manual=id,id."""
+    kind, _, value = expr.partition("=")
+    kind = kind.strip()
+    if kind == "manual":
+        return _check_exclusion(Exclusion(kind, tuple(value.split(","))))
+    return _check_exclusion(Exclusion(kind, value.strip() or None))
+
+
+def default_exclusions(discount: bool) -> list[Exclusion]:
+    """The exclusions a new list starts with: promo chasers for discount campaigns, then the unreachable."""
+    return [Exclusion("promo_chaser")] * discount + [Exclusion("unreachable")]
+
+
+def reachable(rows: pd.DataFrame, channel: str) -> pd.Series:
+    """Whether each row can be reached: sms = phone and SMS opt-in, wechat = opt-in, phone = phone, store = all."""
+    _check_channel(channel)
+    has_phone = rows["has_phone"].astype(bool)
+    if channel == "sms":
+        return has_phone & rows["sms"].astype(bool)
+    if channel == "wechat":
+        return rows["wechat"].astype(bool)
+    if channel == "phone":
+        return has_phone
+    return pd.Series(True, index=rows.index)
+
+
+_RECENT_CONTACTS_SQL = """
+with recent as (
+    select campaign_id
+    from campaigns
+    where dataset_id = $dataset_id
+      and start_date > $as_of - $days
+),
+final as (
+    select distinct m.customer_id
+    from campaign_members as m
+    join recent using (campaign_id)
+)
+select customer_id from final order by customer_id
+"""
+
+
+def _recent_contacts(con: duckdb.DuckDBPyConnection, dataset_id: str, as_of: date, days: int) -> set[str]:
+    """Customers on any campaign of the dataset starting after as_of - days (both groups: protects its holdout)."""
+    exists = con.execute(
+        "select count(*) from duckdb_tables() where table_name in ('campaigns', 'campaign_members') and not temporary"
+    ).fetchone()
+    if not exists or exists[0] < 2:
+        return set()
+    rows = con.execute(_RECENT_CONTACTS_SQL, {"dataset_id": dataset_id, "as_of": as_of, "days": days}).fetchall()
+    return {r[0] for r in rows}
+
+
+_MATCH_SQL = "select * from {table} where {where} order by customer_id"
+
+
+def build_list(
+    con: duckdb.DuckDBPyConnection,
+    dataset_id: str,
+    as_of: date,
+    cfg: TierConfig = DEFAULT_CONFIG,
+    rules: Sequence[Rule] = (),
+    exclusions: Sequence[Exclusion] = (),
+    channel: str = "sms",
+) -> TargetList:
+    """Customers matching every rule as of `as_of`, minus each exclusion in order (with the count it removed)."""
+    if isinstance(as_of, datetime):
+        as_of = as_of.date()
+    _check_channel(channel)
+    typed_rules = tuple(normalize_rule(r) for r in rules)
+    checked = [_check_exclusion(e) for e in exclusions]
+    where, params = rules_to_sql(typed_rules, FIELDS, as_of=as_of)
+    table = candidates(con, dataset_id, as_of, cfg)
+    rows = con.execute(_MATCH_SQL.format(table=quote_ident(table), where=where), params).df()
+    matched = len(rows)
+    removed: list[tuple[Exclusion, int]] = []
+    warnings: list[str] = []
+    for exclusion in checked:
+        if exclusion.kind == "promo_chaser":
+            if not has_promo(con, dataset_id):
+                warnings.append("target.warn.no_promo_data")
+            drop = rows["groups"].map(lambda g: "promo_chaser" in list(g))
+        elif exclusion.kind == "contacted_within_days":
+            drop = rows["customer_id"].isin(_recent_contacts(con, dataset_id, as_of, exclusion.value))
+        elif exclusion.kind == "manual":
+            drop = rows["customer_id"].isin(set(exclusion.value))
+        else:
+            drop = ~reachable(rows, channel)
+        removed.append((exclusion, int(drop.sum())))
+        rows = rows[~drop.astype(bool)].reset_index(drop=True)
+    return TargetList(dataset_id, as_of, channel, typed_rules, matched, tuple(removed), rows, tuple(warnings))
+
+
+def describe_exclusion(exclusion: Exclusion, lang: str = "en", channel: str = "sms") -> str:
+    """The exclusion in plain words, e.g. "Contacted by another campaign in the last 30 days"."""
+    exclusion = _check_exclusion(exclusion)
+    if exclusion.kind == "contacted_within_days":
+        return text("target.excl.contacted_within_days", lang, days=exclusion.value)
+    if exclusion.kind == "manual":
+        return text("target.excl.manual", lang, n=len(exclusion.value))
+    if exclusion.kind == "unreachable":
+        return text("target.excl.unreachable", lang, channel=text(f"channel.{channel}", lang))
+    return text("target.excl.promo_chaser", lang)
+
+
+# --- preview --------------------------------------------------------------------------------------------------
+
+
+def list_size(target_list: TargetList) -> int:
+    """Customers on the list."""
+    return len(target_list.rows)
+
+
+def tier_mix(target_list: TargetList) -> pd.DataFrame:
+    """Customers per tier on the list: columns tier, customers; in the tier order of the spec."""
+    counts = target_list.rows["tier"].fillna("").value_counts()
+    order = [t for t in TIER_KEYS if t in counts.index] + sorted(t for t in counts.index if t not in TIER_KEYS)
+    return pd.DataFrame({"tier": [t or None for t in order], "customers": [int(counts[t]) for t in order]})
+
+
+def expected_reach(target_list: TargetList, channel: str | None = None) -> int:
+    """Customers on the list that the channel (default: the list's) can reach."""
+    return int(reachable(target_list.rows, channel or target_list.channel).sum())
+
+
+def sample_rows(target_list: TargetList, n: int = 10, seed: int = 0) -> pd.DataFrame:
+    """Up to n rows of the list, drawn reproducibly, in customer_id order."""
+    rows = target_list.rows
+    if len(rows) <= n:
+        return rows
+    return rows.sample(n=n, random_state=seed).sort_values("customer_id").reset_index(drop=True)
