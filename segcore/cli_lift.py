@@ -89,7 +89,7 @@ def add_lift_command(sub: argparse._SubParsersAction) -> None:  # type: ignore[t
     """Register `lift` on the CLI."""
     from segcore.cli import _add_file_args
 
-    lift = sub.add_parser("lift", help="campaign lift: treatment against the holdout, with 95% intervals")
+    lift = sub.add_parser("lift", help="campaign lift: treatment against the holdout, with 95%% intervals")
     _add_file_args(lift)
     lift.add_argument("--campaign", required=True, help="CSV with customer_id and group (treatment/control), tier")
     lift.add_argument("--start", required=True, help="first day of the offer, YYYY-MM-DD")

@@ -17,6 +17,7 @@ import duckdb
 import pandas as pd
 
 from segcore.errors import InputError
+from segcore.campaigns import create_campaign_tables
 from segcore.schema import create_tables
 from segcore.sql import NO_EXTENSIONS, quote_ident
 
@@ -56,7 +57,11 @@ final as (
 select * from final order by is_demo, created_at, dataset_id
 """
 
-_DATASET_TABLES = ("sales", "members", "rejects", "loads", "datasets")
+_DATASET_TABLES = ("campaigns", "sales", "members", "rejects", "loads", "datasets")
+_DELETE_CAMPAIGN_MEMBERS_SQL = """
+delete from campaign_members
+where campaign_id in (select campaign_id from campaigns where dataset_id = $dataset_id)
+"""
 
 
 class Workspace:
@@ -70,6 +75,7 @@ class Workspace:
         except duckdb.IOException as exc:
             raise InputError("workspace_busy", path=str(self.path)) from exc
         create_tables(self._con)
+        create_campaign_tables(self._con)
         self._write_lock = threading.Lock()
 
     def reader(self) -> duckdb.DuckDBPyConnection:
@@ -100,6 +106,7 @@ class Workspace:
         with self.writer() as cursor:
             cursor.execute("begin transaction")
             try:
+                cursor.execute(_DELETE_CAMPAIGN_MEMBERS_SQL, {"dataset_id": dataset_id})
                 for table in _DATASET_TABLES:
                     cursor.execute(
                         f"delete from {quote_ident(table)} where dataset_id = $dataset_id", {"dataset_id": dataset_id}

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import threading
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
+from segcore.campaigns import import_campaign
 from segcore.errors import InputError
 from segcore.ingest import load_file
 from segcore.workspace import Workspace
@@ -58,10 +60,24 @@ def test_delete_removes_every_trace_of_one_dataset_only(tmp_path: Path) -> None:
     with workspace.writer() as con:
         load_file(con, "keep", _sales_file(tmp_path, "k.csv", 2), "sales", loaded_at=LOADED_AT)
         load_file(con, "drop", _sales_file(tmp_path, "d.csv", 4), "sales", loaded_at=LOADED_AT)
+    with workspace.writer() as con:
+        for dataset in ("keep", "drop"):
+            frame = pd.DataFrame({"customer_id": ["c0", "c1"], "group": ["treatment", "control"]})
+            import_campaign(
+                con,
+                dataset,
+                frame,
+                name=f"{dataset} sms",
+                channel="sms",
+                start=date(2026, 1, 1),
+                end=date(2026, 1, 31),
+                created_at=LOADED_AT,
+            )
     workspace.delete_dataset("drop")
     assert workspace.dataset_ids() == ["keep"]
     with workspace.reader() as con:
-        for table in ("sales", "loads", "rejects", "members"):
+        assert con.execute("select count(*) from campaign_members").fetchone() == (2,)
+        for table in ("sales", "loads", "rejects", "members", "campaigns"):
             assert con.execute(f"select count(*) from {table} where dataset_id = 'drop'").fetchone() == (0,)
     workspace.close()
 
