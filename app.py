@@ -15,6 +15,7 @@ init_lang()
 pages = {
     "pages/overview.py": st.Page("pages/overview.py", title=t("nav.overview"), icon=":material/home:", default=True),
     "pages/segments.py": st.Page("pages/segments.py", title=t("nav.segments"), icon=":material/donut_small:"),
+    "pages/targets.py": st.Page("pages/targets.py", title=t("nav.targets"), icon=":material/checklist:"),
     "pages/campaigns.py": st.Page("pages/campaigns.py", title=t("nav.campaigns"), icon=":material/campaign:"),
     "pages/data.py": st.Page("pages/data.py", title=t("nav.data"), icon=":material/upload_file:"),
     "pages/settings.py": st.Page("pages/settings.py", title=t("nav.settings"), icon=":material/tune:"),

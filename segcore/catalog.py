@@ -367,6 +367,72 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "camp.import_save": {"en": "Save as a campaign", "zh": "保存为营销活动"},
     "camp.imported": {"en": "Imported.", "zh": "已导入。"},
+    # targets page
+    "nav.targets": {"en": "Target lists", "zh": "目标名单"},
+    "tgt.title": {"en": "Build a target list", "zh": "生成目标名单"},
+    "tgt.who": {"en": "Who", "zh": "筛选顾客"},
+    "tgt.how": {"en": "Channel and exclusions", "zh": "渠道与排除"},
+    "tgt.preview": {"en": "Preview", "zh": "名单预览"},
+    "tgt.spend_min": {"en": "Spend (2 years) at least ¥", "zh": "2年消费金额不低于 ¥"},
+    "tgt.spend_max": {"en": "Spend (2 years) at most ¥", "zh": "2年消费金额不高于 ¥"},
+    "tgt.zero_is_no_limit": {"en": "0 = no limit", "zh": "0 表示不限"},
+    "tgt.member_filters": {
+        "en": "Member details: gender, birthday, age, zodiac, store, points",
+        "zh": "会员资料：性别、生日、年龄、生肖星座、门店、积分",
+    },
+    "tgt.purchase_filters": {"en": "Purchases: categories, promotions", "zh": "消费行为：品类、促销"},
+    "tgt.any": {"en": "any", "zh": "不限"},
+    "tgt.month.any": {"en": "any month", "zh": "不限"},
+    "tgt.month.this": {"en": "this month", "zh": "本月"},
+    "tgt.month.next": {"en": "next month", "zh": "下个月"},
+    "tgt.tenure_min": {"en": "Member for at least (days)", "zh": "入会至少（天）"},
+    "tgt.points_min": {"en": "Points at least", "zh": "积分不低于"},
+    "tgt.bought_category": {"en": "Bought this category…", "zh": "购买过该品类…"},
+    "tgt.bought_days": {"en": "…in the last (days)", "zh": "…在最近（天）内"},
+    "tgt.promo_min": {"en": "Promo purchases (12 months) at least", "zh": "12个月内促销购买次数不少于"},
+    "tgt.hand_picked": {
+        "en": "Limited to {n} hand-picked customers (from the Migration page).",
+        "zh": "限定为从「分层迁移」页选出的 {n} 位顾客。",
+    },
+    "tgt.discount": {"en": "This is a discount campaign", "zh": "这是折扣类活动"},
+    "tgt.fatigue": {
+        "en": "Leave out customers contacted by another campaign in the last…",
+        "zh": "排除最近被其他活动联系过的顾客，时间范围…",
+    },
+    "tgt.fatigue_days": {"en": "days", "zh": "天"},
+    "tgt.manual": {
+        "en": "Exclusion list (CSV or text, one customer id per line)",
+        "zh": "排除名单（CSV 或文本，每行一个会员号）",
+    },
+    "tgt.unreachable": {"en": "Leave out customers this channel cannot reach", "zh": "排除该渠道无法触达的顾客"},
+    "tgt.removed": {"en": "{what}: {n} removed", "zh": "{what}：排除 {n} 人"},
+    "tgt.size": {"en": "On the list", "zh": "名单人数"},
+    "tgt.reach": {"en": "Reachable on this channel", "zh": "该渠道可触达"},
+    "tgt.matched": {"en": "Matched the filters", "zh": "符合筛选条件"},
+    "tgt.save_title": {"en": "Hold out, save and export", "zh": "留出对照组、保存并导出"},
+    "tgt.name_hint": {"en": "e.g. Double 11 VIP preview", "zh": "例如：双11会员专享预告"},
+    "tgt.holdout": {"en": "Held out at random (not contacted)", "zh": "随机留出对照组（不联系）"},
+    "tgt.seed": {"en": "Seed (same seed, same split)", "zh": "随机种子（相同种子得到相同分组）"},
+    "tgt.unmask": {"en": "Show full phone numbers in the export", "zh": "导出完整手机号"},
+    "tgt.unmask_help": {
+        "en": "Phones are masked (138****5678) by default. Unmasking is recorded with the campaign.",
+        "zh": "手机号默认打码（138****5678）。导出完整号码的选择会记录在活动中。",
+    },
+    "tgt.mde": {
+        "en": "These customers bought at a rate of {baseline} in the last {days} days. With this list and holdout the "
+        "smallest lift you can reliably detect is {mde} (relative, 80% power, 5% significance).",
+        "zh": "这些顾客在最近 {days} 天的购买率为 {baseline}。按当前名单和对照组比例，能可靠检测到的最小提升为 {mde}"
+        "（相对提升，80% 检验效能，5% 显著性水平）。",
+    },
+    "tgt.too_small": {
+        "en": "The list is too small to measure a realistic effect: add customers or a larger holdout.",
+        "zh": "名单太小，难以衡量实际效果：请扩大名单或提高对照组比例。",
+    },
+    "tgt.save": {"en": "Save the campaign", "zh": "保存营销活动"},
+    "tgt.saved": {
+        "en": "Saved “{name}”. Download the lists below; the Campaigns page will measure it.",
+        "zh": "已保存「{name}」。可在下方下载名单；「营销活动」页将统计其效果。",
+    },
     # errors: one line, with what was found and what to do
     "err.empty_file": {"en": "The file is empty.", "zh": "文件是空的。"},
     "err.header_only": {
@@ -515,6 +581,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh": "{headline}。注意：对照组占名单的 {observed}，而设定为 {intended}，结果可能不可靠",
     },
     # targets
+    "target.field.customer_id": {"en": "Customer ID", "zh": "会员号"},
+    "target.rule.hand_picked": {"en": "One of {n} hand-picked customers", "zh": "指定的 {n} 位顾客之一"},
     "target.field.tier": {"en": "Tier", "zh": "分层"},
     "target.field.groups": {"en": "Member groups", "zh": "会员分组"},
     "target.field.lifecycle": {"en": "Lifecycle", "zh": "生命周期"},

@@ -35,11 +35,9 @@ def _manual_ids(path: str) -> tuple[str, ...]:
     file = Path(path)
     if not file.is_file():
         raise InputError("no_such_file", path=path)
-    lines = file.read_text(encoding="utf-8-sig").splitlines()
-    ids = [line.split(",")[0].strip().strip('"') for line in lines]
-    if ids and ids[0].lower() in ("customer_id", "会员卡号", "会员号", "id", "customer"):
-        ids = ids[1:]
-    return tuple(i for i in ids if i)
+    from segcore.targets import ids_from_text
+
+    return ids_from_text(file.read_bytes())
 
 
 def _exclusions(values: list[str] | None, discount: bool) -> list[Any]:

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import duckdb
 import pandas as pd
 
-__all__ = ["campaign_outcomes", "daily_revenue", "did_frames"]
+__all__ = ["baseline_rate", "campaign_outcomes", "daily_revenue", "did_frames"]
 
 _LIST_TABLE = "seg_campaign_list"
 
@@ -154,3 +154,14 @@ def did_frames(
         return spend.reindex(ids.astype(str)).fillna(0.0).reset_index()
 
     return _frame(listed["customer_id"]), _frame(pool["customer_id"])
+
+
+def baseline_rate(
+    con: duckdb.DuckDBPyConnection, dataset_id: str, customer_ids: pd.Series, as_of: date, days: int
+) -> float | None:
+    """Share of these customers with a purchase in the `days` up to `as_of`: the last comparable period's rate."""
+    if len(customer_ids) == 0:
+        return None
+    listed = pd.DataFrame({"customer_id": customer_ids.astype(str), "group": "treatment", "tier": None})
+    outcomes = campaign_outcomes(con, dataset_id, listed, as_of - timedelta(days=days - 1), as_of)
+    return float(outcomes["responded"].mean())

@@ -68,3 +68,18 @@ def monthly_revenue(con: duckdb.DuckDBPyConnection, dataset_id: str, as_of: date
     """Net revenue and promo revenue per calendar month over the last `months` months up to `as_of`."""
     params = {"dataset_id": dataset_id, "as_of": as_of, "months": months}
     return con.execute(_MONTHLY_SQL, params).df()
+
+
+_VALUE_COLUMNS = {"store": ("sales", "members"), "category": ("sales",)}
+
+
+def distinct_values(con: duckdb.DuckDBPyConnection, dataset_id: str, column: str) -> list[str]:
+    """The distinct non-empty values of a sales / members column (store, category), for filter choices."""
+    from segcore.sql import quote_ident
+
+    tables = _VALUE_COLUMNS[column]
+    union = " union ".join(
+        f"select {quote_ident(column)} as v from {quote_ident(t)} where dataset_id = $dataset_id" for t in tables
+    )
+    rows = con.execute(f"select distinct v from ({union}) where v is not null order by v", {"dataset_id": dataset_id})
+    return [str(r[0]) for r in rows.fetchall()]

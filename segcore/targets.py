@@ -82,6 +82,7 @@ __all__ = [
     "describe",
     "describe_exclusion",
     "expected_reach",
+    "ids_from_text",
     "list_size",
     "normalize_rule",
     "parse_exclusion",
@@ -146,6 +147,7 @@ def _f(kind: str, name: str, keys: Sequence[str] = (), prefix: str = "") -> Fiel
 
 
 FIELDS: dict[str, Field] = {
+    "customer_id": _f("text", "customer_id"),  # a hand-picked set, e.g. the movers of the Migration page
     "tier": _f("key", "tier", TIER_KEYS, "tier."),
     "groups": _f("groups", "groups", GROUP_KEYS, "tier."),
     "lifecycle": _f("key", "lifecycle", LIFECYCLES, "lifecycle."),
@@ -439,6 +441,8 @@ def describe(rule: Rule, lang: str = "en") -> str:
     if rule.op == "between":
         low, high = (_value_words(rule, v, lang) for v in rule.value)
         return text("target.rule.between", lang, field=name, low=low, high=high)
+    if isinstance(rule.value, tuple) and rule.field == "customer_id" and len(rule.value) > 5:
+        return text("target.rule.hand_picked", lang, n=len(rule.value))
     if isinstance(rule.value, tuple):
         joiner = "、" if lang == "zh" else ", "
         words = joiner.join(_value_words(rule, v, lang) for v in rule.value)
@@ -732,6 +736,21 @@ def parse_exclusion(expr: str) -> Exclusion:
     if kind == "manual":
         return _check_exclusion(Exclusion(kind, tuple(value.split(","))))
     return _check_exclusion(Exclusion(kind, value.strip() or None))
+
+
+_ID_HEADERS = ("customer_id", "会员卡号", "会员号", "id", "customer")
+
+
+def ids_from_text(data: bytes) -> tuple[str, ...]:
+    """Customer ids from a one-column list (UTF-8 or GBK): the first column, one per line, an id header skipped."""
+    try:
+        content = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        content = data.decode("gb18030", errors="replace")
+    ids = [line.split(",")[0].strip().strip('"') for line in content.splitlines()]
+    if ids and ids[0].lower() in _ID_HEADERS:
+        ids = ids[1:]
+    return tuple(i for i in ids if i)
 
 
 def default_exclusions(discount: bool) -> list[Exclusion]:

@@ -22,6 +22,10 @@ whole wide customer table per rank): the spec's RANK() formulas are evaluated th
 equivalent. With rank = 1 + #(values strictly below), score >= s iff rank - 1 >= c_s = ceil((s - 1) * n / k)
 iff the value is above the c_s-th smallest value; "top m" (rank by X descending <= m) iff X >= the m-th largest
 value; "bottom m" iff X <= the m-th smallest. Ties therefore always share a score / a group.
+
+The five text columns (rfm_segment, cn8_segment, lifecycle, groups, tier) leave SQL as small integer codes and are
+decoded into the same text values (object columns, None for NULL) by indexing an array of names: building, sorting
+and converting a string per customer and column cost about a quarter of the whole query (bench/RESULTS.md, "Tiers").
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from decimal import Decimal
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from segcore import config
@@ -233,25 +238,25 @@ scored as (
     cross join cuts
 ),
 segmented as (
+    -- the text columns as small codes, 0 for NULL; tier_table decodes them (no string is built or sorted per row)
     select *,
-           $rfm_grid[(r_score * 5 + $rfm_bins - 1) // $rfm_bins][(f_score * 5 + $rfm_bins - 1) // $rfm_bins]
-               as rfm_segment,
+           -- (r5 - 1) * 5 + f5 with r5, f5 the scores on the 5-grid: the cell of the R x F grid, row by row
            case when is_scored
-                then case when is_m_high then 'important_' else 'general_' end
-                     || case when is_recent and is_f_high then 'value'
-                             when is_recent then 'develop'
-                             when is_f_high then 'keep'
-                             else 'winback' end
-           end as cn8_segment,
-           case when recency_days is null then case when is_member then 'potential' end
-                when tenure_days <= $lifecycle_new_days then 'new'
-                when recency_days > $lifecycle_churned_days then 'churned'
-                when recency_days > $lifecycle_at_risk_days then 'at_risk'
-                when purchases_lifecycle >= $lifecycle_loyal_purchases then 'loyal'
-                else 'active'
-           end as lifecycle,
-           -- the tier is the group that comes first in $tier_order
-           $tier_order[least(
+                then ((r_score * 5 + $rfm_bins - 1) // $rfm_bins - 1) * 5 + (f_score * 5 + $rfm_bins - 1) // $rfm_bins
+           end as rfm_code,
+           -- 1 + 4 * m_high + 2 * recent + f_high
+           case when is_scored then 1 + 4 * is_m_high::integer + 2 * is_recent::integer + is_f_high::integer
+           end as cn8_code,
+           -- the position in LIFECYCLES
+           case when recency_days is null then case when is_member then 1 end  -- potential
+                when tenure_days <= $lifecycle_new_days then 2  -- new
+                when recency_days > $lifecycle_churned_days then 3  -- churned
+                when recency_days > $lifecycle_at_risk_days then 4  -- at_risk
+                when purchases_lifecycle >= $lifecycle_loyal_purchases then 5  -- loyal
+                else 6  -- active
+           end as lifecycle_code,
+           -- the tier is the group that comes first in $tier_order: its position there
+           least(
                case when high_spend then list_position($tier_order, 'high_spend') end,
                case when high_ticket then list_position($tier_order, 'high_ticket') end,
                case when loyal then list_position($tier_order, 'loyal') end,
@@ -259,7 +264,7 @@ segmented as (
                case when promo_chaser then list_position($tier_order, 'promo_chaser') end,
                case when silent then list_position($tier_order, 'silent') end,
                case when sleeping then list_position($tier_order, 'sleeping') end
-           )] as first_group
+           ) as first_group
     from scored
 ),
 final as (
@@ -270,21 +275,21 @@ final as (
            r_score,
            f_score,
            m_score,
-           rfm_segment,
-           cn8_segment,
-           lifecycle,
-           concat_ws(';',
-               case when high_spend then 'high_spend' end,
-               case when high_ticket then 'high_ticket' end,
-               case when loyal then 'loyal' end,
-               case when promo_frequent then 'promo_frequent' end,
-               case when promo_chaser then 'promo_chaser' end,
-               case when silent then 'silent' end,
-               case when sleeping then 'sleeping' end
-           ) as groups,
-           case when recency_days is null then case when is_member then 'potential' end
-                else coalesce(first_group, 'regular')
-           end as tier,
+           cast(coalesce(rfm_code, 0) as utinyint) as rfm_segment,
+           cast(coalesce(cn8_code, 0) as utinyint) as cn8_segment,
+           cast(coalesce(lifecycle_code, 0) as utinyint) as lifecycle,
+           -- bit i set <=> in the group GROUP_KEYS[i]
+           cast(coalesce(high_spend, false)::integer
+                + 2 * coalesce(high_ticket, false)::integer
+                + 4 * coalesce(loyal, false)::integer
+                + 8 * coalesce(promo_frequent, false)::integer
+                + 16 * coalesce(promo_chaser, false)::integer
+                + 32 * coalesce(silent, false)::integer
+                + 64 * coalesce(sleeping, false)::integer as utinyint) as groups,
+           -- 1..7 the position in $tier_order, 8 regular, 9 potential, 0 none (no purchase, not a member)
+           cast(case when recency_days is null then case when is_member then 9 else 0 end
+                     else coalesce(first_group, 8)
+                end as utinyint) as tier,
            high_spend,
            high_ticket,
            loyal,
@@ -318,6 +323,23 @@ def _sql_params(cfg: TierConfig) -> dict[str, Any]:
     return params
 
 
+def _cn8_name(code: int) -> str:
+    """The cn8 key of code 1 + 4 * m_high + 2 * recent + f_high."""
+    m_high, recent, f_high = (code - 1) & 4, (code - 1) & 2, (code - 1) & 1
+    kind = "value" if recent and f_high else "develop" if recent else "keep" if f_high else "winback"
+    return ("important_" if m_high else "general_") + kind
+
+
+# Code -> text of the coded columns (code 0 is NULL): the values the SQL would have spelled out, as shared objects.
+_RFM_NAMES = np.array([None, *(cell for row in RFM_GRID for cell in row)], dtype=object)
+_CN8_NAMES = np.array([None, *(_cn8_name(code) for code in range(1, 9))], dtype=object)
+_LIFECYCLE_NAMES = np.array([None, *LIFECYCLES], dtype=object)
+_GROUP_NAMES = np.array(
+    [";".join(key for bit, key in enumerate(GROUP_KEYS) if mask >> bit & 1) for mask in range(2 ** len(GROUP_KEYS))],
+    dtype=object,
+)
+
+
 def tier_table(
     con: duckdb.DuckDBPyConnection, dataset_id: str, as_of: date, cfg: TierConfig = DEFAULT_CONFIG
 ) -> pd.DataFrame:
@@ -332,6 +354,15 @@ def tier_table(
         "dataset_id": dataset_id,
         "as_of": as_of,
         "has_promo": has_promo(con, dataset_id),
-        "rfm_grid": RFM_GRID,
     }
-    return con.execute(_TIER_SQL, params).df()
+    frame = con.execute(_TIER_SQL, params).df()
+    tier_names = np.array([None, *cfg.tier_order, "regular", "potential"], dtype=object)
+    for column, names in (
+        ("rfm_segment", _RFM_NAMES),
+        ("cn8_segment", _CN8_NAMES),
+        ("lifecycle", _LIFECYCLE_NAMES),
+        ("groups", _GROUP_NAMES),
+        ("tier", tier_names),
+    ):
+        frame[column] = names[frame[column].to_numpy()]
+    return frame

@@ -16,8 +16,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from segcore.errors import InputError
 from segcore.campaigns import create_campaign_tables
+from segcore.errors import InputError
 from segcore.schema import create_tables
 from segcore.sql import NO_EXTENSIONS, quote_ident
 

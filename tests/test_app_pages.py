@@ -122,3 +122,35 @@ def test_rules_page_saves_and_says_how_many_customers_moved(app_workspace: Path)
     assert "changed tier" in at.success[0].value
     at.button(key="set_restore").click().run()
     assert at.number_input(key="set_high_spend_share").value == 0.2
+
+
+def test_targets_page_builds_a_list_and_saves_a_campaign(app_workspace: Path) -> None:
+    at = _app()
+    at.switch_page("pages/targets.py").run()
+    assert not at.exception
+    at.multiselect(key="tgt_tier").set_value(["silent"]).run()
+    size = next(m for m in at.metric if m.label == "On the list")
+    assert int(size.value.replace(",", "")) > 0
+    at.text_input(key="tgt_name").input("Silent win-back").run()
+    at.button(key="tgt_save").click().run()
+    assert not at.exception
+    assert "Saved" in at.success[0].value
+    at.switch_page("pages/campaigns.py").run()
+    assert not at.exception
+    assert "Silent win-back" in list(at.dataframe[0].value["Campaign"])
+
+
+def test_campaigns_page_reads_the_demo_campaign_in_plain_words(app_workspace: Path) -> None:
+    at = _app()
+    at.switch_page("pages/campaigns.py").run()
+    assert not at.exception
+    card = " ".join(m.value for m in at.markdown)
+    assert "Customers who got the offer bought" in card and "incremental revenue" in card
+
+
+def test_campaigns_page_in_chinese(app_workspace: Path) -> None:
+    at = _app("zh")
+    at.switch_page("pages/campaigns.py").run()
+    assert not at.exception
+    card = " ".join(m.value for m in at.markdown)
+    assert "收到优惠的顾客" in card and "增量收入" in card

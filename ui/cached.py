@@ -7,20 +7,24 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from segcore import overview, segments, tiers
+from segcore import outcomes, overview, segments, tiers
 from segcore.campaigns import list_campaigns
 from segcore.config import TierConfig
 from segcore.measure import CampaignResult, measure_campaign
 from segcore.settings import load_config
+from segcore.targets import Exclusion, Rule, TargetList, build_list
 from ui import state
 
 __all__ = [
+    "baseline_rate",
     "campaigns",
     "customer_purchases",
+    "distinct_values",
     "has_promo",
     "measure",
     "monthly_revenue",
     "store_summary",
+    "target_list",
     "tier_config",
     "tier_history",
     "tier_table",
@@ -121,3 +125,46 @@ def _measure(
 def measure(campaign_id: str, as_of: date, winsorize_at: float | None) -> CampaignResult:
     """A campaign's lift as of a date (cached)."""
     return _measure(campaign_id, as_of, winsorize_at, tier_config(), state.data_version())
+
+
+@st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
+def _distinct_values(dataset_id: str, column: str, version: int) -> list[str]:
+    with state.workspace().reader() as con:
+        return overview.distinct_values(con, dataset_id, column)
+
+
+def distinct_values(dataset_id: str, column: str) -> list[str]:
+    """Stores or categories of a dataset, for filter choices."""
+    return _distinct_values(dataset_id, column, state.data_version())
+
+
+@st.cache_data(ttl=600, max_entries=16, show_spinner=False)
+def _target_list(
+    dataset_id: str,
+    as_of: date,
+    rules: tuple[Rule, ...],
+    exclusions: tuple[Exclusion, ...],
+    channel: str,
+    cfg: TierConfig,
+    version: int,
+) -> TargetList:
+    with state.workspace().reader() as con:  # temp tables are private to this cursor
+        return build_list(con, dataset_id, as_of, cfg, list(rules), list(exclusions), channel)
+
+
+def target_list(
+    dataset_id: str, as_of: date, rules: tuple[Rule, ...], exclusions: tuple[Exclusion, ...], channel: str
+) -> TargetList:
+    """The list for these filters and exclusions (cached per choice)."""
+    return _target_list(dataset_id, as_of, rules, exclusions, channel, tier_config(), state.data_version())
+
+
+@st.cache_data(ttl=600, max_entries=16, show_spinner=False)
+def _baseline_rate(dataset_id: str, as_of: date, ids: tuple[str, ...], days: int, version: int) -> float | None:
+    with state.workspace().reader() as con:
+        return outcomes.baseline_rate(con, dataset_id, pd.Series(ids, dtype=str), as_of, days)
+
+
+def baseline_rate(dataset_id: str, as_of: date, ids: tuple[str, ...], days: int) -> float | None:
+    """The listed customers' response rate in the last period of the campaign's length."""
+    return _baseline_rate(dataset_id, as_of, ids, days, state.data_version())

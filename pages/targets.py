@@ -1,0 +1,37 @@
+"""Targets: build a list from filters and exclusions, preview it, hold out a control group, save and export."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from segcore import fmt
+from segcore.targets import describe, describe_exclusion
+from ui import cached, state, target_form, target_views
+from ui.guard import require_frame
+from ui.i18n import lang, t
+
+require_frame("pages/targets.py")
+
+code = lang()
+st.title(t("tgt.title"))
+dataset = state.dataset_id()
+if dataset is None:
+    st.info(t("overview.no_data"))
+    st.stop()
+as_of = state.as_of()
+
+st.subheader(t("tgt.who"))
+rules = target_form.filters(cached.distinct_values(dataset, "store"), cached.distinct_values(dataset, "category"))
+st.subheader(t("tgt.how"))
+channel = target_form.channel_picker()
+exclusions = target_form.exclusions(cached.campaigns(dataset), as_of)
+
+target_list = cached.target_list(dataset, as_of, tuple(rules), tuple(exclusions), channel)
+st.subheader(t("tgt.preview"))
+for rule in rules:
+    st.caption("• " + describe(rule, code))
+target_views.preview(target_list, code)
+for exclusion, removed in target_list.removed:
+    st.caption(t("tgt.removed", what=describe_exclusion(exclusion, code, channel), n=fmt.count(removed, code)))
+
+target_views.save_panel(dataset, as_of, target_list, rules, exclusions, channel)

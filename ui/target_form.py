@@ -1,0 +1,178 @@
+"""The Targets page's widgets: filters become rules (data), exclusions become Exclusion objects."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from segcore.catalog import text
+from segcore.config import GROUP_KEYS
+from segcore.targets import CHANNELS, STAR_SIGNS, ZODIAC, Exclusion, Rule, ids_from_text
+from segcore.tiers import CN8_SEGMENTS, LIFECYCLES, RFM_SEGMENTS, TIER_KEYS
+from ui import charts
+from ui.i18n import lang, t
+
+__all__ = ["PREFILL", "channel_picker", "exclusions", "filters"]
+
+PREFILL = "tgt_prefill"  # {"tier": [...], "customer_id": [...], ...} handed over by another page
+
+
+def _choose(field: str, label: str, options: Sequence[str], names: dict[str, str]) -> Rule | None:
+    prefill = st.session_state.get(PREFILL, {}).get(field)
+    chosen = st.multiselect(
+        label,
+        list(options),
+        default=[o for o in prefill or [] if o in options],
+        format_func=names.get,
+        key=f"tgt_{field}",
+    )
+    return Rule(field, "in", tuple(chosen)) if chosen else None
+
+
+def _range(field: str, label: str, low: int, high: int) -> Rule | None:
+    chosen = st.slider(label, low, high, (low, high), key=f"tgt_{field}")
+    return Rule(field, "between", chosen) if chosen != (low, high) else None
+
+
+def _segment_filters(code: str) -> list[Rule | None]:
+    def names(scheme: str, keys: Sequence[str]) -> dict[str, str]:
+        return {k: charts.segment_label(scheme, k, code) for k in keys}
+
+    left, right = st.columns(2)
+    with left:
+        rules = [
+            _choose("tier", t("target.field.tier"), TIER_KEYS, names("tier", TIER_KEYS)),
+            _choose("groups", t("target.field.groups"), GROUP_KEYS, names("groups", GROUP_KEYS)),
+            _choose("lifecycle", t("target.field.lifecycle"), LIFECYCLES, names("lifecycle", LIFECYCLES)),
+        ]
+    with right:
+        rules += [
+            _choose("rfm_segment", t("target.field.rfm_segment"), RFM_SEGMENTS, names("rfm", RFM_SEGMENTS)),
+            _choose("cn8_segment", t("target.field.cn8_segment"), CN8_SEGMENTS, names("cn8", CN8_SEGMENTS)),
+            _range("recency_days", t("target.field.recency_days"), 0, 1095),
+        ]
+    grid = st.columns(3)
+    for column, field in zip(grid, ("r_score", "f_score", "m_score"), strict=True):
+        with column:
+            rules.append(_range(field, t(f"target.field.{field}"), 1, 5))
+    low, high = st.columns(2)
+    spend_min = low.number_input(t("tgt.spend_min"), min_value=0, value=0, step=500, key="tgt_spend_min")
+    spend_max = high.number_input(
+        t("tgt.spend_max"), min_value=0, value=0, step=500, key="tgt_spend_max", help=t("tgt.zero_is_no_limit")
+    )
+    rules.append(Rule("monetary", ">=", spend_min) if spend_min else None)
+    rules.append(Rule("monetary", "<=", spend_max) if spend_max else None)
+    return rules
+
+
+def _member_filters(code: str, stores: list[str]) -> list[Rule | None]:
+    rules: list[Rule | None] = []
+    left, middle, right = st.columns(3)
+    with left:
+        rules.append(
+            _choose(
+                "gender",
+                t("target.field.gender"),
+                ("F", "M"),
+                {"F": text("target.gender.F", code), "M": text("target.gender.M", code)},
+            )
+        )
+        month = st.selectbox(
+            t("target.field.birthday_month"),
+            ["any", "this", "next", *range(1, 13)],
+            format_func=lambda m: t(f"tgt.month.{m}") if isinstance(m, str) else str(m),
+            key="tgt_birthday_month",
+        )
+        rules.append(None if month == "any" else Rule("birthday_month", "=", month))
+    with middle:
+        rules.append(_range("age", t("target.field.age"), 0, 100))
+        rules.append(
+            _choose("zodiac", t("target.field.zodiac"), ZODIAC, {z: text(f"target.zodiac.{z}", code) for z in ZODIAC})
+        )
+        rules.append(
+            _choose(
+                "star_sign",
+                t("target.field.star_sign"),
+                STAR_SIGNS,
+                {s: text(f"target.star.{s}", code) for s in STAR_SIGNS},
+            )
+        )
+    with right:
+        rules.append(_choose("store", t("target.field.store"), stores, {s: s for s in stores}))
+        tenure = st.number_input(t("tgt.tenure_min"), min_value=0, value=0, step=30, key="tgt_tenure")
+        rules.append(Rule("tenure_days", ">=", tenure) if tenure else None)
+        points = st.number_input(t("tgt.points_min"), min_value=0, value=0, step=100, key="tgt_points")
+        rules.append(Rule("points", ">=", points) if points else None)
+    return rules
+
+
+def _purchase_filters(categories: list[str]) -> list[Rule | None]:
+    rules: list[Rule | None] = []
+    left, middle, right = st.columns(3)
+    with left:
+        rules.append(_choose("last_category", t("target.field.last_category"), categories, {c: c for c in categories}))
+    with middle:
+        category = st.selectbox(
+            t("tgt.bought_category"),
+            [None, *categories],
+            key="tgt_bought_category",
+            format_func=lambda c: "—" if c is None else c,
+        )
+        days = st.number_input(t("tgt.bought_days"), min_value=1, value=90, step=30, key="tgt_bought_days")
+        rules.append(Rule("category_in_last_days", "=", (category, int(days))) if category else None)
+    with right:
+        promo = st.number_input(t("tgt.promo_min"), min_value=0, value=0, step=1, key="tgt_promo_min")
+        rules.append(Rule("promo_purchases", ">=", promo) if promo else None)
+    return rules
+
+
+def filters(stores: list[str], categories: list[str]) -> list[Rule]:
+    """Every filter widget; the chosen ones as rules (AND between fields, OR within one)."""
+    code = lang()
+    rules = _segment_filters(code)
+    with st.expander(t("tgt.member_filters")):
+        rules += _member_filters(code, stores)
+    with st.expander(t("tgt.purchase_filters")):
+        rules += _purchase_filters(categories)
+    picked = st.session_state.get(PREFILL, {}).get("customer_id")
+    if picked:
+        st.info(t("tgt.hand_picked", n=len(picked)))
+        rules.append(Rule("customer_id", "in", tuple(picked)))
+    return [r for r in rules if r is not None]
+
+
+def channel_picker() -> str:
+    """The channel the list is for."""
+    names = {c: t(f"channel.{c}") for c in CHANNELS}
+    return str(
+        st.segmented_control(
+            t("seg.channel"),
+            list(CHANNELS),
+            default="sms",
+            key="tgt_channel",
+            format_func=names.__getitem__,
+        )
+        or "sms"
+    )
+
+
+def exclusions(campaigns: pd.DataFrame, as_of: date) -> list[Exclusion]:
+    """The exclusion widgets: promo blacklist (on for discount campaigns), contact fatigue, a manual list, and the
+    customers the channel cannot reach."""
+    discount = st.toggle(t("tgt.discount"), value=True, key="tgt_discount")
+    chosen: list[Exclusion] = []
+    if st.checkbox(t("target.excl.promo_chaser"), value=discount, key=f"tgt_ex_promo_{discount}"):
+        chosen.append(Exclusion("promo_chaser"))
+    left, right = st.columns([2, 1])
+    if left.checkbox(t("tgt.fatigue"), value=not campaigns.empty, key="tgt_ex_fatigue"):
+        days = right.number_input(t("tgt.fatigue_days"), min_value=1, value=30, step=1, key="tgt_ex_fatigue_days")
+        chosen.append(Exclusion("contacted_within_days", int(days)))
+    upload = st.file_uploader(t("tgt.manual"), type=["csv", "txt"], key="tgt_ex_manual")
+    if upload is not None:
+        chosen.append(Exclusion("manual", ids_from_text(upload.getvalue())))
+    if st.checkbox(t("tgt.unreachable"), value=True, key="tgt_ex_unreachable"):
+        chosen.append(Exclusion("unreachable"))
+    return chosen
