@@ -10,7 +10,7 @@ from segcore import fmt
 from segcore.catalog import text
 from segcore.segments import SCHEMES, group_overlap, rf_grid, segment_members, segment_order, segment_sizes
 from ui import cached, charts, segment_views, state
-from ui.guard import require_frame
+from ui.guard import require_frame, url_choice
 from ui.i18n import lang, t
 
 require_frame("pages/segments.py")
@@ -31,10 +31,11 @@ scheme = (
         list(SCHEMES),
         format_func=lambda s: text(f"scheme.{s}", code),
         key="seg_scheme",
-        default="tier",
+        default=url_choice("scheme", list(SCHEMES), "tier"),
     )
     or "tier"
 )
+st.query_params["scheme"] = scheme
 st.caption(t("seg.as_of", day=fmt.day(as_of, lang()), before=fmt.day(before, lang())))
 if not cached.has_promo(dataset):
     st.warning(t("seg.no_promo"))
@@ -63,9 +64,11 @@ order = segment_order(scheme, cfg)
 segment = st.selectbox(
     t("seg.pick_segment"),
     order,
+    index=order.index(url_choice("segment", order, order[0])),
     key="seg_segment",
     format_func=lambda s: charts.segment_label(scheme, s, code),
 )
+st.query_params["segment"] = segment
 members = segment_members(now, scheme, segment)
 search = st.text_input(t("seg.search"), key="seg_search")
 if search:

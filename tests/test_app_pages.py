@@ -154,3 +154,16 @@ def test_campaigns_page_in_chinese(app_workspace: Path) -> None:
     assert not at.exception
     card = " ".join(m.value for m in at.markdown)
     assert "收到优惠的顾客" in card and "增量收入" in card
+
+
+def test_a_shared_link_opens_the_same_view(app_workspace: Path) -> None:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in {"lang": "en", "as_of": "2026-10-01", "scheme": "cn8", "segment": "general_keep"}.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page("pages/segments.py").run()
+    assert not at.exception
+    assert str(at.session_state["as_of"]) == "2026-10-01"
+    assert at.segmented_control(key="seg_scheme").value == "cn8"
+    assert at.selectbox(key="seg_segment").value == "general_keep"
+    assert "1 Oct 2026" in at.caption[0].value

@@ -21,6 +21,12 @@ def require_frame(page_path: str) -> None:
     st.switch_page("app.py")
 
 
+def url_choice(name: str, options: list[str], default: str) -> str:
+    """The ?name= value of a shared link when it is one of the options, else the default."""
+    wanted = st.query_params.get(name)
+    return wanted if wanted in options else default
+
+
 def restore_query() -> None:
     """Put back the query parameters of a deep link that went through require_frame."""
     wanted = st.session_state.pop(_WANTED_QUERY, None)

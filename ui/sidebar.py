@@ -45,6 +45,7 @@ def _dataset_bounds(dataset: str) -> tuple[date | None, date | None]:
 def _on_dataset_change() -> None:
     _keep("dataset")
     st.session_state.pop("as_of", None)
+    st.query_params.pop("as_of", None)
 
 
 def _dataset_picker() -> str | None:
@@ -56,6 +57,7 @@ def _dataset_picker() -> str | None:
     if requested in ids:
         st.session_state["dataset"] = requested
         st.session_state.pop("as_of", None)
+        st.query_params.pop("as_of", None)
     if st.session_state.get("dataset") not in ids:
         wanted = st.query_params.get("dataset")
         st.session_state["dataset"] = wanted if wanted in ids else ids[0]
@@ -70,7 +72,7 @@ def _as_of_picker(dataset: str) -> None:
         return
     current = st.session_state.get("as_of")
     if not isinstance(current, date) or not (first <= current <= last):  # type: ignore[operator]
-        st.session_state["as_of"] = last
+        st.session_state["as_of"] = _day_from_url(first, last) or last
     st.date_input(
         t("sidebar.as_of"),
         key=_bind("as_of"),
@@ -81,6 +83,16 @@ def _as_of_picker(dataset: str) -> None:
         args=("as_of",),
     )
     st.caption(t("sidebar.data_range", first=fmt.day(first, lang()), last=fmt.day(last, lang())))
+    st.query_params["as_of"] = st.session_state["as_of"].isoformat()
+
+
+def _day_from_url(first: date, last: date) -> date | None:
+    """The ?as_of= date of a shared link, when it is a date inside the data."""
+    try:
+        wanted = date.fromisoformat(st.query_params.get("as_of", ""))
+    except ValueError:
+        return None
+    return wanted if first <= wanted <= last else None
 
 
 def render() -> None:
