@@ -226,6 +226,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_lift_command(sub)
 
+    from segcore.cli_report import add_report_command  # `report`: the weekly review as HTML or PDF
+
+    add_report_command(sub)
+
     datasets = sub.add_parser("datasets", help="list the workspace's datasets")
     datasets.add_argument("--workspace")
     datasets.set_defaults(run=_cmd_datasets)

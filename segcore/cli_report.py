@@ -1,0 +1,63 @@
+"""`python -m segcore report`: the weekly review of a week as a self-contained HTML file or a 2-page PDF.
+
+The week: --week YYYY-Www, or the last complete Monday-Sunday week on or before --as-of, or by default the last
+complete week on or before the data's last sales day. --lang (zh or en) defaults to $SEGCORE_LANG / $LANG.
+Every check on the arguments happens before any file is read, so bad input fails fast with one line.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from segcore.errors import InputError
+
+__all__ = ["add_report_command"]
+
+_SUFFIXES = (".html", ".pdf")
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from segcore.cli import _lang, _last_sales_day, _memory_dataset, _read_config, parse_day
+    from segcore.report import report_html, report_pdf
+    from segcore.weekly import iso_week, last_complete_week, weekly_review
+
+    suffix = Path(args.out).suffix.lower()
+    if suffix not in _SUFFIXES:
+        raise InputError("bad_report_suffix", path=args.out)
+    lang = args.lang or _lang()
+    if lang not in ("zh", "en"):
+        raise InputError("bad_lang", value=lang)
+    if args.week and args.as_of:
+        raise InputError("week_and_as_of")
+    week = iso_week(args.week) if args.week else None
+    as_of = parse_day(args.as_of) if args.as_of else None
+    cfg = _read_config(args.config)
+    con, dataset_id = _memory_dataset(args)
+    if week is None:
+        week = last_complete_week(as_of or _last_sales_day(con, dataset_id))
+    name = args.name or Path(args.sales[0]).stem
+    review = weekly_review(con, dataset_id, week[1], cfg, lang, dataset_name=name)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".pdf":
+        out.write_bytes(report_pdf(review, lang))
+    else:
+        out.write_text(report_html(review, lang), encoding="utf-8")
+    print(f"weekly review {review.week_label} ({review.week_start} .. {review.week_end}) -> {out}")
+    return 0
+
+
+def add_report_command(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Register `report` on the CLI."""
+    from segcore.cli import _add_file_args
+
+    report = sub.add_parser("report", help="the weekly review as a self-contained HTML file or a PDF")
+    _add_file_args(report)
+    report.add_argument("--week", help="ISO week YYYY-Www (default: the last complete week of the data)")
+    report.add_argument("--as-of", help="YYYY-MM-DD: the last complete Monday-Sunday week on or before it")
+    report.add_argument("--lang", help="zh or en (default: $SEGCORE_LANG / $LANG)")
+    report.add_argument("--config", help="tier rules as TOML (default: the spec's defaults)")
+    report.add_argument("--name", help="store name shown in the report (default: the first sales file's name)")
+    report.add_argument("--out", required=True, help="output file: .html or .pdf")
+    report.set_defaults(run=_cmd_report)
