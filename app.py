@@ -14,6 +14,7 @@ init_lang()
 # st.navigation comes first: until a session calls it, Streamlit would list the files of pages/ by itself.
 pages = {
     "pages/overview.py": st.Page("pages/overview.py", title=t("nav.overview"), icon=":material/home:", default=True),
+    "pages/weekly.py": st.Page("pages/weekly.py", title=t("nav.weekly"), icon=":material/co_present:"),
     "pages/segments.py": st.Page("pages/segments.py", title=t("nav.segments"), icon=":material/donut_small:"),
     "pages/targets.py": st.Page("pages/targets.py", title=t("nav.targets"), icon=":material/checklist:"),
     "pages/campaigns.py": st.Page("pages/campaigns.py", title=t("nav.campaigns"), icon=":material/campaign:"),

@@ -167,3 +167,25 @@ def test_a_shared_link_opens_the_same_view(app_workspace: Path) -> None:
     assert at.segmented_control(key="seg_scheme").value == "cn8"
     assert at.selectbox(key="seg_segment").value == "general_keep"
     assert "1 Oct 2026" in at.caption[0].value
+
+
+def test_weekly_review_in_presentation_mode_shows_one_section_at_a_time(app_workspace: Path) -> None:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["lang"] = "en"
+    at.query_params["present"] = "1"
+    at.run()
+    at.switch_page("pages/weekly.py").run()
+    assert not at.exception
+    assert at.toggle(key="wk_present").value is True
+    assert [h.value for h in at.header] == ["This week in numbers"]
+    assert any("kpi-value" in m.value and "display: none" not in m.value for m in at.markdown)
+    at.button(key="wk_next").click().run()
+    assert [h.value for h in at.header] == ["Tier movements this week"]
+
+
+def test_weekly_review_shows_every_section_and_the_report_outside_presentation(app_workspace: Path) -> None:
+    at = _app()
+    at.switch_page("pages/weekly.py").run()
+    assert not at.exception
+    headers = [h.value for h in at.header]
+    assert headers[:2] == ["This week in numbers", "Tier movements this week"] and "The week's report" in headers

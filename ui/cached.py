@@ -8,11 +8,13 @@ import pandas as pd
 import streamlit as st
 
 from segcore import outcomes, overview, segments, tiers
+from segcore import weekly as weekly_core
 from segcore.campaigns import list_campaigns
 from segcore.config import TierConfig
 from segcore.measure import CampaignResult, measure_campaign
 from segcore.settings import load_config
 from segcore.targets import Exclusion, Rule, TargetList, build_list
+from segcore.weekly import WeeklyReview
 from ui import state
 
 __all__ = [
@@ -22,12 +24,14 @@ __all__ = [
     "distinct_values",
     "has_promo",
     "measure",
+    "migration_states",
     "monthly_revenue",
     "store_summary",
     "target_list",
     "tier_config",
     "tier_history",
     "tier_table",
+    "weekly_review",
 ]
 
 
@@ -168,3 +172,27 @@ def _baseline_rate(dataset_id: str, as_of: date, ids: tuple[str, ...], days: int
 def baseline_rate(dataset_id: str, as_of: date, ids: tuple[str, ...], days: int) -> float | None:
     """The listed customers' response rate in the last period of the campaign's length."""
     return _baseline_rate(dataset_id, as_of, ids, days, state.data_version())
+
+
+@st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
+def _migration_states(dataset_id: str, dates: tuple[date, ...], cfg: TierConfig, version: int) -> pd.DataFrame:
+    from segcore.migration import cached_states
+
+    with state.workspace().writer() as con:  # the states are kept in the workspace and reused
+        return cached_states(con, dataset_id, list(dates), cfg, "tier")
+
+
+def migration_states(dataset_id: str, dates: tuple[date, ...]) -> pd.DataFrame:
+    """Every customer's tier at each snapshot date (one set-based pass; reused until data or rules change)."""
+    return _migration_states(dataset_id, dates, tier_config(), state.data_version())
+
+
+@st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
+def _weekly_review(dataset_id: str, week_end: date, lang: str, cfg: TierConfig, version: int) -> WeeklyReview:
+    with state.workspace().reader() as con:
+        return weekly_core.weekly_review(con, dataset_id, week_end, cfg, lang)
+
+
+def weekly_review(dataset_id: str, week_end: date, lang: str) -> WeeklyReview:
+    """Everything the weekly review shows, for one week and language (cached)."""
+    return _weekly_review(dataset_id, week_end, lang, tier_config(), state.data_version())

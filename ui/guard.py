@@ -28,7 +28,10 @@ def url_choice(name: str, options: list[str], default: str) -> str:
 
 
 def restore_query() -> None:
-    """Put back the query parameters of a deep link that went through require_frame."""
+    """Put back the query parameters of a deep link that went through require_frame, once the wanted page is
+    reached (st.switch_page starts the page with an empty query)."""
+    if WANTED_PAGE in st.session_state:
+        return
     wanted = st.session_state.pop(_WANTED_QUERY, None)
     if wanted:
         st.query_params.from_dict(wanted)

@@ -140,7 +140,9 @@ def artifact(name: str) -> Path:
 def wait_for_app(tab: object) -> None:
     """Wait until Streamlit has finished running the script (the running indicator shows up after a moment)."""
     tab.wait_for_timeout(500)  # type: ignore[attr-defined]
-    tab.wait_for_selector('[data-testid="stSidebar"] [data-testid="stRadio"]', timeout=90_000)  # type: ignore[attr-defined]
+    tab.wait_for_selector(  # type: ignore[attr-defined]
+        '[data-testid="stSidebar"] [data-testid="stRadio"]', state="attached", timeout=90_000
+    )
     tab.wait_for_function(  # type: ignore[attr-defined]
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000
     )

@@ -1,0 +1,34 @@
+"""Weekly review: one screen for the Monday meeting (presentation mode for the projector) and the report after."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import cached, state, weekly_views
+from ui.guard import require_frame
+from ui.i18n import lang, t
+
+require_frame("pages/weekly.py")
+
+code = lang()
+dataset = state.dataset_id()
+if dataset is None:
+    st.title(t("weekly.title"))
+    st.info(t("overview.no_data"))
+    st.stop()
+
+present = weekly_views.presentation_toggle()
+week_end = weekly_views.week_picker(state.as_of(), code, show=not present)
+with st.spinner(t("weekly.computing")):
+    review = cached.weekly_review(dataset, week_end, code)
+st.title(t("weekly.title"))
+st.caption(weekly_views.week_caption(review, code))
+
+sections = weekly_views.SECTIONS
+shown = [weekly_views.current_section()] if present else sections
+for section in shown:
+    weekly_views.draw(section, review, dataset, present, code)
+if present:
+    weekly_views.step_controls()
+else:
+    weekly_views.report_buttons(review, code)
