@@ -98,29 +98,26 @@ def test_a_review_is_reported_in_its_own_language(reviews: dict[str, WeeklyRevie
 # --- the HTML in a real browser ---------------------------------------------------------------------------------
 
 
-def test_html_report_opens_offline_in_chromium(reviews: dict[str, WeeklyReview], tmp_path: Path) -> None:
-    _need(CHROMIUM.exists(), "/usr/bin/chromium")
-    from playwright.sync_api import sync_playwright
-
+def test_html_report_opens_offline_in_chromium(
+    reviews: dict[str, WeeklyReview], tmp_path: Path, browser: object
+) -> None:
     review = reviews["en"]
     path = tmp_path / "weekly.html"
     path.write_text(report_html(review, "en"), encoding="utf-8")
     requests: list[str] = []
     failed: list[str] = []
     errors: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1920, "height": 1080})
-            page.on("request", lambda request: requests.append(request.url))
-            page.on("requestfailed", lambda request: failed.append(request.url))
-            page.on("pageerror", lambda error: errors.append(str(error)))
-            page.goto(path.as_uri(), wait_until="load")
-            page.wait_for_selector("#sankey .main-svg", timeout=15_000)  # plotly.js ran, from the file itself
-            values = {kpi.key: page.inner_text(f'[data-kpi="{kpi.key}"] .value') for kpi in review.kpis}
-            body = page.inner_text("body")
-        finally:
-            browser.close()
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})  # type: ignore[attr-defined]
+    try:
+        page.on("request", lambda request: requests.append(request.url))
+        page.on("requestfailed", lambda request: failed.append(request.url))
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(path.as_uri(), wait_until="load")
+        page.wait_for_selector("#sankey .main-svg", timeout=15_000)  # plotly.js ran, from the file itself
+        values = {kpi.key: page.inner_text(f'[data-kpi="{kpi.key}"] .value') for kpi in review.kpis}
+        body = page.inner_text("body")
+    finally:
+        page.close()
     assert requests == [path.as_uri()]
     assert failed == [] and errors == []
     assert values == {kpi.key: kpi_value_text(kpi, "en") for kpi in review.kpis}

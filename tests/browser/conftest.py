@@ -16,17 +16,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402,F401  (the browser fixture lives there)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -53,22 +43,6 @@ def _wait_healthy(url: str, process: subprocess.Popen[bytes], seconds: float = 6
         except OSError:
             time.sleep(0.3)
     raise TimeoutError(f"streamlit did not answer at {url}")
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    """A headless Debian chromium; skipped where it is missing unless REQUIRE_BROWSER=1 (CI)."""
-    if not CHROMIUM.exists():
-        if os.environ.get("REQUIRE_BROWSER"):
-            pytest.fail("REQUIRE_BROWSER is set but /usr/bin/chromium is missing (apt-get install chromium)")
-        pytest.skip("Debian chromium is not installed (apt-get install chromium fonts-noto-cjk)")
-    from playwright.sync_api import expect, sync_playwright
-
-    expect.set_options(timeout=45_000)  # a loaded 2-core CI machine reruns scripts slowly
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 def start_app(workspace: Path) -> tuple[subprocess.Popen[bytes], str]:

@@ -37,7 +37,7 @@ def test_drill_into_a_segment_and_open_a_customer(
     page.set_viewport_size({"width": 1400, "height": 2400})
     page.goto(f"{app_url}/?lang={lang}")
     wait_for_app(page)
-    page.locator('[data-testid="stSidebarNav"] a').nth(1).click()
+    page.get_by_role("link", name={"en": "Segments", "zh": "顾客分层"}[lang]).click()
     page.get_by_text(segment_label, exact=True).first.wait_for(timeout=60_000)
     wait_for_app(page)
     page.get_by_role("combobox", name=segment_label).click()
