@@ -543,6 +543,19 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh": "输出文件须以 .csv、.parquet 或 .xlsx 结尾：{path}",
     },
     "err.bad_date_arg": {"en": "Not a date (YYYY-MM-DD): {value}", "zh": "日期格式应为 YYYY-MM-DD：{value}"},
+    "err.unknown_every": {
+        "en": "Take snapshots every week or month, not {every}.",
+        "zh": "快照周期只能是 week（每周）或 month（每月），不能是 {every}。",
+    },
+    "err.unknown_scheme": {
+        "en": "Unknown scheme {scheme}: use one of {choices}.",
+        "zh": "未知的分层方案 {scheme}：请使用以下之一：{choices}。",
+    },
+    "err.no_snapshots": {"en": "Give at least one snapshot date.", "zh": "请至少给出一个快照日期。"},
+    "err.no_snapshot_in_range": {
+        "en": "There is no snapshot date between {start} and {end} (every {every}).",
+        "zh": "{start} 至 {end} 之间没有快照日期（周期：{every}）。",
+    },
     # reject reasons and load warnings
     "reason.missing_customer_id": {"en": "missing customer id", "zh": "缺少会员号"},
     "reason.bad_date": {"en": "unreadable date", "zh": "日期无法识别"},

@@ -226,6 +226,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_lift_command(sub)
 
+    from segcore.cli_migration import add_migration_command  # `migration`: moves between snapshot dates
+
+    add_migration_command(sub)
+
     from segcore.cli_report import add_report_command  # `report`: the weekly review as HTML or PDF
 
     add_report_command(sub)

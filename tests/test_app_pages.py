@@ -189,3 +189,16 @@ def test_weekly_review_shows_every_section_and_the_report_outside_presentation(a
     assert not at.exception
     headers = [h.value for h in at.header]
     assert headers[:2] == ["This week in numbers", "Tier movements this week"] and "The week's report" in headers
+
+
+def test_migration_page_summarises_moves_and_hands_movers_to_targets(app_workspace: Path) -> None:
+    at = _app()
+    at.switch_page("pages/migration.py").run()
+    assert not at.exception
+    summary = next(m.value for m in at.markdown if "moved up" in m.value)
+    assert "moved down" in summary and "VIPs went silent" in summary
+    assert len(at.dataframe[0].value) > 0
+    at.button(key="mig_make_list").click().run()
+    assert not at.exception
+    assert at.title[0].value == "Build a target list"
+    assert any("hand-picked" in i.value for i in at.info)

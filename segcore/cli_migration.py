@@ -1,0 +1,53 @@
+"""The `migration` command: how many customers moved between tiers (or lifecycle stages, segments, in / out of a
+group) from each snapshot date to the next, from sales / members files.
+
+The files are loaded into an in-memory workspace like `tiers` does; the transitions are computed in one pass over
+all snapshots (segcore.migration.transition_table) and written as from_date, to_date, from_state, to_state,
+customers.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from segcore.errors import InputError
+
+__all__ = ["add_migration_command"]
+
+
+def _cmd_migration(args: argparse.Namespace) -> int:
+    from segcore.cli import _memory_dataset, _read_config, check_out_suffix, parse_day, write_table
+    from segcore.migration import check_scheme, snapshot_dates, transition_table
+
+    check_out_suffix(args.out)
+    start, end = parse_day(args.start), parse_day(args.end)
+    scheme = check_scheme(args.scheme)
+    dates = snapshot_dates(start, end, args.every)
+    if not dates:
+        raise InputError("no_snapshot_in_range", start=start, end=end, every=args.every)
+    cfg = _read_config(args.config)
+    con, dataset_id = _memory_dataset(args)
+    table = transition_table(con, dataset_id, dates, cfg, scheme)
+    for column in ("from_date", "to_date"):
+        table[column] = table[column].dt.date  # plain dates in the file (CSV: YYYY-MM-DD, Parquet: date32)
+    write_table(table, args.out)
+    print(f"{len(dates)} snapshots ({dates[0]} .. {dates[-1]}), {len(table)} transitions -> {args.out}")
+    return 0
+
+
+def add_migration_command(sub: Any) -> None:
+    """Add the `migration` sub-command to the CLI's sub-parsers."""
+    from segcore.cli import _add_file_args
+
+    migration = sub.add_parser("migration", help="customers moving between tiers from one snapshot date to the next")
+    _add_file_args(migration)
+    migration.add_argument("--start", required=True, help="first day of the period, YYYY-MM-DD")
+    migration.add_argument("--end", required=True, help="last day of the period, YYYY-MM-DD")
+    migration.add_argument("--every", required=True, help="week (each Sunday) or month (each month's last day)")
+    migration.add_argument(
+        "--scheme", default="tier", help="tier (default), lifecycle, rfm_segment, cn8_segment or group:<group key>"
+    )
+    migration.add_argument("--config", help="tier rules as TOML (default: the spec's defaults)")
+    migration.add_argument("--out", required=True, help="output file: .csv, .parquet or .xlsx")
+    migration.set_defaults(run=_cmd_migration)
