@@ -8,7 +8,7 @@ import duckdb
 import pandas as pd
 
 from segcore.config import GROUP_KEYS, TierConfig
-from segcore.tiers import CN8_SEGMENTS, LIFECYCLES, RFM_SEGMENTS, tier_table
+from segcore.tiers import CN8_SEGMENTS, LIFECYCLES, RFM_SEGMENTS
 
 __all__ = [
     "SCHEMES",
@@ -138,10 +138,12 @@ def tier_history(
     cfg: TierConfig,
     months: int = 12,
 ) -> pd.DataFrame:
-    """The tier of some customers at each month-end of the last `months` months (and at `as_of`)."""
-    rows = []
-    for snapshot in month_ends(as_of, months):
-        table = tier_table(con, dataset_id, snapshot, cfg)
-        picked = table[table["customer_id"].isin(customer_ids)][["customer_id", "tier"]]
-        rows.append(picked.assign(snapshot=snapshot))
-    return pd.concat(rows, ignore_index=True)[["snapshot", "customer_id", "tier"]]
+    """The tier of some customers at each month-end of the last `months` months (and at `as_of`); one set-based
+    pass over every snapshot ('none' before a customer's first purchase)."""
+    from segcore.migration import snapshot_states
+
+    states = snapshot_states(con, dataset_id, month_ends(as_of, months), cfg, "tier")
+    picked = states[states["customer_id"].isin(customer_ids)].rename(columns={"snapshot_date": "snapshot"})
+    picked["snapshot"] = pd.to_datetime(picked["snapshot"]).dt.date
+    picked["tier"] = picked["state"].where(picked["state"] != "none")
+    return picked[["snapshot", "customer_id", "tier"]].reset_index(drop=True)
