@@ -391,8 +391,8 @@ CATALOG: dict[str, dict[str, str]] = {
     "tgt.bought_days": {"en": "…in the last (days)", "zh": "…在最近（天）内"},
     "tgt.promo_min": {"en": "Promo purchases (12 months) at least", "zh": "12个月内促销购买次数不少于"},
     "tgt.hand_picked": {
-        "en": "Limited to {n} hand-picked customers (from the Migration page).",
-        "zh": "限定为从「分层迁移」页选出的 {n} 位顾客。",
+        "en": "Limited to {n} hand-picked customers (handed over from another page).",
+        "zh": "限定为从其他页面转来的 {n} 位指定顾客。",
     },
     "tgt.discount": {"en": "This is a discount campaign", "zh": "这是折扣类活动"},
     "tgt.fatigue": {
