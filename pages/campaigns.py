@@ -14,10 +14,7 @@ require_frame("pages/campaigns.py")
 
 code = lang()  # bound once: widgets keep their format functions
 st.title(t("camp.title"))
-dataset = state.dataset_id()
-if dataset is None:
-    st.info(t("overview.no_data"))
-    st.stop()
+dataset = state.require_dataset()
 
 as_of = state.as_of()
 campaigns = cached.campaigns(dataset)

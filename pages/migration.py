@@ -12,10 +12,7 @@ require_frame("pages/migration.py")
 
 code = lang()
 st.title(t("mig.title"))
-dataset = state.dataset_id()
-if dataset is None:
-    st.info(t("overview.no_data"))
-    st.stop()
+dataset = state.require_dataset()
 
 as_of = state.as_of()
 every = (

@@ -17,10 +17,7 @@ require_frame("pages/segments.py")
 
 code = lang()  # bound once: widgets keep their format functions
 st.title(t("seg.title"))
-dataset = state.dataset_id()
-if dataset is None:
-    st.info(t("overview.no_data"))
-    st.stop()
+dataset = state.require_dataset()
 
 as_of = state.as_of()
 before = as_of - timedelta(days=30)

@@ -14,10 +14,7 @@ require_frame("pages/targets.py")
 
 code = lang()
 st.title(t("tgt.title"))
-dataset = state.dataset_id()
-if dataset is None:
-    st.info(t("overview.no_data"))
-    st.stop()
+dataset = state.require_dataset()
 as_of = state.as_of()
 
 st.subheader(t("tgt.who"))

@@ -377,6 +377,12 @@ def test_customers_and_lines_of_other_datasets_are_ignored(store):
     assert by_customer(snapshot_states(store, "d", SNAPSHOTS)) == EXPECTED_TIERS
 
 
+def test_states_of_some_customers(store):
+    states = snapshot_states(store, "d", SNAPSHOTS, customer_ids=["quinn", "nina", "nobody"])
+    assert by_customer(states) == {"nina": EXPECTED_TIERS["nina"], "quinn": EXPECTED_TIERS["quinn"]}
+    assert snapshot_states(store, "d", SNAPSHOTS, customer_ids=[]).empty
+
+
 def test_custom_dates_are_sorted_and_deduplicated(store):
     states = snapshot_states(store, "d", [S3, S1, datetime(2024, 6, 23, 18)])
     assert by_customer(states)["quinn"] == ("silent", "sleeping")

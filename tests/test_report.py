@@ -14,22 +14,21 @@ import duckdb
 import pytest
 from test_weekly import MEMBERS, SALES, S, add_campaign, add_store
 
-from segcore.report import PDF_PAGES, kpi_change_text, kpi_value_text, report_html, report_pdf, sparkline_svg
+from segcore.report import (
+    CHROMIUM_FLAGS,
+    PDF_PAGES,
+    kpi_change_text,
+    kpi_value_text,
+    report_html,
+    report_pdf,
+    sparkline_svg,
+)
 from segcore.schema import create_tables
 from segcore.weekly import WeeklyReview, weekly_review
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+CHROMIUM_ARGS = list(CHROMIUM_FLAGS)
 
 
 def _need(ok: bool, what: str) -> None:

@@ -10,7 +10,7 @@ import streamlit as st
 from segcore.bootstrap import ensure_demo_dataset
 from segcore.workspace import Workspace
 
-__all__ = ["as_of", "data_version", "dataset_id", "datasets", "ensure_demo", "invalidate", "workspace"]
+__all__ = ["as_of", "data_version", "dataset_id", "datasets", "ensure_demo", "invalidate", "require_dataset", "workspace"]
 
 
 @st.cache_resource
@@ -64,6 +64,17 @@ def datasets() -> pd.DataFrame:
 def dataset_id() -> str | None:
     """The dataset chosen in the sidebar."""
     return st.session_state.get("dataset")
+
+
+def require_dataset() -> str:
+    """The chosen dataset; without one, say where to upload data and stop the page."""
+    from ui.i18n import t
+
+    chosen = dataset_id()
+    if chosen is None:
+        st.info(t("overview.no_data"))
+        st.stop()
+    return str(chosen)
 
 
 def as_of() -> date:

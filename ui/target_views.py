@@ -9,12 +9,13 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from segcore import fmt
-from segcore.campaigns import default_seed, holdout_warnings, save_campaign
+from segcore.campaigns import campaign_record, default_seed, holdout_warnings, save_campaign
 from segcore.config import to_toml
-from segcore.export import export_csv, export_file_name, export_xlsx, mask_phone
+from segcore.export import mask_phone
 from segcore.lift import minimum_detectable_effect
 from segcore.targets import Exclusion, Rule, TargetList, expected_reach, sample_rows, tier_mix
 from ui import cached, charts, state
+from ui.campaign_views import downloads
 from ui.colors import TIER_COLORS
 from ui.i18n import t
 
@@ -101,30 +102,6 @@ def save_panel(
 
 def _downloads(campaign_id: str, code: str) -> None:
     with state.workspace().reader() as con:
-        from segcore.campaigns import campaign_record
-
         record = campaign_record(con, campaign_id)
-        files = {
-            "csv": export_csv(con, campaign_id, "treatment", code),
-            "xlsx": export_xlsx(con, campaign_id, "treatment", code),
-            "control": export_csv(con, campaign_id, "control", code),
-        }
     st.success(t("tgt.saved", name=record["name"]))
-    cols = st.columns(3)
-    cols[0].download_button(
-        t("camp.download_csv"),
-        files["csv"],
-        export_file_name(record, "treatment", "csv", code),
-        mime="text/csv",
-        key="tgt_dl_csv",
-    )
-    cols[1].download_button(
-        t("camp.download_xlsx"), files["xlsx"], export_file_name(record, "treatment", "xlsx", code), key="tgt_dl_xlsx"
-    )
-    cols[2].download_button(
-        t("camp.download_control"),
-        files["control"],
-        export_file_name(record, "control", "csv", code),
-        mime="text/csv",
-        key="tgt_dl_control",
-    )
+    downloads(campaign_id, record, code)
