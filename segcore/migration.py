@@ -460,7 +460,8 @@ cuts as (
                as r_cuts,
            percentile_disc($rfm_quantiles) within group (order by frequency) filter (where is_scored) as f_cuts,
            percentile_disc($rfm_quantiles) within group (order by monetary) filter (where is_scored) as m_cuts,
-           coalesce(sum(spend_w) filter (where in_p), 0) as p_spend,
+           -- high_ticket: aov_w >= factor * (spend over P / orders over P), cross-multiplied; the bar is factor * spend
+           $high_ticket_factor * coalesce(sum(spend_w) filter (where in_p), 0) as ticket_bar,
            coalesce(cast(sum(orders_w) filter (where in_p) as bigint), 0) as p_orders,
            percentile_disc([$high_spend_share, $loyal_share]) within group (order by spend_w desc) filter (where in_p)
                as spend_cuts,  -- high_spend, loyal
@@ -479,11 +480,10 @@ scored as (
            frequency * n_scored > sum_frequency as is_f_high,
            monetary * n_scored > sum_monetary as is_m_high,
            -- each group's test only where it can hold (CASE skips the rest): same values as segcore.tiers
-           case when in_p then spend_w >= spend_cuts[1] else false end as high_spend,
-           case when in_p then spend_w * p_orders >= $high_ticket_factor * p_spend * orders_w else false end
-               as high_ticket,
+           case when in_p then spend_w >= high_spend_cut else false end as high_spend,
+           case when in_p then spend_w * p_orders >= ticket_bar * orders_w else false end as high_ticket,
            case when in_p and orders_w >= $loyal_min_orders and recency_days <= $loyal_max_recency_days
-                then spend_w >= spend_cuts[2]
+                then spend_w >= loyal_spend_cut
                      and first_w_age - recency_days <= $loyal_max_gap_days * (orders_w - 1)
                 else false
            end as loyal,
@@ -496,12 +496,13 @@ scored as (
                      end
            end as promo_chaser,
            case when recency_days <= $sleeping_days and tenure_days >= $silent_min_tenure_days
-                then purchases_recent * tenure_days < $silent_ratio * purchases * $silent_recent_days
+                then purchases_recent * tenure_days < $silent_rate * purchases  -- silent_ratio * silent_recent_days
                 else false
            end as silent,
            coalesce(recency_days > $sleeping_days, false) as sleeping
     from populations
-    join cuts using (idx)
+    join (select * exclude (spend_cuts), spend_cuts[1] as high_spend_cut, spend_cuts[2] as loyal_spend_cut from cuts)
+        using (idx)
 ),
 states as (
     -- the state code: the position in state_keys(scheme); `none` (the last) for a customer absent at the snapshot
@@ -579,6 +580,14 @@ order by snapshot_date, customer_id
 _STATES_OUT = """
 select $dates[idx + 1] as snapshot_date, customer_id, $state_keys[code] as state
 from states
+order by snapshot_date, customer_id
+"""
+
+# the same for some customers only (the population statistics still take everyone)
+_SOME_STATES_OUT = """
+select $dates[idx + 1] as snapshot_date, customer_id, $state_keys[code] as state
+from states
+where customer_id in (select unnest($customer_ids))
 order by snapshot_date, customer_id
 """
 
@@ -668,6 +677,7 @@ def _config_params(cfg: TierConfig) -> dict[str, Any]:
     params["rfm_quantiles"] = [(Decimal(s - 1) / k).quantize(step, ROUND_FLOOR) for s in range(2, cfg.rfm_bins + 1)]
     params["rfm_codes"] = [[tiers.RFM_SEGMENTS.index(cell) + 1 for cell in row] for row in tiers.RFM_GRID]
     params |= {f"rank_{group}": rank for rank, group in enumerate(cfg.tier_order, start=1)}
+    params["silent_rate"] = params["silent_ratio"] * cfg.silent_recent_days  # exact: a decimal times an integer
     return params
 
 
@@ -711,11 +721,15 @@ def snapshot_states(
     dates: Iterable[date],
     cfg: TierConfig = DEFAULT_CONFIG,
     scheme: str = "tier",
+    customer_ids: Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """(snapshot_date, customer_id, state): everyone seen by any snapshot, at every snapshot, by date and customer."""
+    """(snapshot_date, customer_id, state) at every snapshot, for all seen by any snapshot or just `customer_ids`."""
     days = _clean_dates(dates)
-    sql = _states_ctes(check_scheme(scheme), cfg.rfm_bins) + _STATES_OUT
-    return _run(con, sql, _states_params(con, dataset_id, days, cfg, scheme)).df()
+    params = _states_params(con, dataset_id, days, cfg, scheme)
+    if customer_ids is None:
+        return _run(con, _states_ctes(check_scheme(scheme), cfg.rfm_bins) + _STATES_OUT, params).df()
+    sql = _states_ctes(check_scheme(scheme), cfg.rfm_bins) + _SOME_STATES_OUT
+    return _run(con, sql, {**params, "customer_ids": list(customer_ids)}).df()
 
 
 def snapshot_values(
