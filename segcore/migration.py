@@ -181,6 +181,13 @@ def _idx(day: str) -> str:
 
 _NEXT = f"case when next_day is null then $n else {_idx('next_day')} end"  # where a version ends
 
+# _COUNTS: seven running counts in two HUGEINTs, 32 bits each (a count never reaches 2^31, and a running count is never
+# negative, so sums of packed deltas unpack exactly): counts_a = lines + purchases * 2^32 + frequency * 2^64 +
+# purchases_lifecycle * 2^96; counts_b = purchases_recent + orders_w * 2^32 + member rows * 2^64. Two window sums
+# instead of seven.
+_A_PURCHASES, _A_FREQUENCY, _A_LIFECYCLE = 2**32, 2**64, 2**96
+_B_ORDERS_W, _B_MEMBER = 2**32, 2**64
+
 # Snapshot i (0-based) is $dates[i + 1]. A line dated `day` counts from snapshot idx(day) on and leaves an N-day window
 # at snapshot idx(day + N) ("within the last N days" is D - N < day <= D). An order is dated by its first day.
 _FACTS_CTES = f"""
@@ -283,38 +290,37 @@ indexed as (
 deltas as (
     -- +x at the snapshot where a value starts counting, -x where it stops (changes after the last snapshot, index
     -- n, are dropped); every event counts from i_day on, its amounts leave the windows by line date, its purchase by
-    -- the order's first day
+    -- the order's first day. The seven counts travel packed in two integers (see _COUNTS).
     select customer_id,
            i_day as idx,
-           1 as d_lines,
-           (is_purchase and i_day < i_next)::integer as d_purchases,
-           (is_purchase and i_day < i_end_l)::integer as d_frequency,
-           (is_purchase and i_day < i_end_lc)::integer as d_lifecycle,
-           (is_purchase and i_day < i_end_r)::integer as d_recent,
-           (is_purchase and i_day < i_end_w)::integer as d_orders_w,
+           1 + {_A_PURCHASES} * (is_purchase and i_day < i_next)::hugeint
+             + {_A_FREQUENCY} * (is_purchase and i_day < i_end_l)::hugeint
+             + {_A_LIFECYCLE} * (is_purchase and i_day < i_end_lc)::hugeint as d_counts_a,
+           (is_purchase and i_day < i_end_r)::hugeint
+             + {_B_ORDERS_W} * (is_purchase and i_day < i_end_w)::hugeint as d_counts_b,
            case when i_day < i_day_l then amount else 0 end as d_monetary,
            case when i_day < i_day_w then amount else 0 end as d_spend_w,
            case when i_day < i_day_w then promo_amount else 0 end as d_promo_w,
            case when is_plain_start then first_day end as plain_day
     from indexed
     union all by name
-    select customer_id, i_next as idx, -1 as d_purchases
+    select customer_id, i_next as idx, -{_A_PURCHASES} as d_counts_a
     from indexed
     where is_purchase and i_day < i_next and i_next < $n
     union all by name
-    select customer_id, i_end_l as idx, -1 as d_frequency
+    select customer_id, i_end_l as idx, -{_A_FREQUENCY} as d_counts_a
     from indexed
     where is_purchase and i_day < i_end_l and i_end_l < $n
     union all by name
-    select customer_id, i_end_lc as idx, -1 as d_lifecycle
+    select customer_id, i_end_lc as idx, -{_A_LIFECYCLE} as d_counts_a
     from indexed
     where is_purchase and i_day < i_end_lc and i_end_lc < $n
     union all by name
-    select customer_id, i_end_r as idx, -1 as d_recent
+    select customer_id, i_end_r as idx, -1 as d_counts_b
     from indexed
     where is_purchase and i_day < i_end_r and i_end_r < $n
     union all by name
-    select customer_id, i_end_w as idx, -1 as d_orders_w
+    select customer_id, i_end_w as idx, -{_B_ORDERS_W} as d_counts_b
     from indexed
     where is_purchase and i_day < i_end_w and i_end_w < $n
     union all by name
@@ -349,13 +355,8 @@ member_rows as (
 changes as (
     select customer_id,
            idx,
-           cast(sum(d_lines) as integer) as d_lines,
-           cast(sum(d_member) as integer) as d_member,
-           cast(sum(d_purchases) as integer) as d_purchases,
-           cast(sum(d_frequency) as integer) as d_frequency,
-           cast(sum(d_lifecycle) as integer) as d_lifecycle,
-           cast(sum(d_recent) as integer) as d_recent,
-           cast(sum(d_orders_w) as integer) as d_orders_w,
+           sum(d_counts_a) as d_counts_a,
+           sum(d_counts_b) as d_counts_b,
            cast(sum(d_monetary) as decimal(18, 2)) as d_monetary,
            cast(sum(d_spend_w) as decimal(18, 2)) as d_spend_w,
            cast(sum(d_promo_w) as decimal(18, 2)) as d_promo_w,
@@ -370,7 +371,7 @@ changes as (
         select *
         from deltas
         union all by name
-        select customer_id, idx, 1 as d_member
+        select customer_id, idx, {_B_MEMBER} as d_counts_b
         from member_rows
         where idx < $n
         union all by name
@@ -385,13 +386,8 @@ sparse as materialized (
            idx,
            lead(idx, 1, $n) over w as next_idx,
            lag(idx) over w is null as is_first,
-           sum(d_lines) over w > 0 as has_lines,
-           sum(d_member) over w > 0 as is_member,
-           cast(sum(d_purchases) over w as integer) as purchases,
-           cast(sum(d_frequency) over w as integer) as frequency,
-           cast(sum(d_lifecycle) over w as integer) as purchases_lifecycle,
-           cast(sum(d_recent) over w as integer) as purchases_recent,
-           cast(sum(d_orders_w) over w as integer) as orders_w,
+           sum(d_counts_a) over w as counts_a,
+           sum(d_counts_b) over w as counts_b,
            cast(sum(d_monetary) over w as decimal(18, 2)) as monetary,
            cast(sum(d_spend_w) over w as decimal(18, 2)) as spend_w,
            cast(sum(d_promo_w) over w as decimal(18, 2)) as promo_spend_w,
@@ -404,9 +400,20 @@ sparse as materialized (
     from changes
     window w as (partition by customer_id order by idx rows between unbounded preceding and current row)
 ),
+unpacked as not materialized (
+    select * exclude (counts_a, counts_b),
+           counts_a % {_A_PURCHASES} > 0 as has_lines,
+           cast((counts_a // {_A_PURCHASES}) % {_A_PURCHASES} as integer) as purchases,
+           cast((counts_a // {_A_FREQUENCY}) % {_A_PURCHASES} as integer) as frequency,
+           cast(counts_a // {_A_LIFECYCLE} as integer) as purchases_lifecycle,
+           cast(counts_b % {_B_ORDERS_W} as integer) as purchases_recent,
+           cast((counts_b // {_B_ORDERS_W}) % {_B_ORDERS_W} as integer) as orders_w,
+           counts_b // {_B_MEMBER} > 0 as is_member
+    from sparse
+),
 dense as not materialized (
     select * exclude (idx, next_idx, is_first), unnest(range(idx, next_idx)) as idx
-    from sparse
+    from unpacked
     union all by name
     -- the snapshots before a customer's first change: nothing yet
     select customer_id, unnest(range(0, idx)) as idx

@@ -142,7 +142,7 @@ def tier_history(
     pass over every snapshot ('none' before a customer's first purchase)."""
     from segcore.migration import snapshot_states
 
-    states = snapshot_states(con, dataset_id, month_ends(as_of, months), cfg, "tier")
+    states = snapshot_states(con, dataset_id, month_ends(as_of, months), cfg, "tier", customer_ids=customer_ids)
     picked = states[states["customer_id"].isin(customer_ids)].rename(columns={"snapshot_date": "snapshot"})
     picked["snapshot"] = pd.to_datetime(picked["snapshot"]).dt.date
     picked["tier"] = picked["state"].where(picked["state"] != "none")

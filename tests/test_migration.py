@@ -105,9 +105,11 @@ EXPECTED_LIFECYCLE_S2_S3 = [
 
 
 def add_sales(con: duckdb.DuckDBPyConnection, lines: Iterable[tuple]) -> None:
-    """Lines as (customer_id, order_id, order_date, amount) or (..., is_promo)."""
-    rows = [("d", i, c, o, when, Decimal(amount), *rest[:1]) + (None,) * (1 - len(rest[:1]))
-            for i, (c, o, when, amount, *rest) in enumerate(lines)]  # fmt: skip
+    """Lines as (customer_id, order_id, order_date, amount), optionally followed by is_promo."""
+    rows = [
+        ("d", i, customer, order, when, Decimal(amount), promo[0] if promo else None)
+        for i, (customer, order, when, amount, *promo) in enumerate(lines)
+    ]
     con.executemany(
         "insert into sales (dataset_id, load_id, line_no, customer_id, order_id, order_date, amount, is_promo) "
         "values (?, 'test', ?, ?, ?, ?, ?, ?)",
