@@ -58,6 +58,7 @@ select * from final order by is_demo, created_at, dataset_id
 """
 
 _DATASET_TABLES = ("campaigns", "sales", "members", "rejects", "loads", "datasets")
+_HAS_MIGRATION_CACHE_SQL = "select count(*) from duckdb_tables() where table_name = 'migration_cache'"
 _DELETE_CAMPAIGN_MEMBERS_SQL = """
 delete from campaign_members
 where campaign_id in (select campaign_id from campaigns where dataset_id = $dataset_id)
@@ -107,6 +108,10 @@ class Workspace:
             cursor.execute("begin transaction")
             try:
                 cursor.execute(_DELETE_CAMPAIGN_MEMBERS_SQL, {"dataset_id": dataset_id})
+                if cursor.execute(_HAS_MIGRATION_CACHE_SQL).fetchone() != (0,):  # created on first use
+                    cursor.execute(
+                        "delete from migration_cache where dataset_id = $dataset_id", {"dataset_id": dataset_id}
+                    )
                 for table in _DATASET_TABLES:
                     cursor.execute(
                         f"delete from {quote_ident(table)} where dataset_id = $dataset_id", {"dataset_id": dataset_id}
