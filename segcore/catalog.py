@@ -982,6 +982,14 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "The PDF could not be made: {reason}",
         "zh": "PDF 生成失败：{reason}",
     },
+    # trust: setup, browser, weekly PDF, outside calls (helper A adds here)
+    "trust.a.reserved": {"en": "", "zh": ""},
+    # trust: reading files and ingest (helper B adds here)
+    "trust.b.reserved": {"en": "", "zh": ""},
+    # trust: target lists, exclusions, exports, campaign lists (helper C adds here)
+    "trust.c.reserved": {"en": "", "zh": ""},
+    # trust: workspace sharing, demo build, overview (helper D adds here)
+    "trust.d.reserved": {"en": "", "zh": ""},
 }
 
 
