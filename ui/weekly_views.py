@@ -221,6 +221,9 @@ def _actions(review: WeeklyReview, dataset: str, present: bool, code: str) -> No
     }), hide_index=True, width="stretch")  # fmt: skip
 
 
+PDF_STATE = "wk_pdf_file"  # session state: (week label, language, PDF bytes) of the last prepared PDF
+
+
 def report_buttons(review: WeeklyReview, code: str) -> None:
     """The week's report: HTML at once (self-contained, works offline), PDF on request (takes a few seconds)."""
     st.header(t("weekly.report"))
@@ -231,16 +234,23 @@ def report_buttons(review: WeeklyReview, code: str) -> None:
         file_name=f"weekly-{review.week_label}-{code}.html",
         mime="text/html",
         key="wk_html",
+        on_click="ignore",  # downloading does not rerun the page
     )
+    # The PDF is kept under its own key: a widget's key (the download button's) cannot also be set by the script.
     if right.button(t("weekly.prepare_pdf"), key="wk_pdf_prepare"):
         with st.spinner(t("weekly.preparing_pdf")):
-            st.session_state["wk_pdf"] = (review.week_label, code, report_pdf(review, code))
-    prepared = st.session_state.get("wk_pdf")
+            try:
+                st.session_state[PDF_STATE] = (review.week_label, code, report_pdf(review, code))
+            except InputError as exc:  # no chromium, or it failed: say so in the user's language
+                st.session_state.pop(PDF_STATE, None)
+                right.error(exc.message(code))
+    prepared = st.session_state.get(PDF_STATE)
     if prepared and prepared[:2] == (review.week_label, code):
         right.download_button(
             t("weekly.download_pdf"),
             prepared[2],
             file_name=f"weekly-{review.week_label}-{code}.pdf",
             mime="application/pdf",
-            key="wk_pdf",
+            key="wk_pdf_download",
+            on_click="ignore",
         )
