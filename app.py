@@ -8,7 +8,7 @@ from ui import sidebar, state
 from ui.guard import FRAME_READY, WANTED_PAGE, restore_query
 from ui.i18n import init_lang, t
 
-st.set_page_config(page_title="Segcore", page_icon=":material/groups:", layout="wide")
+st.set_page_config(page_title="Segcore", page_icon="👥", layout="wide")
 restore_query()
 init_lang()
 # st.navigation comes first: until a session calls it, Streamlit would list the files of pages/ by itself.
