@@ -17,9 +17,11 @@ from segcore.schema import create_tables  # noqa: E402
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = list(CHROMIUM_FLAGS)  # the flags Debian chromium needs here: one list for app, report and tests
 REAL_DATA = ROOT / ".." / "shared" / "data" / "online_retail"  # the real UCI Online Retail files, beside the clone
-# CI sets CI=true: there a missing tool, browser or data folder fails the run instead of skipping it.
-# REQUIRE_BROWSER=1 is the older name for the same thing and still works.
-STRICT = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"} or bool(os.environ.get("REQUIRE_BROWSER"))
+
+
+def strict() -> bool:
+    """CI=true (CI sets it; REQUIRE_BROWSER=1 is the older name): a missing tool, browser or data folder fails."""
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"} or bool(os.environ.get("REQUIRE_BROWSER"))
 
 
 def debian_packages() -> list[str]:
@@ -33,7 +35,7 @@ def need(ok: bool, what: str, how: str | None = None) -> None:
     if ok:
         return
     how = how or f"sudo apt-get install -y {' '.join(debian_packages())}"
-    if STRICT:
+    if strict():
         pytest.fail(f"CI requires {what}, which is missing: {how}", pytrace=False)
     pytest.skip(f"{what} is missing: {how}")
 
@@ -91,3 +93,14 @@ def browser() -> Iterator[object]:
         instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield instance
         instance.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """Under CI=true nothing skips: a skip from anywhere (a plugin, a marker) is reported as a failure."""
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if strict() and report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"CI=true: a skipped test fails the run ({reason})"

@@ -18,6 +18,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from tests.conftest import need
+
 ROOT = Path(__file__).resolve().parents[1]
 REAL_DATA = ROOT / ".." / "shared" / "data" / "online_retail"
 AS_OF = "2024-06-30"
@@ -325,8 +327,7 @@ def test_bad_input_fails_with_one_line(results, name, needle):
 @pytest.fixture(scope="module")
 def real_tiers(real_run) -> pd.DataFrame:
     """The whole folder through `tiers --sales <folder>` (default as-of), read back indexed by customer."""
-    if real_run is None:
-        pytest.skip(f"real data folder {REAL_DATA.resolve()} is absent")
+    need(real_run is not None, f"the real data folder {REAL_DATA.resolve()}", "put it beside the clone (../shared)")
     process, out = real_run
     run = finish(process)
     assert (run.returncode, run.stderr) == (0, "")
@@ -336,8 +337,7 @@ def real_tiers(real_run) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def real_lines() -> pd.DataFrame:
     """Every raw line as text, as pandas reads the daily CSVs."""
-    if not REAL_DATA.is_dir():
-        pytest.skip(f"real data folder {REAL_DATA.resolve()} is absent")
+    need(REAL_DATA.is_dir(), f"the real data folder {REAL_DATA.resolve()}", "put it beside the clone (../shared)")
     files = sorted(REAL_DATA.glob("*.csv"))
     return pd.concat([pd.read_csv(path, dtype=str) for path in files], ignore_index=True)
 

@@ -25,19 +25,11 @@ from segcore.report import (
 )
 from segcore.schema import create_tables
 from segcore.weekly import WeeklyReview, weekly_review
+from tests.conftest import need
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = list(CHROMIUM_FLAGS)
-
-
-def _need(ok: bool, what: str) -> None:
-    """Skip without the tool, unless REQUIRE_BROWSER is set (CI): then fail."""
-    if ok:
-        return
-    if os.environ.get("REQUIRE_BROWSER"):
-        pytest.fail(f"{what} is required (REQUIRE_BROWSER is set) but missing")
-    pytest.skip(f"{what} is not installed")
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +49,7 @@ def reviews(store: duckdb.DuckDBPyConnection) -> dict[str, WeeklyReview]:
 
 def _pdf_text(pdf: bytes, tmp_path: Path) -> str:
     """The PDF's text, page by page (separated by form feeds), with every run of spaces and newlines as one space."""
-    _need(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils)")
+    need(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils)")
     path = tmp_path / "report.pdf"
     path.write_bytes(pdf)
     done = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True)
@@ -133,7 +125,7 @@ def test_html_report_opens_offline_in_chromium(
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_pdf_has_two_pages_with_the_kpis(reviews: dict[str, WeeklyReview], lang: str, tmp_path: Path) -> None:
-    _need(CHROMIUM.exists(), "/usr/bin/chromium")
+    need(CHROMIUM.exists(), "/usr/bin/chromium")
     review = reviews[lang]
     pdf = report_pdf(review, lang)
     assert pdf.startswith(b"%PDF")
@@ -194,7 +186,7 @@ def test_cli_writes_the_html_report(files: tuple[Path, Path], tmp_path: Path) ->
 
 
 def test_cli_writes_the_pdf_report_for_the_last_complete_week(files: tuple[Path, Path], tmp_path: Path) -> None:
-    _need(CHROMIUM.exists(), "/usr/bin/chromium")
+    need(CHROMIUM.exists(), "/usr/bin/chromium")
     sales, members = files
     out = tmp_path / "weekly.pdf"
     result = _run("--sales", str(sales), "--members", str(members), "--lang", "zh", "--out", str(out))

@@ -7,9 +7,9 @@ from datetime import date, timedelta
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
-from segcore.migration import movers, net_flow, snapshot_dates, summary_counts, transitions, transitions_between
 
 from segcore import fmt
+from segcore.migration import movers, net_flow, snapshot_dates, summary_counts, transitions, transitions_between
 from ui import cached, charts
 from ui.colors import TIER_COLORS
 from ui.i18n import t

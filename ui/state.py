@@ -10,7 +10,16 @@ import streamlit as st
 from segcore.bootstrap import ensure_demo_dataset
 from segcore.workspace import Workspace
 
-__all__ = ["as_of", "data_version", "dataset_id", "datasets", "ensure_demo", "invalidate", "require_dataset", "workspace"]
+__all__ = [
+    "as_of",
+    "data_version",
+    "dataset_id",
+    "datasets",
+    "ensure_demo",
+    "invalidate",
+    "require_dataset",
+    "workspace",
+]
 
 
 @st.cache_resource
