@@ -36,7 +36,8 @@ def _make_packages(tmp_path: Path, missing: str, uid: str, ci: str | None) -> tu
         stub.chmod(0o755)
     log = tmp_path / "calls.log"
     log.touch()
-    env = {key: value for key, value in os.environ.items() if key not in {"CI", "REQUIRE_BROWSER", "MAKEFLAGS"}}
+    outer = {"CI", "REQUIRE_BROWSER", "MAKEFLAGS", "MFLAGS", "MAKELEVEL"}  # this run's own, e.g. under `make test`
+    env = {key: value for key, value in os.environ.items() if key not in outer}
     env.update(PATH=f"{bin_dir}:{env['PATH']}", FAKE_MISSING=missing, FAKE_LOG=str(log))
     if ci is not None:
         env["CI"] = ci
