@@ -1068,6 +1068,12 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh": "单独的 CR 字符，已按换行读取",
     },
     "report.examples": {"en": "e.g. {examples}", "zh": "例如 {examples}"},
+    "report.example_row": {"en": "row {n}: {value}", "zh": "第 {n} 行：{value}"},
+    "report.example_row_only": {"en": "row {n}", "zh": "第 {n} 行"},
+    "data.nothing_loaded": {
+        "en": "Nothing was loaded: the files of one upload are loaded together or not at all.",
+        "zh": "未载入任何文件：同一次上传的文件要么全部载入，要么都不载入。",
+    },
     "report.number_format": {
         "en": "{column}: numbers read as 1.234,50 (comma decimal)",
         "zh": "{column}：数字按 1.234,50（逗号为小数点）读取",
