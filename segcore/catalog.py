@@ -1068,6 +1068,11 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh": "单独的 CR 字符，已按换行读取",
     },
     "report.examples": {"en": "e.g. {examples}", "zh": "例如 {examples}"},
+    "err.unterminated_quote": {
+        "en": 'A quote (") opened in data row {row} is never closed, so the rest of the file would be read as one '
+        "value. Fix the quote and load the file again.",
+        "zh": '第 {row} 行数据中的引号（"）没有闭合，文件其余部分会被当作一个值读入。请修正引号后重新载入。',
+    },
     "report.example_row": {"en": "row {n}: {value}", "zh": "第 {n} 行：{value}"},
     "report.example_row_only": {"en": "row {n}", "zh": "第 {n} 行"},
     "data.nothing_loaded": {

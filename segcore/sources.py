@@ -318,6 +318,7 @@ def _csv_table(con: duckdb.DuckDBPyConnection, path: Path, info: SourceInfo, tar
                 )
             except duckdb.Error as exc:
                 raise InputError("bad_csv", reason=str(exc).splitlines()[0][:200]) from exc
+        _check_unterminated_quote(con, path, f"{target}_all", headers)
         spill = _quote(_SPILL)
         con.execute(
             f"insert into {issues} select line_no, null, 'extra_fields' from {target}_all where {spill} is not null"
@@ -338,6 +339,22 @@ def _csv_table(con: duckdb.DuckDBPyConnection, path: Path, info: SourceInfo, tar
         con.execute(f"drop view if exists {target}")
         con.execute(f"drop table if exists {target}_all")
         con.execute(f"drop table if exists {issues}")
+
+
+def _check_unterminated_quote(con: duckdb.DuckDBPyConnection, path: Path, table: str, headers: tuple[str, ...]) -> None:
+    """An opening quote never closed swallows the rest of the file into the last row's field: refuse the file."""
+    with path.open("rb") as handle:
+        handle.seek(max(0, path.stat().st_size - 64))
+        tail = handle.read().rstrip(b"\r\n\t \x00")
+    if tail.endswith(b'"'):
+        return
+    fields = " || ".join(f"coalesce({_quote(h)}, '')" for h in headers)
+    row = con.execute(
+        f"select line_no from {table} where line_no = (select max(line_no) from {table}) "
+        f"and contains({fields}, chr(10))"
+    ).fetchall()
+    if row:
+        raise InputError("unterminated_quote", row=row[0][0])
 
 
 _MAX_EXACT = 2**53  # a float above this no longer holds every integer: an id or phone stored so lost digits
