@@ -592,15 +592,19 @@ class _Staged:
 
 def _check_kind(headers: tuple[str, ...], kind: str, mapping: Mapping[str, str]) -> None:
     """Say so when a members file is given as sales (or the other way round) instead of 'columns missing'."""
+    member_only = {"name", "phone", "gender", "birthday", "join_date", "points"}
+    if kind == "members":
+        # a members file needs only an id, so a sales file would "load": not when it has order dates and amounts
+        # and nothing only a members file has
+        sales_guess = guess_mapping(headers, "sales")
+        if not missing_required(sales_guess, "sales") and not member_only & mapping.keys():
+            raise InputError("looks_like_sales", found=", ".join(headers))
+        return
     if not missing_required(mapping, kind):
         return
-    other = "members" if kind == "sales" else "sales"
-    other_guess = guess_mapping(headers, other)
-    member_only = {"name", "phone", "gender", "birthday", "join_date", "points"}
-    if other == "members" and not missing_required(other_guess, other) and member_only & other_guess.keys():
+    members_guess = guess_mapping(headers, "members")
+    if "customer_id" in members_guess and member_only & members_guess.keys():
         raise InputError("looks_like_members", found=", ".join(headers))
-    if other == "sales" and not missing_required(other_guess, other):
-        raise InputError("looks_like_sales", found=", ".join(headers))
 
 
 def _stage_file(
