@@ -83,10 +83,11 @@ create or replace temp macro seg_ts(s) as seg_ts_as(s, true);
 create or replace temp macro seg_num_clean(s) as
     regexp_replace(replace(trim(s), '，', ','), '[¥￥$€£元\\s]|RMB|CNY', '', 'g');
 create or replace temp macro seg_num_us(s) as
+    coalesce(try_cast(trim(s) as decimal(18, 4)),  -- fast path: a plain 88.50 needs no regex
     case when regexp_full_match(seg_num_clean(s), '{_US_NUMBER}')
          then try_cast(replace(seg_num_clean(s), ',', '') as decimal(18, 4))
          when regexp_full_match(seg_num_clean(s), '{_SCI_NUMBER}')
-         then try_cast(try_cast(seg_num_clean(s) as double) as decimal(18, 4)) end;
+         then try_cast(try_cast(seg_num_clean(s) as double) as decimal(18, 4)) end);
 create or replace temp macro seg_num_eu(s) as
     case when regexp_full_match(seg_num_clean(s), '{_EU_NUMBER}')
          then try_cast(replace(replace(seg_num_clean(s), '.', ''), ',', '.') as decimal(18, 4)) end;
@@ -107,11 +108,12 @@ create or replace temp macro seg_flag(s) as
          end;
 """
 
-# Per-column evidence for number_conventions(): a value only one convention can read.
-_US_MATCH = f"regexp_full_match(seg_num_clean({{c}}), '{_US_NUMBER}')"
-_EU_MATCH = f"regexp_full_match(seg_num_clean({{c}}), '{_EU_NUMBER}')"
-US_ONLY_SQL = f"({_US_MATCH} and not {_EU_MATCH})"
-EU_ONLY_SQL = f"({_EU_MATCH} and not {_US_MATCH})"
+# Per-column evidence for number_conventions(): a value only one convention can read (one regex pass each, on the
+# raw text; a value of the other convention that slips through is read as NULL and rejected, never misread).
+_US_EVIDENCE = r"\.\d{1,2}\D*$|\.\d{4,}\D*$|\d{4}\.\d{3}\D*$|,\d{3}[.,]\d"
+_EU_EVIDENCE = r",\d{1,2}\D*$|,\d{4,}\D*$|\d{4},\d{3}\D*$|\.\d{3}[.,]\d"
+US_ONLY_SQL = f"regexp_matches({{c}}, '{_US_EVIDENCE}')"
+EU_ONLY_SQL = f"regexp_matches({{c}}, '{_EU_EVIDENCE}')"
 
 
 def install_parsers(con: duckdb.DuckDBPyConnection) -> None:
