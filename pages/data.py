@@ -22,8 +22,12 @@ target = st.selectbox(t("data.target"), [*existing, t("data.new_dataset")], key=
 if target == t("data.new_dataset"):
     target = st.text_input(t("data.new_name"), value="", key="data_new_name", placeholder=t("data.new_name_hint"))
 
-sales_files = st.file_uploader(t("data.sales_files"), type=_FILE_TYPES, accept_multiple_files=True, key="data_sales")
-member_file = st.file_uploader(t("data.members_file"), type=_FILE_TYPES, key="data_members")
+# A new key after each load empties the uploaders, so loaded files are not saved again on the next run.
+upload_round = st.session_state.setdefault("data_upload_round", 0)
+sales_files = st.file_uploader(
+    t("data.sales_files"), type=_FILE_TYPES, accept_multiple_files=True, key=f"data_sales_{upload_round}"
+)
+member_file = st.file_uploader(t("data.members_file"), type=_FILE_TYPES, key=f"data_members_{upload_round}")
 
 pending = []
 for kind, upload in [("sales", f) for f in sales_files or []] + ([("members", member_file)] if member_file else []):
@@ -48,16 +52,14 @@ ready = bool(pending) and bool(target and target.strip())
 if (sales_files or member_file) and not (target and target.strip()):
     st.warning(t("err.empty_dataset_name"))
 if st.button(t("data.load"), type="primary", disabled=not ready, key="data_load"):
-    reports = []
     with st.status(t("data.loading"), expanded=True) as status:
-        for path, name, kind, mapping, sheet in pending:
-            report = uploads.load(path, name, kind, target.strip(), mapping, sheet)
-            if report is not None:
-                reports.append(report)
-        status.update(label=t("data.loaded", n=len(reports)), state="complete")
-    st.session_state["data_reports"] = reports
-    st.session_state["dataset_request"] = target.strip()
-    st.rerun()
+        reports = uploads.load_all(pending, target.strip())  # one upload is one transaction: all files, or none
+        status.update(label=t("data.loaded", n=len(reports)), state="complete" if reports else "error")
+    if reports:  # on an error, stay: the message is on the page and the files are still in the uploaders
+        st.session_state["data_upload_round"] = upload_round + 1
+        st.session_state["data_reports"] = reports
+        st.session_state["dataset_request"] = target.strip()
+        st.rerun()
 
 if st.session_state.get("data_reports"):
     st.subheader(t("data.quality_report"))

@@ -986,6 +986,107 @@ CATALOG: dict[str, dict[str, str]] = {
     "trust.a.reserved": {"en": "", "zh": ""},
     # trust: reading files and ingest (helper B adds here)
     "trust.b.reserved": {"en": "", "zh": ""},
+    "err.no_files": {
+        "en": "No file to load: give at least one --sales or --members file (a folder must hold .csv, .txt, .tsv, "
+        ".xlsx or .parquet files).",
+        "zh": "没有要载入的文件：请至少给出一个 --sales 或 --members 文件（文件夹中须有 .csv、.txt、.tsv、.xlsx 或 "
+        ".parquet 文件）。",
+    },
+    "err.empty_folder": {
+        "en": "The folder {path} holds no .csv, .txt, .tsv, .xlsx or .parquet file.",
+        "zh": "文件夹 {path} 中没有 .csv、.txt、.tsv、.xlsx 或 .parquet 文件。",
+    },
+    "err.looks_like_members": {
+        "en": "This looks like a members file: it has no order date / amount columns (columns: {found}). "
+        "Load it as a members file (--members).",
+        "zh": "这看起来是会员文件：没有消费时间 / 金额列（文件中的列：{found}）。请作为会员文件载入（--members）。",
+    },
+    "err.looks_like_sales": {
+        "en": "This looks like a sales file: it has order date and amount columns (columns: {found}). "
+        "Load it as a sales file (--sales).",
+        "zh": "这看起来是销售文件：有消费时间和金额列（文件中的列：{found}）。请作为销售文件载入（--sales）。",
+    },
+    "err.loaded_as_other_kind": {
+        "en": "{file} was already loaded into this dataset as a {loaded_as} file; it cannot also be a {given_as} file.",
+        "zh": "{file} 已作为 {loaded_as} 文件载入此数据集，不能再作为 {given_as} 文件载入。",
+    },
+    "err.unknown_encoding": {
+        "en": "The file is text, but its encoding is not UTF-8, UTF-16 or GBK / GB18030. Save it as UTF-8 and load "
+        "it again.",
+        "zh": "这是文本文件，但编码不是 UTF-8、UTF-16 或 GBK / GB18030。请另存为 UTF-8 后重新载入。",
+    },
+    "err.in_file": {"en": "{file}: {message}", "zh": "{file}：{message}"},
+    "err.as_of_empty": {
+        "en": "--as-of is empty: give a day YYYY-MM-DD between {first} and {last}, or leave it out for {last}.",
+        "zh": "--as-of 为空：请给出 {first} 至 {last} 之间的日期（YYYY-MM-DD），或省略它以使用 {last}。",
+    },
+    "err.as_of_before_data": {
+        "en": "--as-of {as_of} is before the first sale ({first}); the data runs from {first} to {last}.",
+        "zh": "--as-of {as_of} 早于第一笔销售（{first}）；数据范围为 {first} 至 {last}。",
+    },
+    "err.as_of_after_data": {
+        "en": "--as-of {as_of} is more than a year after the last sale ({last}); the data runs from {first} to {last}.",
+        "zh": "--as-of {as_of} 比最后一笔销售（{last}）晚一年以上；数据范围为 {first} 至 {last}。",
+    },
+    "reason.extra_fields": {
+        "en": "more fields than the header (an unquoted comma?)",
+        "zh": "字段数多于表头（是否有未加引号的逗号？）",
+    },
+    "reason.mangled_id": {
+        "en": "customer id damaged by Excel (scientific notation or lost digits)",
+        "zh": "会员号被 Excel 损坏（科学计数法或丢失位数）",
+    },
+    "reason.implausible_date": {"en": "date before 1990 (a placeholder?)", "zh": "日期早于 1990 年（占位值？）"},
+    "reason.ambiguous_amount": {
+        "en": "amount can be read two ways (1.234 = 1.234 or 1234?)",
+        "zh": "金额有两种读法（1.234 是 1.234 还是 1234？）",
+    },
+    "warn.excel_serial_dates": {
+        "en": "dates given as Excel day numbers (e.g. 45356), read as dates",
+        "zh": "以 Excel 序列号表示的日期（如 45356），已按日期读取",
+    },
+    "warn.implausible_birthday": {
+        "en": "birthdays before 1900 or in the future, left empty",
+        "zh": "早于 1900 年或在未来的生日，已留空",
+    },
+    "warn.implausible_join_date": {"en": "join dates before 1990, left empty", "zh": "早于 1990 年的入会日期，已留空"},
+    "warn.future_join_date": {"en": "join dates in the future (kept)", "zh": "在未来的入会日期（已保留）"},
+    "warn.mangled_phone": {
+        "en": "phone numbers damaged by Excel (scientific notation), left empty so no list sends to them",
+        "zh": "被 Excel 损坏的手机号（科学计数法），已留空，不会进入任何名单",
+    },
+    "warn.ambiguous_number": {
+        "en": "points that can be read two ways (1.234), left empty",
+        "zh": "有两种读法的积分（如 1.234），已留空",
+    },
+    "warn.duplicate_column": {
+        "en": "column names used twice (the later copy is named 'name (2)')",
+        "zh": "重复的列名（后一列命名为“列名 (2)”）",
+    },
+    "warn.lone_cr": {
+        "en": "lone CR characters, read as line breaks",
+        "zh": "单独的 CR 字符，已按换行读取",
+    },
+    "report.examples": {"en": "e.g. {examples}", "zh": "例如 {examples}"},
+    "err.unterminated_quote": {
+        "en": 'A quote (") opened in data row {row} is never closed, so the rest of the file would be read as one '
+        "value. Fix the quote and load the file again.",
+        "zh": '第 {row} 行数据中的引号（"）没有闭合，文件其余部分会被当作一个值读入。请修正引号后重新载入。',
+    },
+    "report.example_row": {"en": "row {n}: {value}", "zh": "第 {n} 行：{value}"},
+    "report.example_row_only": {"en": "row {n}", "zh": "第 {n} 行"},
+    "data.nothing_loaded": {
+        "en": "Nothing was loaded: the files of one upload are loaded together or not at all.",
+        "zh": "未载入任何文件：同一次上传的文件要么全部载入，要么都不载入。",
+    },
+    "report.number_format": {
+        "en": "{column}: numbers read as 1.234,50 (comma decimal)",
+        "zh": "{column}：数字按 1.234,50（逗号为小数点）读取",
+    },
+    "report.number_format_mixed": {
+        "en": "{column}: both 1.234,50 and 1,234.50 styles found; values readable both ways were rejected",
+        "zh": "{column}：同时出现 1.234,50 和 1,234.50 两种写法；两种读法都可能的值已拒收",
+    },
     # trust: target lists, exclusions, exports, campaign lists (helper C adds here)
     "trust.c.reserved": {"en": "", "zh": ""},
     # trust: workspace sharing, demo build, overview (helper D adds here)

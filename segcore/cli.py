@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pandas as pd
@@ -16,7 +17,10 @@ import pandas as pd
 from segcore.config import TierConfig
 from segcore.errors import InputError
 
-__all__ = ["expand_paths", "main", "parse_day", "write_table"]
+if TYPE_CHECKING:
+    from segcore.ingest import FileSpec, LoadReport
+
+__all__ = ["expand_paths", "main", "parse_day", "resolve_as_of", "sales_range", "write_table"]
 
 _CLI_DATASET = "cli"
 
@@ -38,81 +42,131 @@ _DATA_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".parquet")
 
 
 def expand_paths(paths: Sequence[str]) -> list[Path]:
-    """Files as given; a folder stands for its data files in name order."""
+    """Files as given; a folder stands for its data files in name order (InputError for a folder without any)."""
     out: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            out += sorted(p for p in path.iterdir() if p.suffix.lower() in _DATA_SUFFIXES)
+            found = sorted(p for p in path.iterdir() if p.suffix.lower() in _DATA_SUFFIXES and p.is_file())
+            if not found:
+                raise InputError("empty_folder", path=str(path))
+            out += found
         else:
             out.append(path)
     return out
 
 
-def _cmd_ingest(args: argparse.Namespace) -> int:
-    from segcore.ingest import load_file
+def _file_specs(args: argparse.Namespace) -> list[FileSpec]:
+    """The command's --sales / --members files (folders expanded); InputError when there are none."""
+    from segcore.ingest import FileSpec
     from segcore.mapping import parse_map_args
+
+    mapping = parse_map_args(args.map) if getattr(args, "map", None) else None
+    sheet = getattr(args, "sheet", None)
+    specs = [FileSpec(path, "sales", mapping, sheet) for path in expand_paths(getattr(args, "sales", None) or [])]
+    specs += [FileSpec(path, "members", None, sheet) for path in expand_paths(getattr(args, "members", None) or [])]
+    if not specs:
+        raise InputError("no_files")
+    return specs
+
+
+def _load_all(con: duckdb.DuckDBPyConnection, dataset_id: str, specs: list[FileSpec]) -> list[LoadReport]:
+    """Load the command's files in one transaction; with several files, an error names the failing one."""
+    from segcore.ingest import load_files
+
+    try:
+        return load_files(con, dataset_id, specs, loaded_at=datetime.now())
+    except InputError as exc:
+        name = getattr(exc, "file_name", None)
+        if len(specs) > 1 and name:
+            raise InputError("in_file", file=name, message=exc.message(_lang())) from exc
+        raise
+
+
+def _cmd_ingest(args: argparse.Namespace) -> int:
     from segcore.workspace import Workspace
 
-    mapping = parse_map_args(args.map) if args.map else None
+    specs = _file_specs(args)
     workspace = Workspace(Path(args.workspace) if args.workspace else None)
     try:
-        files = [(path, "sales") for path in expand_paths(args.sales)]
-        files += [(path, "members") for path in expand_paths(args.members or [])]
-        for path, kind in files:
-            with workspace.writer() as con:
-                report = load_file(
-                    con,
-                    args.dataset,
-                    path,
-                    kind,
-                    loaded_at=datetime.now(),
-                    mapping=mapping if kind == "sales" else None,
-                    sheet=args.sheet,
-                )
+        with workspace.writer() as con:  # one writer and one transaction for the whole command
+            reports = _load_all(con, args.dataset, specs)
+        for report in reports:
             print(_report_line(report.to_dict()) if not args.json else json.dumps(report.to_dict(), default=str))
     finally:
         workspace.close()
     return 0
 
 
-def _report_line(report: dict[str, object]) -> str:
+def _report_line(report: dict[str, Any]) -> str:
     if report["status"] == "duplicate":
         return f"{report['file_name']}: already loaded into {report['dataset_id']}, nothing added"
-    rejects = ", ".join(f"{k} {v}" for k, v in dict(report["rejects_by_reason"]).items()) or "none"  # type: ignore[call-overload]
-    return (
+    examples = report.get("examples") or {}
+
+    def _counted(counts: dict[str, int]) -> str:
+        parts = []
+        for key, n in counts.items():
+            shown = "; ".join(examples.get(key) or [])
+            parts.append(f"{key} {n}" + (f" [{shown}]" if shown else ""))
+        return ", ".join(parts)
+
+    line = (
         f"{report['file_name']}: read {report['rows_read']}, kept {report['rows_kept']}, "
-        f"rejected {report['rows_rejected']} ({rejects}); refunds {report['refund_lines']}, "
-        f"duplicates {report['duplicate_lines']}, customers {report['customers']}, "
+        f"rejected {report['rows_rejected']} ({_counted(report['rejects_by_reason']) or 'none'}); "
+        f"refunds {report['refund_lines']}, duplicates {report['duplicate_lines']}, customers {report['customers']}, "
         f"dates {report['date_min']} .. {report['date_max']}"
     )
+    if report.get("warnings"):
+        line += f"; warnings: {_counted(report['warnings'])}"
+    if report.get("number_formats"):
+        line += "; number format: " + ", ".join(f"{k} {v}" for k, v in report["number_formats"].items())
+    return line
 
 
 def _memory_dataset(args: argparse.Namespace) -> tuple[duckdb.DuckDBPyConnection, str]:
     """Load --sales/--members files into an in-memory workspace (the CLI's commands that take files)."""
-    from segcore.ingest import load_file
-    from segcore.mapping import parse_map_args
     from segcore.schema import create_tables
     from segcore.sql import NO_EXTENSIONS
 
+    specs = _file_specs(args)
     con = duckdb.connect(":memory:", config=NO_EXTENSIONS)
     create_tables(con)
-    mapping = parse_map_args(args.map) if args.map else None
-    stamp = datetime.now()
-    for path in expand_paths(args.sales):
-        load_file(con, _CLI_DATASET, path, "sales", loaded_at=stamp, mapping=mapping)
-    for path in expand_paths(args.members or []):
-        load_file(con, _CLI_DATASET, path, "members", loaded_at=stamp)
+    _load_all(con, _CLI_DATASET, specs)
     return con, _CLI_DATASET
 
 
-def _last_sales_day(con: duckdb.DuckDBPyConnection, dataset_id: str) -> date:
-    row = con.execute(
-        "select max(cast(order_date as date)) from sales where dataset_id = $dataset_id", {"dataset_id": dataset_id}
-    ).fetchone()
-    if row is None or row[0] is None:
+_SALES_RANGE_SQL = """
+select min(cast(order_date as date)), max(cast(order_date as date)) from sales where dataset_id = $dataset_id
+"""
+AS_OF_SLACK_DAYS = 366  # an --as-of more than a year after the last sale is a typo, not a question
+
+
+def sales_range(con: duckdb.DuckDBPyConnection, dataset_id: str) -> tuple[date, date]:
+    """The first and last sales day of a dataset; InputError when it has no sales."""
+    row = con.execute(_SALES_RANGE_SQL, {"dataset_id": dataset_id}).fetchall()[0]
+    if row[0] is None:
         raise InputError("no_sales")
-    return row[0]  # type: ignore[no-any-return]
+    return row[0], row[1]
+
+
+def resolve_as_of(con: duckdb.DuckDBPyConnection, dataset_id: str, raw: str | None) -> date:
+    """The --as-of day: None means the last sales day; '' , a day before the first sale, or one more than a year
+    after the last sale is an InputError naming the data's date range."""
+    first, last = sales_range(con, dataset_id)
+    if raw is None:
+        return last
+    if not raw.strip():
+        raise InputError("as_of_empty", first=first, last=last)
+    day = parse_day(raw.strip())
+    if day < first:
+        raise InputError("as_of_before_data", as_of=day, first=first, last=last)
+    if (day - last).days > AS_OF_SLACK_DAYS:
+        raise InputError("as_of_after_data", as_of=day, first=first, last=last)
+    return day
+
+
+def _last_sales_day(con: duckdb.DuckDBPyConnection, dataset_id: str) -> date:
+    return sales_range(con, dataset_id)[1]
 
 
 def _read_config(path: str | None) -> TierConfig:
@@ -158,7 +212,7 @@ def _cmd_tiers(args: argparse.Namespace) -> int:
     check_out_suffix(args.out)
     cfg = _read_config(args.config)
     con, dataset_id = _memory_dataset(args)
-    as_of = parse_day(args.as_of) if args.as_of else _last_sales_day(con, dataset_id)
+    as_of = resolve_as_of(con, dataset_id, args.as_of)
     table = tier_table(con, dataset_id, as_of, cfg)
     write_table(table, args.out)
     print(f"{len(table)} customers as of {as_of} -> {args.out}")
@@ -215,7 +269,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     tiers = sub.add_parser("tiers", help="one row per customer: RFM, segments, lifecycle, groups and tier")
     _add_file_args(tiers)
-    tiers.add_argument("--as-of", help="YYYY-MM-DD (default: the last date in the data)")
+    tiers.add_argument("--as-of", help="YYYY-MM-DD within the data's dates (default: the last date in the data)")
     tiers.add_argument("--config", help="tier rules as TOML (default: the spec's defaults)")
     tiers.add_argument("--out", required=True, help="output file: .csv, .parquet or .xlsx")
     tiers.set_defaults(run=_cmd_tiers)

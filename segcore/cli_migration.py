@@ -17,7 +17,7 @@ __all__ = ["add_migration_command"]
 
 
 def _cmd_migration(args: argparse.Namespace) -> int:
-    from segcore.cli import _memory_dataset, _read_config, check_out_suffix, parse_day, write_table
+    from segcore.cli import _memory_dataset, _read_config, check_out_suffix, parse_day, resolve_as_of, write_table
     from segcore.migration import check_scheme, snapshot_dates, transition_table
 
     check_out_suffix(args.out)
@@ -28,6 +28,8 @@ def _cmd_migration(args: argparse.Namespace) -> int:
         raise InputError("no_snapshot_in_range", start=start, end=end, every=args.every)
     cfg = _read_config(args.config)
     con, dataset_id = _memory_dataset(args)
+    # The period must meet the data: its end neither before the first sale nor more than a year after the last.
+    resolve_as_of(con, dataset_id, args.end)
     table = transition_table(con, dataset_id, dates, cfg, scheme)
     for column in ("from_date", "to_date"):
         table[column] = table[column].dt.date  # plain dates in the file (CSV: YYYY-MM-DD, Parquet: date32)

@@ -18,7 +18,7 @@ _SUFFIXES = (".html", ".pdf")
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from segcore.cli import _lang, _last_sales_day, _memory_dataset, _read_config, parse_day
+    from segcore.cli import _lang, _memory_dataset, _read_config, parse_day, resolve_as_of
     from segcore.report import report_html, report_pdf
     from segcore.weekly import iso_week, last_complete_week, weekly_review
 
@@ -31,11 +31,12 @@ def _cmd_report(args: argparse.Namespace) -> int:
     if args.week and args.as_of:
         raise InputError("week_and_as_of")
     week = iso_week(args.week) if args.week else None
-    as_of = parse_day(args.as_of) if args.as_of else None
+    if args.as_of is not None and args.as_of.strip():
+        parse_day(args.as_of.strip())  # a malformed day fails before any file is read
     cfg = _read_config(args.config)
     con, dataset_id = _memory_dataset(args)
     if week is None:
-        week = last_complete_week(as_of or _last_sales_day(con, dataset_id))
+        week = last_complete_week(resolve_as_of(con, dataset_id, args.as_of))
     name = args.name or Path(args.sales[0]).stem
     review = weekly_review(con, dataset_id, week[1], cfg, lang, dataset_name=name)
     out = Path(args.out)

@@ -1,13 +1,14 @@
 """Load sales and members files into a dataset of the workspace, with a quality report for every load.
 
-A load is one transaction: the raw file is staged as text, parsed once into canonical columns with a reject
-reason per line, then kept lines, rejected lines and the load record are written together or not at all.
+A load is one transaction, whatever the number of its files: each raw file is staged as text, parsed once into
+canonical columns with a reject reason per line, then the kept lines, rejected lines and load records of all the
+files are written together or not at all.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -19,12 +20,31 @@ import pandas as pd
 from segcore.errors import InputError
 from segcore.mapping import check_mapping, guess_mapping, missing_required
 from segcore.sources import SourceInfo, content_hash, staged_source
-from segcore.sql import NO_EXTENSIONS, install_parsers, quote_ident
+from segcore.sql import EU_ONLY_SQL, NO_EXTENSIONS, US_ONLY_SQL, install_parsers, quote_ident
 
-__all__ = ["KINDS", "REJECT_REASONS", "FilePreview", "LoadReport", "load_file", "preview_file"]
+__all__ = [
+    "KINDS",
+    "REJECT_REASONS",
+    "FilePreview",
+    "FileSpec",
+    "LoadReport",
+    "load_file",
+    "load_files",
+    "preview_file",
+]
 
 KINDS = ("sales", "members")
-REJECT_REASONS = ("missing_customer_id", "bad_date", "bad_amount", "future_date", "duplicate_member")
+REJECT_REASONS = (
+    "extra_fields",
+    "missing_customer_id",
+    "mangled_id",
+    "bad_date",
+    "implausible_date",
+    "ambiguous_amount",
+    "bad_amount",
+    "future_date",
+    "duplicate_member",
+)
 Progress = Callable[[float, str], None]
 _RAW = "seg_raw"
 _PARSED = "seg_parsed"
@@ -57,6 +77,10 @@ class LoadReport:
     rows_rejected: int = 0
     rejects_by_reason: dict[str, int] = field(default_factory=dict)
     warnings: dict[str, int] = field(default_factory=dict)
+    # Up to 3 examples per reject reason and warning: 'row N: value as in the file' (or a column name)
+    examples: dict[str, list[str]] = field(default_factory=dict)
+    # Numeric columns not read in the usual 1,234.50 convention: 'eu' (1.234,50) or 'mixed'
+    number_formats: dict[str, str] = field(default_factory=dict)
     duplicate_lines: int = 0
     refund_lines: int = 0
     customers: int = 0
@@ -99,28 +123,108 @@ def _col(mapping: Mapping[str, str], canonical: str) -> str:
     return quote_ident(mapping[canonical]) if canonical in mapping else "null"
 
 
-def _sales_select(mapping: Mapping[str, str]) -> str:
+@dataclass(frozen=True)
+class _Reading:
+    """How a file's columns are read, found from the file itself before parsing (number_conventions)."""
+
+    numbers: dict[str, str]  # canonical numeric column -> 'us' | 'eu' | 'none' | 'mixed'
+    serials: dict[str, bool]  # canonical date column -> whether bare 5-digit numbers are Excel serial days
+
+    def conv(self, canonical: str) -> str:
+        return self.numbers.get(canonical, "none")
+
+    def serial(self, canonical: str) -> str:
+        return "true" if self.serials.get(canonical) else "false"
+
+
+_NUMERIC = {"sales": ("amount", "quantity", "unit_price"), "members": ("points",)}
+_DATES = {"sales": ("order_date",), "members": ("birthday", "join_date")}
+
+
+def number_conventions(con: duckdb.DuckDBPyConnection, kind: str, mapping: Mapping[str, str]) -> _Reading:
+    """Per mapped column: its number convention and whether it is mostly Excel serial dates (one SQL scan)."""
+    parts: list[str] = []
+    numeric = [c for c in _NUMERIC[kind] if c in mapping]
+    dates = [c for c in _DATES[kind] if c in mapping]
+    for canonical in numeric:
+        col = quote_ident(mapping[canonical])
+        parts.append(f"count(*) filter (where {US_ONLY_SQL.replace('{c}', col)})")
+        parts.append(f"count(*) filter (where {EU_ONLY_SQL.replace('{c}', col)})")
+    for canonical in dates:
+        col = quote_ident(mapping[canonical])
+        parts += [f"count(*) filter (where seg_serial({col}))", f"count(seg_text({col}))"]
+    if not parts:
+        return _Reading({}, {})
+    counts = list(_query(con, f"select {', '.join(parts)} from {_RAW}").fetchall()[0])
+    numbers: dict[str, str] = {}
+    for canonical in numeric:
+        us, eu = counts.pop(0), counts.pop(0)
+        numbers[canonical] = "mixed" if us and eu else "us" if us else "eu" if eu else "none"
+    serials = {}
+    for canonical in dates:
+        serial, filled = counts.pop(0), counts.pop(0)
+        serials[canonical] = serial * 2 > filled
+    return _Reading(numbers, serials)
+
+
+def _issue_join(mapping: Mapping[str, str], kind: str) -> str:
+    """Per line: extra fields, and lossy numbers in the id (and phone) columns, from `<raw>_issues`."""
+    id_col = mapping.get("customer_id", "")
+    phone_col = mapping.get("phone", "") if kind == "members" else ""
+    return f"""
+    left join (
+        select line_no,
+               bool_or(issue = 'extra_fields') as extra_fields,
+               bool_or(issue = 'lossy_number' and col = {_literal(id_col)}) as lossy_id,
+               bool_or(issue = 'lossy_number' and col = {_literal(phone_col)}) as lossy_phone
+        from {_RAW}_issues
+        group by line_no
+    ) issues using (line_no)
+    """
+
+
+def _literal(value: str) -> str:
+    # A header name as a SQL string literal (the select is generated once per file; quoting as in quote_ident).
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _sales_select(mapping: Mapping[str, str], reading: _Reading) -> str:
     c = lambda name: _col(mapping, name)  # noqa: E731
+    conv = lambda name: _literal(reading.conv(name))  # noqa: E731
     if "amount" in mapping:
-        amount = f"seg_money({c('amount')})"
+        amount = f"seg_money_as({c('amount')}, {conv('amount')})"
+        ambiguous = f"coalesce(seg_num_ambiguous({c('amount')}, {conv('amount')}), false)"
     else:
-        amount = f"cast(round(seg_number({c('quantity')}) * seg_number({c('unit_price')}), 2) as decimal(18, 2))"
+        amount = (
+            f"cast(round(seg_number_as({c('quantity')}, {conv('quantity')}) "
+            f"* seg_number_as({c('unit_price')}, {conv('unit_price')}), 2) as decimal(18, 2))"
+        )
+        ambiguous = (
+            f"coalesce(seg_num_ambiguous({c('quantity')}, {conv('quantity')}), false) "
+            f"or coalesce(seg_num_ambiguous({c('unit_price')}, {conv('unit_price')}), false)"
+        )
     # NULL only for a flag that is present but not understood (counted in the report, stored as not promo)
     promo = f"seg_flag({c('is_promo')})" if "is_promo" in mapping else "cast(null as boolean)"
+    serials = reading.serial("order_date")
     return f"""
     select line_no,
            seg_id({c("customer_id")}) as customer_id,
            seg_text({c("order_id")}) as order_id,
-           seg_ts({c("order_date")}) as order_date,
+           seg_ts_as({c("order_date")}, {serials}) as order_date,
            {amount} as amount,
            {promo} as is_promo,
-           cast(seg_number({c("quantity")}) as double) as quantity,
-           cast(seg_number({c("unit_price")}) as double) as unit_price,
+           cast(seg_number_as({c("quantity")}, {conv("quantity")}) as double) as quantity,
+           cast(seg_number_as({c("unit_price")}, {conv("unit_price")}) as double) as unit_price,
            seg_text({c("store")}) as store,
            seg_text({c("category")}) as category,
            seg_text({c("product")}) as product,
-           seg_text({c("channel")}) as channel
+           seg_text({c("channel")}) as channel,
+           coalesce(issues.extra_fields, false) as extra_fields,
+           coalesce(seg_sci({c("customer_id")}), false) or coalesce(issues.lossy_id, false) as mangled_id,
+           {ambiguous} as amount_ambiguous,
+           {serials} and coalesce(seg_serial({c("order_date")}), false) as w_excel_serial_dates
     from {_RAW}
+    {_issue_join(mapping, "sales")}
     """
 
 
@@ -128,10 +232,15 @@ _SALES_PARSE_SQL = """
 create or replace temp table {parsed} as
 with parsed as ({select}),
 final as (
-    select * replace (case when $has_promo then coalesce(is_promo, false) end as is_promo),
-           $has_promo and is_promo is null as promo_unrecognised,
-           case when customer_id is null then 'missing_customer_id'
+    select * exclude (extra_fields, mangled_id, amount_ambiguous)
+             replace (case when $has_promo then coalesce(is_promo, false) end as is_promo),
+           $has_promo and is_promo is null as w_promo_unrecognised,
+           case when extra_fields then 'extra_fields'
+                when customer_id is null then 'missing_customer_id'
+                when mangled_id then 'mangled_id'
                 when order_date is null then 'bad_date'
+                when order_date < $earliest then 'implausible_date'
+                when amount_ambiguous then 'ambiguous_amount'
                 when amount is null then 'bad_amount'
                 when cast(order_date as date) > $today then 'future_date'
            end as reject_reason
@@ -141,7 +250,7 @@ select * from final
 """
 
 
-def _members_select(mapping: Mapping[str, str], headers: tuple[str, ...]) -> str:
+def _members_select(mapping: Mapping[str, str], headers: tuple[str, ...], reading: _Reading) -> str:
     c = lambda name: _col(mapping, name)  # noqa: E731
     extra = [h for h in headers if h not in mapping.values()]
     extra_json = (
@@ -149,38 +258,63 @@ def _members_select(mapping: Mapping[str, str], headers: tuple[str, ...]) -> str
         if extra
         else "cast(null as json)"
     )
+    birthday = f"cast(seg_ts_as({c('birthday')}, {reading.serial('birthday')}) as date)"
+    join_date = f"cast(seg_ts_as({c('join_date')}, {reading.serial('join_date')}) as date)"
+    points_conv = _literal(reading.conv("points"))
+    phone_bad = f"(coalesce(seg_sci({c('phone')}), false) or coalesce(issues.lossy_phone, false))"
     return f"""
     select line_no,
            seg_id({c("customer_id")}) as customer_id,
            seg_text({c("name")}) as name,
-           seg_id({c("phone")}) as phone,
+           case when {phone_bad} then null else seg_id({c("phone")}) end as phone,
            case when lower(trim({c("gender")})) in ('男', 'm', 'male', '先生') then 'M'
                 when lower(trim({c("gender")})) in ('女', 'f', 'female', '女士') then 'F'
                 else seg_text({c("gender")}) end as gender,
-           cast(seg_ts({c("birthday")}) as date) as birthday,
-           cast(seg_ts({c("join_date")}) as date) as join_date,
+           {birthday} as birthday,
+           {join_date} as join_date,
            seg_text({c("store")}) as store,
-           cast(seg_number({c("points")}) as double) as points,
+           cast(seg_number_as({c("points")}, {points_conv}) as double) as points,
            {"seg_flag(" + c("wechat") + ")" if "wechat" in mapping else "cast(null as boolean)"} as wechat,
            {"seg_flag(" + c("sms") + ")" if "sms" in mapping else "cast(null as boolean)"} as sms,
            {"seg_flag(" + c("email") + ")" if "email" in mapping else "cast(null as boolean)"} as email,
            {extra_json} as extra,
-           seg_text({c("birthday")}) is not null and seg_ts({c("birthday")}) is null as bad_birthday,
-           seg_text({c("join_date")}) is not null and seg_ts({c("join_date")}) is null as bad_join_date
+           seg_text({c("birthday")}) is not null and {birthday} is null as w_bad_birthday,
+           seg_text({c("join_date")}) is not null and {join_date} is null as w_bad_join_date,
+           {phone_bad} as w_mangled_phone,
+           coalesce(seg_num_ambiguous({c("points")}, {points_conv}), false) as w_ambiguous_number,
+           ({reading.serial("birthday")} and coalesce(seg_serial({c("birthday")}), false))
+           or ({reading.serial("join_date")} and coalesce(seg_serial({c("join_date")}), false))
+               as w_excel_serial_dates,
+           coalesce(issues.extra_fields, false) as extra_fields,
+           coalesce(seg_sci({c("customer_id")}), false) or coalesce(issues.lossy_id, false) as mangled_id
     from {_RAW}
+    {_issue_join(mapping, "members")}
     """
 
 
 _MEMBERS_PARSE_SQL = """
 create or replace temp table {parsed} as
 with parsed as ({select}),
-ranked as (
-    select *, row_number() over (partition by customer_id order by line_no) as copy_no
+checked as (
+    -- a year-1 or future birthday, or a join date before $earliest, is a placeholder, not a date: left empty
+    select * replace (case when birthday < date '1900-01-01' or birthday > $today then null else birthday end
+                          as birthday,
+                      case when join_date < $earliest then null else join_date end as join_date),
+           birthday < date '1900-01-01' or birthday > $today as w_implausible_birthday,
+           join_date < $earliest as w_implausible_join_date,
+           join_date > $today as w_future_join_date
     from parsed
 ),
+ranked as (
+    select *,
+           row_number() over (partition by customer_id, extra_fields or mangled_id order by line_no) as copy_no
+    from checked
+),
 final as (
-    select * exclude (copy_no),
-           case when customer_id is null then 'missing_customer_id'
+    select * exclude (copy_no, extra_fields, mangled_id),
+           case when extra_fields then 'extra_fields'
+                when customer_id is null then 'missing_customer_id'
+                when mangled_id then 'mangled_id'
                 when copy_no > 1 then 'duplicate_member'
            end as reject_reason
     from ranked
@@ -188,16 +322,40 @@ final as (
 select * from final
 """
 
+# Warnings: code -> the raw column whose value is shown as an example (None: the row number only).
+_SALES_WARNINGS = {"promo_unrecognised": "is_promo", "excel_serial_dates": "order_date"}
+_MEMBER_WARNINGS = {
+    "bad_birthday": "birthday",
+    "implausible_birthday": "birthday",
+    "bad_join_date": "join_date",
+    "implausible_join_date": "join_date",
+    "future_join_date": "join_date",
+    "mangled_phone": "phone",
+    "ambiguous_number": "points",
+    "excel_serial_dates": "join_date",
+}
+_REJECT_COLUMNS = {
+    "extra_fields": None,
+    "missing_customer_id": "customer_id",
+    "mangled_id": "customer_id",
+    "duplicate_member": "customer_id",
+    "bad_date": "order_date",
+    "implausible_date": "order_date",
+    "future_date": "order_date",
+    "ambiguous_amount": "amount",
+    "bad_amount": "amount",
+}
+EXAMPLES = 3
 
 _SALES_STATS_SQL = f"""
-with kept as (select * from {_PARSED} where reject_reason is null),
+with kept as (select * from {{parsed}} where reject_reason is null),
 line_keys as (
     -- a 64-bit hash per line: a collision among a million lines has odds of about 1 in 30 million
     select count(*) - count(distinct hash(customer_id, order_id, order_date, amount, is_promo, quantity, unit_price,
                                           store, category, product, channel)) as duplicate_lines
     from kept
 )
-select (select count(*) from {_PARSED}) as rows_read,
+select (select count(*) from {{parsed}}) as rows_read,
        count(*) as rows_kept,
        count(*) filter (where amount < 0) as refund_lines,
        count(distinct customer_id) as customers,
@@ -205,53 +363,56 @@ select (select count(*) from {_PARSED}) as rows_read,
        max(order_date) as date_max,
        coalesce(sum(amount), 0) as amount_total,
        (select duplicate_lines from line_keys) as duplicate_lines,
-       count(*) filter (where promo_unrecognised) as promo_unrecognised
+       {", ".join(f"count(*) filter (where w_{w}) as {w}" for w in _SALES_WARNINGS)}
 from kept
 """
 
 _MEMBERS_STATS_SQL = f"""
-select (select count(*) from {_PARSED}) as rows_read,
+select (select count(*) from {{parsed}}) as rows_read,
        count(*) as rows_kept,
        count(distinct customer_id) as customers,
-       count(*) filter (where bad_birthday) as bad_birthday,
-       count(*) filter (where bad_join_date) as bad_join_date
-from {_PARSED}
+       {", ".join(f"count(*) filter (where w_{w}) as {w}" for w in _MEMBER_WARNINGS)}
+from {{parsed}}
 where reject_reason is null
 """
 
-_REJECT_COUNTS_SQL = f"""
-select reject_reason, count(*) as n from {_PARSED} where reject_reason is not null group by all order by all
+_REJECT_COUNTS_SQL = """
+select reject_reason, count(*) as n from {parsed} where reject_reason is not null group by all order by all
 """
 
-_INSERT_SALES_SQL = f"""
+_INSERT_SALES_SQL = """
 insert into sales
 select $dataset_id, $load_id, line_no, customer_id, order_id, order_date, amount, is_promo, quantity, unit_price,
        store, category, product, channel
-from {_PARSED}
+from {parsed}
 where reject_reason is null
 """
 
 # Two statements, run one by one: DuckDB binds parameters only in the last statement of a multi-statement string.
-_DELETE_MEMBERS_SQL = f"""
+_DELETE_MEMBERS_SQL = """
 delete from members
 where dataset_id = $dataset_id
-  and customer_id in (select customer_id from {_PARSED} where reject_reason is null)
+  and customer_id in (select customer_id from {parsed} where reject_reason is null)
 """
 
-_INSERT_MEMBERS_SQL = f"""
+_INSERT_MEMBERS_SQL = """
 insert into members
 select $dataset_id, $load_id, customer_id, name, phone, gender, birthday, join_date, store, points, wechat, sms,
        email, extra
-from {_PARSED}
+from {parsed}
 where reject_reason is null
 """
 
-_INSERT_REJECTS_SQL = f"""
-insert into rejects
-select $dataset_id, $load_id, p.line_no, p.reject_reason, to_json(r)
-from {_PARSED} p
-join {_RAW} r using (line_no)
+_STAGE_REJECTS_SQL = """
+create or replace temp table {rejected} as
+select p.line_no, p.reject_reason, to_json(r) as raw
+from {parsed} p
+join {raw} r using (line_no)
 where p.reject_reason is not null
+"""
+
+_INSERT_REJECTS_SQL = """
+insert into rejects select $dataset_id, $load_id, line_no, reject_reason, raw from {rejected}
 """
 
 _INSERT_LOAD_SQL = """
@@ -259,14 +420,17 @@ insert into loads values ($load_id, $dataset_id, $kind, $file_name, $mapping, $r
                           $rows_rejected, $loaded_at)
 """
 
+# An order before this day is a placeholder (0001-01-01, 1900-01-01), not a sale; a join date too.
+EARLIEST_DAY = date(1990, 1, 1)
 
-def _already_loaded(con: duckdb.DuckDBPyConnection, dataset_id: str, load_id: str) -> bool:
+
+def _loaded_kind(con: duckdb.DuckDBPyConnection, dataset_id: str, load_id: str) -> str | None:
     # fetchall, not fetchone: an unfinished result would block the caller's next con.sql() (DuckDB 2.0).
     found = con.execute(
-        "select count(*) from loads where dataset_id = $dataset_id and load_id = $load_id",
+        "select min(kind) from loads where dataset_id = $dataset_id and load_id = $load_id",
         {"dataset_id": dataset_id, "load_id": load_id},
     ).fetchall()
-    return bool(found[0][0])
+    return found[0][0]  # type: ignore[no-any-return]
 
 
 def _ensure_dataset(con: duckdb.DuckDBPyConnection, dataset_id: str, loaded_at: datetime, is_demo: bool) -> None:
@@ -277,44 +441,81 @@ def _ensure_dataset(con: duckdb.DuckDBPyConnection, dataset_id: str, loaded_at: 
 
 
 def _parse(
-    con: duckdb.DuckDBPyConnection, kind: str, mapping: Mapping[str, str], info: SourceInfo, today: date
-) -> None:
+    con: duckdb.DuckDBPyConnection,
+    kind: str,
+    mapping: Mapping[str, str],
+    info: SourceInfo,
+    today: date,
+    parsed: str,
+) -> _Reading:
+    reading = number_conventions(con, kind, mapping)
+    params: dict[str, object] = {"today": today, "earliest": EARLIEST_DAY}
     if kind == "sales":
-        sql = _SALES_PARSE_SQL.format(parsed=_PARSED, select=_sales_select(mapping))
-        _query(con, sql, {"today": today, "has_promo": "is_promo" in mapping})
+        sql = _SALES_PARSE_SQL.format(parsed=parsed, select=_sales_select(mapping, reading))
+        _query(con, sql, {**params, "has_promo": "is_promo" in mapping})
     else:
-        sql = _MEMBERS_PARSE_SQL.format(parsed=_PARSED, select=_members_select(mapping, info.headers))
-        _query(con, sql)
+        sql = _MEMBERS_PARSE_SQL.format(parsed=parsed, select=_members_select(mapping, info.headers, reading))
+        _query(con, sql, params)
+    return reading
 
 
-def _stats(con: duckdb.DuckDBPyConnection, kind: str) -> dict[str, Any]:
-    cursor = con.execute(_SALES_STATS_SQL if kind == "sales" else _MEMBERS_STATS_SQL)
+def _stats(con: duckdb.DuckDBPyConnection, kind: str, parsed: str) -> dict[str, Any]:
+    sql = _SALES_STATS_SQL if kind == "sales" else _MEMBERS_STATS_SQL
+    cursor = con.execute(sql.format(parsed=parsed))
     names = [col[0] for col in cursor.description]
     row = cursor.fetchone()
     assert row is not None
     stats = dict(zip(names, row, strict=True))
-    stats["rejects_by_reason"] = {reason: int(n) for reason, n in con.execute(_REJECT_COUNTS_SQL).fetchall()}
+    counts = con.execute(_REJECT_COUNTS_SQL.format(parsed=parsed)).fetchall()
+    stats["rejects_by_reason"] = {reason: int(n) for reason, n in counts}
     return stats
 
 
+def _examples(
+    con: duckdb.DuckDBPyConnection, parsed: str, condition: str, column: str | None, mapping: Mapping[str, str]
+) -> list[str]:
+    """Up to EXAMPLES rows matching `condition`, as 'row N: raw value' (the value as the file has it)."""
+    source = mapping.get(column) if column else None
+    value = f"r.{quote_ident(source)}" if source else "null"
+    rows = con.execute(
+        f"select p.line_no, {value} from {parsed} p join {_RAW} r using (line_no) "
+        f"where {condition} order by p.line_no limit {EXAMPLES}"
+    ).fetchall()
+    return [f"row {n}: {v}" if v is not None else f"row {n}" for n, v in rows]
+
+
 def _report(
-    kind: str,
-    dataset_id: str,
+    con: duckdb.DuckDBPyConnection,
+    spec: FileSpec,
     load_id: str,
-    file_name: str,
+    dataset_id: str,
     info: SourceInfo,
     mapping: Mapping[str, str],
-    stats: dict[str, Any],
+    reading: _Reading,
+    parsed: str,
 ) -> LoadReport:
+    stats = _stats(con, spec.kind, parsed)
     rejects = dict(stats["rejects_by_reason"])
-    warning_keys = ("promo_unrecognised", "bad_birthday", "bad_join_date")
-    warnings = {key: int(stats[key]) for key in warning_keys if stats.get(key)}
+    examples: dict[str, list[str]] = {}
+    for reason in rejects:
+        examples[reason] = _examples(con, parsed, f"p.reject_reason = '{reason}'", _REJECT_COLUMNS[reason], mapping)
+    warning_columns = _SALES_WARNINGS if spec.kind == "sales" else _MEMBER_WARNINGS
+    warnings: dict[str, int] = {}
+    for code, column in warning_columns.items():
+        if stats.get(code):
+            warnings[code] = int(stats[code])
+            examples[code] = _examples(con, parsed, f"p.w_{code} and p.reject_reason is null", column, mapping)
+    if info.duplicate_headers:
+        warnings["duplicate_column"] = len(info.duplicate_headers)
+        examples["duplicate_column"] = list(info.duplicate_headers)
+    if info.lone_cr:
+        warnings["lone_cr"] = info.lone_cr
     return LoadReport(
         status="loaded",
-        kind=kind,
+        kind=spec.kind,
         dataset_id=dataset_id,
         load_id=load_id,
-        file_name=file_name,
+        file_name=spec.name,
         info=info,
         mapping=dict(mapping),
         rows_read=int(stats["rows_read"]),
@@ -322,6 +523,8 @@ def _report(
         rows_rejected=sum(rejects.values()),
         rejects_by_reason=rejects,
         warnings=warnings,
+        examples=examples,
+        number_formats={k: v for k, v in reading.numbers.items() if v in ("eu", "mixed")},
         duplicate_lines=int(stats.get("duplicate_lines") or 0),
         refund_lines=int(stats.get("refund_lines") or 0),
         customers=int(stats["customers"]),
@@ -331,35 +534,174 @@ def _report(
     )
 
 
-def _write(con: duckdb.DuckDBPyConnection, report: LoadReport, loaded_at: datetime, is_demo: bool) -> None:
-    params = {"dataset_id": report.dataset_id, "load_id": report.load_id}
+def _write(con: duckdb.DuckDBPyConnection, staged: list[_Staged], loaded_at: datetime, is_demo: bool) -> None:
+    """Write every staged file in one transaction: all of them or none."""
     con.execute("begin transaction")
     try:
-        _ensure_dataset(con, report.dataset_id, loaded_at, is_demo)
-        if report.kind == "sales":
-            con.execute(_INSERT_SALES_SQL, params)
-        else:
-            con.execute(_DELETE_MEMBERS_SQL, {"dataset_id": report.dataset_id})
-            con.execute(_INSERT_MEMBERS_SQL, params)
-        if report.rows_rejected:
-            con.execute(_INSERT_REJECTS_SQL, params)
-        con.execute(
-            _INSERT_LOAD_SQL,
-            {
-                **params,
-                "kind": report.kind,
-                "file_name": report.file_name,
-                "mapping": json.dumps(report.mapping),
-                "rows_read": report.rows_read,
-                "rows_kept": report.rows_kept,
-                "rows_rejected": report.rows_rejected,
-                "loaded_at": loaded_at,
-            },
-        )
+        for item in staged:
+            report = item.report
+            params = {"dataset_id": report.dataset_id, "load_id": report.load_id}
+            _ensure_dataset(con, report.dataset_id, loaded_at, is_demo)
+            if report.kind == "sales":
+                con.execute(_INSERT_SALES_SQL.format(parsed=item.parsed), params)
+            else:
+                con.execute(_DELETE_MEMBERS_SQL.format(parsed=item.parsed), {"dataset_id": report.dataset_id})
+                con.execute(_INSERT_MEMBERS_SQL.format(parsed=item.parsed), params)
+            if report.rows_rejected:
+                con.execute(_INSERT_REJECTS_SQL.format(rejected=item.rejected), params)
+            con.execute(
+                _INSERT_LOAD_SQL,
+                {
+                    **params,
+                    "kind": report.kind,
+                    "file_name": report.file_name,
+                    "mapping": json.dumps(report.mapping),
+                    "rows_read": report.rows_read,
+                    "rows_kept": report.rows_kept,
+                    "rows_rejected": report.rows_rejected,
+                    "loaded_at": loaded_at,
+                },
+            )
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
         raise
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    """One file of a load: where it is, sales or members, the confirmed mapping (None: guess) and the sheet."""
+
+    path: Path
+    kind: str
+    mapping: Mapping[str, str] | None = None
+    sheet: str | None = None
+    file_name: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.file_name or self.path.name
+
+
+@dataclass(frozen=True)
+class _Staged:
+    report: LoadReport
+    parsed: str
+    rejected: str
+
+
+def _check_kind(headers: tuple[str, ...], kind: str, mapping: Mapping[str, str]) -> None:
+    """Say so when a members file is given as sales (or the other way round) instead of 'columns missing'."""
+    member_only = {"name", "phone", "gender", "birthday", "join_date", "points"}
+    if kind == "members":
+        # a members file needs only an id, so a sales file would "load": not when it has order dates and amounts
+        # and nothing only a members file has
+        sales_guess = guess_mapping(headers, "sales")
+        if not missing_required(sales_guess, "sales") and not member_only & mapping.keys():
+            raise InputError("looks_like_sales", found=", ".join(headers))
+        return
+    if not missing_required(mapping, kind):
+        return
+    members_guess = guess_mapping(headers, "members")
+    if "customer_id" in members_guess and member_only & members_guess.keys():
+        raise InputError("looks_like_members", found=", ".join(headers))
+
+
+def _stage_file(
+    con: duckdb.DuckDBPyConnection,
+    dataset_id: str,
+    spec: FileSpec,
+    load_id: str,
+    index: int,
+    today: date,
+    step: Progress,
+) -> _Staged:
+    parsed, rejected = f"{_PARSED}_{index}", f"seg_rejected_{index}"
+    with staged_source(con, spec.path, _RAW, sheet=spec.sheet) as info:
+        if spec.mapping:
+            used = dict(spec.mapping)
+        else:
+            used = guess_mapping(info.headers, spec.kind)
+            _check_kind(info.headers, spec.kind, used)
+        check_mapping(used, info.headers, spec.kind)
+        step(0.3, "parsing")
+        reading = _parse(con, spec.kind, used, info, today, parsed)
+        if int(_scalar(con, f"select count(*) from {parsed}")) == 0:
+            raise InputError("header_only", found=", ".join(info.headers))
+        _query(con, _STAGE_REJECTS_SQL.format(rejected=rejected, parsed=parsed, raw=_RAW))
+        report = _report(con, spec, load_id, dataset_id, info, used, reading, parsed)
+    return _Staged(report, parsed, rejected)
+
+
+def load_files(
+    con: duckdb.DuckDBPyConnection,
+    dataset_id: str,
+    files: Sequence[FileSpec],
+    *,
+    loaded_at: datetime,
+    max_bytes: int | None = None,
+    is_demo: bool = False,
+    progress: Progress | None = None,
+) -> list[LoadReport]:
+    """Load several files into `dataset_id` in ONE transaction: every file, or (on any error) none of them.
+
+    A file already loaded into the dataset (same bytes, same kind) is reported as 'duplicate' and adds nothing.
+    An InputError names the failing file in `exc.details['file']` and `exc.file_name`.
+    """
+    step = progress or (lambda fraction, stage: None)
+    if not files:
+        raise InputError("no_files")
+    if not dataset_id.strip():
+        raise InputError("empty_dataset_name")
+    staged: list[_Staged | LoadReport] = []
+    seen: dict[str, str] = {}
+    install_parsers(con)
+    try:
+        for index, spec in enumerate(files):
+            try:
+                staged.append(_prepare(con, dataset_id, spec, index, seen, loaded_at, max_bytes, step))
+            except InputError as exc:
+                exc.file_name = spec.name  # type: ignore[attr-defined]
+                raise
+        ready = [item for item in staged if isinstance(item, _Staged)]
+        step(0.7, "writing")
+        if ready:
+            _write(con, ready, loaded_at, is_demo)
+        step(1.0, "done")
+        return [item.report if isinstance(item, _Staged) else item for item in staged]
+    finally:
+        for index in range(len(files)):
+            con.execute(f"drop table if exists {_PARSED}_{index}")
+            con.execute(f"drop table if exists seg_rejected_{index}")
+
+
+def _prepare(
+    con: duckdb.DuckDBPyConnection,
+    dataset_id: str,
+    spec: FileSpec,
+    index: int,
+    seen: dict[str, str],
+    loaded_at: datetime,
+    max_bytes: int | None,
+    step: Progress,
+) -> _Staged | LoadReport:
+    if spec.kind not in KINDS:
+        raise InputError("unknown_kind", kind=spec.kind)
+    if not spec.path.is_file():
+        raise InputError("no_such_file", path=str(spec.path))
+    _check_size(spec.path, max_bytes)
+    step(0.05, "hashing")
+    load_id = content_hash(spec.path)
+    loaded_as = seen.get(load_id) or _loaded_kind(con, dataset_id, load_id)
+    if loaded_as is not None and loaded_as != spec.kind:
+        raise InputError("loaded_as_other_kind", file=spec.name, loaded_as=loaded_as, given_as=spec.kind)
+    if loaded_as is not None:
+        return LoadReport(
+            "duplicate", spec.kind, dataset_id, load_id, spec.name, SourceInfo("-"), dict(spec.mapping or {})
+        )
+    seen[load_id] = spec.kind
+    step(0.15, "reading")
+    return _stage_file(con, dataset_id, spec, load_id, index, loaded_at.date(), step)
 
 
 def load_file(
@@ -377,36 +719,11 @@ def load_file(
     progress: Progress | None = None,
 ) -> LoadReport:
     """Load one file into `dataset_id` in one transaction; the same file twice is reported, not added."""
-    step = progress or (lambda fraction, stage: None)
-    if kind not in KINDS:
-        raise InputError("unknown_kind", kind=kind)
-    if not dataset_id.strip():
-        raise InputError("empty_dataset_name")
-    if not path.is_file():
-        raise InputError("no_such_file", path=str(path))
-    _check_size(path, max_bytes)
-    step(0.05, "hashing")
-    load_id = content_hash(path)
-    name = file_name or path.name
-    if _already_loaded(con, dataset_id, load_id):
-        return LoadReport("duplicate", kind, dataset_id, load_id, name, SourceInfo("-"), dict(mapping or {}))
-    step(0.15, "reading")
-    install_parsers(con)
-    try:
-        with staged_source(con, path, _RAW, sheet=sheet) as info:
-            used = dict(mapping) if mapping else guess_mapping(info.headers, kind)
-            check_mapping(used, info.headers, kind)
-            step(0.3, "parsing")
-            _parse(con, kind, used, info, loaded_at.date())
-            if int(_scalar(con, f"select count(*) from {_PARSED}")) == 0:
-                raise InputError("header_only", found=", ".join(info.headers))
-            report = _report(kind, dataset_id, load_id, name, info, used, _stats(con, kind))
-            step(0.7, "writing")
-            _write(con, report, loaded_at, is_demo)
-        step(1.0, "done")
-        return report
-    finally:
-        con.execute(f"drop table if exists {_PARSED}")
+    spec = FileSpec(path, kind, mapping, sheet, file_name)
+    reports = load_files(
+        con, dataset_id, [spec], loaded_at=loaded_at, max_bytes=max_bytes, is_demo=is_demo, progress=progress
+    )
+    return reports[0]
 
 
 def _query(

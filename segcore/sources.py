@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import csv
 import hashlib
+import io
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -38,6 +42,12 @@ class SourceInfo:
     delimiter: str | None = None
     sheet: str | None = None
     headers: tuple[str, ...] = field(default_factory=tuple)
+    # Header names that appear more than once; the later copies are renamed "name (2)", "name (3)", ...
+    duplicate_headers: tuple[str, ...] = field(default_factory=tuple)
+    # Lone CR characters in a text file, read as line breaks (a CR inside CRLF lines once damaged an id)
+    lone_cr: int = 0
+    # Rows with more fields than the header (their line numbers are in relation `<target>_issues`)
+    extra_field_rows: int = 0
 
 
 def content_hash(path: Path) -> str:
@@ -63,6 +73,12 @@ def _detect_encoding(head: bytes) -> str:
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
     if b"\x00" in head:
+        # UTF-16 without a byte order mark: every other byte of ASCII text is zero
+        even, odd = head[0::2], head[1::2]
+        if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.1 * len(even):
+            return "utf-16-le"
+        if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.1 * len(odd):
+            return "utf-16-be"
         raise InputError("not_text")
     for encoding in ("utf-8", "gb18030"):
         try:
@@ -73,7 +89,11 @@ def _detect_encoding(head: bytes) -> str:
                 return encoding
             continue
         return encoding
-    raise InputError("not_text")
+    # Not UTF-8 nor GB18030: binary data has many control bytes, text in another encoding (Big5, Latin-1) has few.
+    controls = sum(1 for byte in head[:4000] if byte < 32 and byte not in b"\r\n\t")
+    if controls > max(2, len(head[:4000]) // 100):
+        raise InputError("not_text")
+    raise InputError("unknown_encoding")
 
 
 def _looks_binary(text: str) -> bool:
@@ -97,10 +117,33 @@ def detect_text_format(path: Path) -> SourceInfo:
     text = head.decode(encoding, errors="replace")
     if _looks_binary(text[:4000]):
         raise InputError("not_text")
-    first_line = text.lstrip("\ufeff").splitlines()[0]
-    delimiter = _detect_delimiter(first_line)
-    headers = tuple(cell.strip().strip('"') for cell in first_line.split(delimiter))
+    body = text.lstrip("\ufeff")
+    delimiter = _detect_delimiter(body.splitlines()[0])
+    # The first record, quote-aware: a header cell may hold the delimiter or a line break inside quotes.
+    first = next(csv.reader(io.StringIO(body, newline=""), delimiter=delimiter, quotechar='"'), [])
+    headers = tuple(cell.strip() for cell in first)
     return SourceInfo("csv", encoding=encoding, delimiter=delimiter, headers=headers)
+
+
+def unique_headers(headers: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Headers made unique ("name (2)" for a second "name"; "column3" for an empty third one) and the duplicates."""
+    seen: dict[str, int] = {}
+    out: list[str] = []
+    duplicates: list[str] = []
+    for i, raw in enumerate(headers, start=1):
+        name = raw.strip() or f"column{i}"
+        if name in seen:
+            if name not in duplicates:
+                duplicates.append(name)
+            seen[name] += 1
+            candidate = f"{name} ({seen[name]})"
+            while candidate in seen:
+                seen[name] += 1
+                candidate = f"{name} ({seen[name]})"
+            name = candidate
+        seen.setdefault(name, 1)
+        out.append(name)
+    return tuple(out), tuple(duplicates)
 
 
 def sheet_names(path: Path) -> list[str]:
@@ -113,7 +156,8 @@ def sheet_names(path: Path) -> list[str]:
         raise InputError("bad_xlsx", reason=str(exc).splitlines()[0][:200]) from exc
 
 
-def _xlsx_table(path: Path, sheet: str | None) -> tuple[pa.Table, str]:
+def _xlsx_table(path: Path, sheet: str | None) -> tuple[pa.Table, str, pa.Table | None]:
+    """The first usable sheet as text columns (named from its raw header cells) and its lossy numeric cells."""
     import fastexcel
 
     names = sheet_names(path)
@@ -128,20 +172,82 @@ def _xlsx_table(path: Path, sheet: str | None) -> tuple[pa.Table, str]:
             continue
         table = loaded.to_arrow()
         if table.num_columns > 0 and table.num_rows > 0:
-            return table, name
+            table = pa.Table.from_batches([table]) if isinstance(table, pa.RecordBatch) else table
+            raw = _xlsx_header_cells(reader, name, table.num_columns)
+            if raw is not None:
+                table = table.rename_columns(raw)
+            return table, name, _xlsx_lossy(reader, name, table)
     raise InputError("no_usable_sheet", sheets=", ".join(names) or "-")
 
 
+def _xlsx_header_cells(reader: Any, name: str, width: int) -> list[str] | None:
+    """The header row's cells as written (fastexcel renames a repeated name to name_1)."""
+    try:
+        first = reader.load_sheet(name, header_row=None, n_rows=1, dtypes="string").to_arrow()
+    except Exception:  # keep fastexcel's names
+        return None
+    cells = [("" if v is None else str(v)) for v in (first.column(i)[0].as_py() for i in range(first.num_columns))]
+    return cells if len(cells) == width else None
+
+
+_LONG_DIGITS = r"^-?\d{16,}$"
+
+
+def _xlsx_lossy(reader: Any, name: str, table: pa.Table) -> pa.Table | None:
+    """Rows whose numeric cell held a whole number above 2^53: Excel kept only ~15 digits of it."""
+    import pyarrow.compute as pc
+
+    suspects = [
+        i for i in range(table.num_columns) if pc.any(pc.match_substring_regex(table.column(i), _LONG_DIGITS)).as_py()
+    ]
+    if not suspects:
+        return None
+    probe = reader.load_sheet(name, use_columns=suspects)  # default dtypes: which columns hold numbers
+    numeric = {info.index for info in probe.available_columns() if info.dtype in ("float", "int")}
+    lines: list[int] = []
+    cols: list[str] = []
+    for i in suspects:
+        if i not in numeric:
+            continue
+        column = table.column(i).to_pylist()
+        for line_no, value in enumerate(column, start=1):
+            if value and re.fullmatch(r"-?\d{16,}", value) and abs(int(value)) > _MAX_EXACT:
+                lines.append(line_no)
+                cols.append(table.column_names[i])
+    return pa.table({"line_no": pa.array(lines, pa.int64()), "col": pa.array(cols, pa.string())}) if lines else None
+
+
+_LONE_CR = re.compile("\r(?!\n)")
+
+
+class _CrCounter:
+    """Counts lone CRs across blocks (a CR at a block's end may start a CRLF in the next one)."""
+
+    def __init__(self) -> None:
+        self.lone = 0
+
+    def feed(self, text: str, final: bool = False) -> tuple[str, str]:
+        """The block with lone CRs turned into LF, and the held-back tail (a trailing CR) for the next block."""
+        tail = ""
+        if text.endswith("\r") and not final:
+            text, tail = text[:-1], "\r"
+        fixed, n = _LONE_CR.subn("\n", text)
+        self.lone += n
+        return fixed, tail
+
+
 @contextmanager
-def _utf8_copy(path: Path, encoding: str) -> Iterator[Path]:
-    """Yield a UTF-8 copy of a text file in another encoding (streamed: memory stays flat)."""
+def _utf8_copy(path: Path, encoding: str, counter: _CrCounter) -> Iterator[Path]:
+    """Yield a UTF-8 copy of a text file (lone CRs made LF; streamed, so memory stays flat)."""
     handle, name = tempfile.mkstemp(suffix=".csv", prefix="segcore-")
     try:
         decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
         with path.open("rb") as source, os.fdopen(handle, "w", encoding="utf-8", newline="") as target:
+            tail = ""
             for block in iter(lambda: source.read(1 << 22), b""):
-                target.write(decoder.decode(block))
-            target.write(decoder.decode(b"", final=True))
+                fixed, tail = counter.feed(tail + decoder.decode(block))
+                target.write(fixed)
+            target.write(counter.feed(tail + decoder.decode(b"", final=True), final=True)[0])
         yield Path(name)
     except UnicodeDecodeError as exc:
         raise InputError("bad_encoding", encoding=encoding, position=exc.start) from exc
@@ -149,66 +255,174 @@ def _utf8_copy(path: Path, encoding: str) -> Iterator[Path]:
         Path(name).unlink(missing_ok=True)
 
 
+# Explicit columns (the header's names, made unique) plus one spill column: a row with more fields than the header
+# fills it, so such a row is found instead of losing its extra fields silently. parallel = false: DuckDB 2.0 reads
+# quoted line breaks with null_padding only in a single-threaded scan.
+_SPILL = "__segcore_extra_field"
 _READ_CSV_SQL = """
 select row_number() over () as line_no, *
-from read_csv($path, delim = $delim, header = true, all_varchar = true, quote = '"', escape = '"',
-              null_padding = true, ignore_errors = false, strict_mode = false, encoding = 'utf-8')
+from read_csv($path, auto_detect = false, header = true, delim = $delim, quote = '"', escape = '"',
+              columns = $columns, null_padding = true, parallel = false, strict_mode = false,
+              ignore_errors = false, encoding = 'utf-8')
 """
 
 
-def _is_utf8(path: Path) -> bool:
-    """Whether the whole file decodes as UTF-8 (streamed; the sniffed sample can be plain ASCII)."""
+def _scan_utf8(path: Path) -> tuple[bool, int]:
+    """Whether the whole file decodes as UTF-8, and how many lone CRs it has (streamed)."""
     decoder = codecs.getincrementaldecoder("utf-8")()
+    lone, tail = 0, b""
     try:
         with path.open("rb") as handle:
             for block in iter(lambda: handle.read(1 << 22), b""):
                 decoder.decode(block)
+                chunk = tail + block
+                tail = b"\r" if chunk.endswith(b"\r") else b""
+                chunk = chunk[:-1] if tail else chunk
+                lone += chunk.count(b"\r") - chunk.count(b"\r\n")
             decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        return False
-    return True
+        return False, 0
+    return True, lone + len(tail)
+
+
+def _issues_table(con: duckdb.DuckDBPyConnection, target: str) -> str:
+    name = f"{target}_issues"
+    con.execute(f"create or replace temp table {name} (line_no bigint, col varchar, issue varchar)")
+    return name
 
 
 @contextmanager
-def _csv_view(con: duckdb.DuckDBPyConnection, path: Path, info: SourceInfo, target: str) -> Iterator[str]:
-    """A temp view `target` over the CSV (UTF-8 in place, else via a UTF-8 copy); yields the encoding."""
+def _csv_table(con: duckdb.DuckDBPyConnection, path: Path, info: SourceInfo, target: str) -> Iterator[SourceInfo]:
+    """A temp table `target` read from the CSV (UTF-8 in place, else via a UTF-8 copy); yields what was found."""
     encoding = info.encoding or "utf-8"
-    if encoding == "utf-8" and not _is_utf8(path):
-        encoding = "gb18030"
-    with contextlib.ExitStack() as stack:
-        readable = path if encoding in ("utf-8", "utf-8-sig") else stack.enter_context(_utf8_copy(path, encoding))
-        try:
-            relation = con.sql(_READ_CSV_SQL, params={"path": str(readable), "delim": info.delimiter})
-            relation.create_view(target, replace=True)
-        except duckdb.Error as exc:
-            raise InputError("bad_csv", reason=str(exc).splitlines()[0][:200]) from exc
-        try:
-            yield encoding
-        finally:
-            con.execute(f"drop view if exists {target}")
-
-
-def _stage_arrow(con: duckdb.DuckDBPyConnection, table: pa.Table, target: str) -> None:
-    con.register("_segcore_arrow", table)
+    lone_cr = 0
+    if encoding in ("utf-8", "utf-8-sig"):
+        is_utf8, lone_cr = _scan_utf8(path)
+        if not is_utf8:
+            encoding = "gb18030"
+    headers, duplicates = unique_headers(info.headers)
+    if _SPILL in headers:
+        raise InputError("no_header")
+    columns = {name: "VARCHAR" for name in (*headers, _SPILL)}
+    counter = _CrCounter()
+    issues = _issues_table(con, target)
     try:
-        columns = ", ".join(f"cast({_quote(name)} as varchar) as {_quote(name)}" for name in table.column_names)
+        with contextlib.ExitStack() as stack:
+            readable = path
+            if encoding not in ("utf-8", "utf-8-sig") or lone_cr:
+                readable = stack.enter_context(_utf8_copy(path, "utf-8" if lone_cr else encoding, counter))
+            try:
+                con.execute(
+                    f"create or replace temp table {target}_all as {_READ_CSV_SQL}",
+                    {"path": str(readable), "delim": info.delimiter, "columns": columns},
+                )
+            except duckdb.Error as exc:
+                raise InputError("bad_csv", reason=str(exc).splitlines()[0][:200]) from exc
+        _check_unterminated_quote(con, path, f"{target}_all", headers)
+        spill = _quote(_SPILL)
         con.execute(
-            f"create or replace temp table {target} as "
-            f"select row_number() over () as line_no, {columns} from _segcore_arrow"
+            f"insert into {issues} select line_no, null, 'extra_fields' from {target}_all where {spill} is not null"
+        )
+        extra = con.execute(f"select count(*) from {issues}").fetchall()[0][0]
+        con.execute(f"create or replace temp view {target} as select * exclude ({spill}) from {target}_all")
+        yield SourceInfo(
+            "csv",
+            encoding,
+            info.delimiter,
+            None,
+            headers,
+            duplicate_headers=duplicates,
+            lone_cr=counter.lone or lone_cr,
+            extra_field_rows=int(extra),
         )
     finally:
+        con.execute(f"drop view if exists {target}")
+        con.execute(f"drop table if exists {target}_all")
+        con.execute(f"drop table if exists {issues}")
+
+
+def _check_unterminated_quote(con: duckdb.DuckDBPyConnection, path: Path, table: str, headers: tuple[str, ...]) -> None:
+    """An opening quote never closed swallows the rest of the file into the last row's field: refuse the file."""
+    with path.open("rb") as handle:
+        handle.seek(max(0, path.stat().st_size - 64))
+        tail = handle.read().rstrip(b"\r\n\t \x00")
+    if tail.endswith(b'"'):
+        return
+    fields = " || ".join(f"coalesce({_quote(h)}, '')" for h in headers)
+    row = con.execute(
+        f"select line_no from {table} where line_no = (select max(line_no) from {table}) "
+        f"and contains({fields}, chr(10))"
+    ).fetchall()
+    if row:
+        raise InputError("unterminated_quote", row=row[0][0])
+
+
+_MAX_EXACT = 2**53  # a float above this no longer holds every integer: an id or phone stored so lost digits
+
+
+def _arrow_columns(table: pa.Table) -> tuple[list[str], list[str]]:
+    """Select expressions that turn every column into text, and the float columns (checked for lost digits)."""
+    exprs: list[str] = []
+    floats: list[str] = []
+    for name, column_type in zip(table.column_names, table.schema.types, strict=True):
+        col = _quote(name)
+        if pa.types.is_floating(column_type):
+            floats.append(name)
+            # 13812345678.0 -> '13812345678', never '1.38E10': whole numbers are written as integers
+            exprs.append(
+                f"case when {col} = trunc({col}) and abs({col}) < {_MAX_EXACT} "
+                f"then cast(cast({col} as bigint) as varchar) else cast({col} as varchar) end as {col}"
+            )
+        else:
+            exprs.append(f"cast({col} as varchar) as {col}")
+    return exprs, floats
+
+
+def _stage_arrow(con: duckdb.DuckDBPyConnection, table: pa.Table, target: str, lossy: pa.Table | None) -> None:
+    con.register("_segcore_arrow", table)
+    issues = _issues_table(con, target)
+    try:
+        exprs, floats = _arrow_columns(table)
+        con.execute(
+            f"create or replace temp table {target} as "
+            f"select row_number() over () as line_no, {', '.join(exprs)} from _segcore_arrow"
+        )
+        for name in floats:
+            col = _quote(name)
+            con.execute(
+                f"insert into {issues} select line_no, $name, 'lossy_number' from "
+                f"(select row_number() over () as line_no, {col} as v from _segcore_arrow) "
+                f"where v = trunc(v) and abs(v) >= {_MAX_EXACT}",
+                {"name": name},
+            )
+    finally:
         con.unregister("_segcore_arrow")
+    if lossy is not None:
+        con.register("_segcore_lossy", lossy)
+        try:
+            con.execute(f"insert into {issues} select line_no, col, 'lossy_number' from _segcore_lossy")
+        finally:
+            con.unregister("_segcore_lossy")
 
 
 def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def _unique_arrow(table: pa.Table) -> tuple[pa.Table, tuple[str, ...]]:
+    names, duplicates = unique_headers(tuple(str(n) for n in table.column_names))
+    return table.rename_columns(list(names)), duplicates
+
+
 @contextmanager
 def staged_source(
     con: duckdb.DuckDBPyConnection, path: Path, target: str, *, sheet: str | None = None
 ) -> Iterator[SourceInfo]:
-    """Expose `path` as relation `target` (a `line_no` column plus every source column as text) while in use."""
+    """Expose `path` as relation `target` (a `line_no` column plus every source column as text) while in use.
+
+    Also, while in use: relation `<target>_issues` (line_no, col, issue) lists rows with more fields than the
+    header ('extra_fields') and numeric cells too large to hold their digits ('lossy_number', XLSX / Parquet).
+    """
     if not path.exists():
         raise InputError("no_such_file", path=str(path))
     with path.open("rb") as handle:
@@ -218,23 +432,25 @@ def staged_source(
     file_format = _sniff_format(head)
     if file_format == "csv":
         sniffed = detect_text_format(path)
-        with _csv_view(con, path, sniffed, target) as encoding:
-            info = SourceInfo("csv", encoding, sniffed.delimiter, None, _staged_headers(con, target))
-            _check_headers(info)
+        _check_headers(sniffed)
+        with _csv_table(con, path, sniffed, target) as info:
             yield info
         return
+    lossy = None
     if file_format == "xlsx":
-        table, used_sheet = _xlsx_table(path, sheet)
-        info = SourceInfo("xlsx", sheet=used_sheet, headers=tuple(table.column_names))
+        table, used_sheet, lossy = _xlsx_table(path, sheet)
+        table, duplicates = _unique_arrow(table)
+        info = SourceInfo("xlsx", sheet=used_sheet, headers=tuple(table.column_names), duplicate_headers=duplicates)
     else:
-        table = _parquet_table(path)
-        info = SourceInfo("parquet", headers=tuple(table.column_names))
+        table, duplicates = _unique_arrow(_parquet_table(path))
+        info = SourceInfo("parquet", headers=tuple(table.column_names), duplicate_headers=duplicates)
     _check_headers(info)
-    _stage_arrow(con, table, target)
     try:
+        _stage_arrow(con, table, target, lossy)
         yield info
     finally:
         con.execute(f"drop table if exists {target}")
+        con.execute(f"drop table if exists {target}_issues")
 
 
 def _parquet_table(path: Path) -> pa.Table:
@@ -249,11 +465,3 @@ def _parquet_table(path: Path) -> pa.Table:
 def _check_headers(info: SourceInfo) -> None:
     if not any(h.strip() for h in info.headers):
         raise InputError("no_header")
-
-
-def _staged_headers(con: duckdb.DuckDBPyConnection, target: str) -> tuple[str, ...]:
-    try:
-        columns = con.execute(f"select * from {target} limit 0").description
-    except duckdb.Error as exc:
-        raise InputError("bad_csv", reason=str(exc).splitlines()[0][:200]) from exc
-    return tuple(col[0] for col in columns[1:])

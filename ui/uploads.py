@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
+import atexit
+import re
+import shutil
 import tempfile
+import threading
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -12,15 +16,35 @@ import streamlit as st
 
 from segcore import fmt
 from segcore.errors import InputError
-from segcore.ingest import FilePreview, LoadReport, load_file, preview_file
+from segcore.ingest import FilePreview, FileSpec, LoadReport, load_files, preview_file
 from segcore.mapping import missing_required, synonyms
 from segcore.sources import sheet_names
 from ui import state
 from ui.i18n import lang, t
 
-__all__ = ["load", "mapping_editor", "max_upload_bytes", "preview", "quality_report", "saved_upload"]
+__all__ = [
+    "discard_uploads",
+    "load_all",
+    "mapping_editor",
+    "max_upload_bytes",
+    "preview",
+    "quality_report",
+    "saved_upload",
+    "upload_dir",
+]
 
-_UPLOAD_DIR = Path(tempfile.gettempdir()) / "segcore-uploads"
+_DIR_LOCK = threading.Lock()
+_UPLOAD_DIR: list[Path] = []  # this process's private folder, made on first use
+
+
+def upload_dir() -> Path:
+    """This process's private upload folder (mode 0700, removed when the process exits)."""
+    with _DIR_LOCK:
+        if not _UPLOAD_DIR:
+            folder = Path(tempfile.mkdtemp(prefix="segcore-uploads-"))  # mkdtemp: readable by this user only
+            atexit.register(shutil.rmtree, folder, ignore_errors=True)
+            _UPLOAD_DIR.append(folder)
+        return _UPLOAD_DIR[0]
 
 
 def max_upload_bytes() -> int:
@@ -29,13 +53,18 @@ def max_upload_bytes() -> int:
 
 
 def saved_upload(upload: st.runtime.uploaded_file_manager.UploadedFile) -> Path:
-    """Write an uploaded file to a temp folder (named by content, keeping its suffix) and return the path."""
-    data = upload.getvalue()
-    _UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
-    path = _UPLOAD_DIR / f"{hashlib.sha256(data).hexdigest()[:16]}{Path(upload.name).suffix.lower()}"
+    """Write an uploaded file into the private upload folder (one file per upload, keeping its suffix)."""
+    path = upload_dir() / f"{upload.file_id}{Path(upload.name).suffix.lower()}"
     if not path.exists():
-        path.write_bytes(data)
+        path.write_bytes(upload.getvalue())
+        path.chmod(0o600)
     return path
+
+
+def discard_uploads(paths: Sequence[Path]) -> None:
+    """Delete saved uploads once they are loaded (or given up)."""
+    for path in paths:
+        path.unlink(missing_ok=True)
 
 
 @st.cache_data(ttl=600, max_entries=16, show_spinner=False)
@@ -85,31 +114,35 @@ def mapping_problems(mapping: dict[str, str], kind: str, found: FilePreview) -> 
     return t("err.missing_columns", missing=names, found=", ".join(found.info.headers))
 
 
-def load(
-    path: Path, name: str, kind: str, dataset: str, mapping: dict[str, str], sheet: str | None
-) -> LoadReport | None:
-    """Load one file with a progress bar; a translated error instead of a traceback."""
-    bar = st.progress(0.0, text=f"{name}: {t('stage.hashing')}")
+def load_all(files: Sequence[tuple[Path, str, str, dict[str, str], str | None]], dataset: str) -> list[LoadReport]:
+    """Load all the files of one upload in one transaction (all or none), with a progress bar.
+
+    `files` holds (path, name, kind, mapping, sheet). A translated error instead of a traceback; the saved
+    uploads are deleted afterwards either way.
+    """
+    bar = st.progress(0.0, text=t("stage.hashing"))
+    specs = [FileSpec(path, kind, mapping, sheet, name) for path, name, kind, mapping, sheet in files]
     try:
         with state.workspace().writer() as con:
-            report = load_file(
+            reports = load_files(
                 con,
                 dataset,
-                path,
-                kind,
+                specs,
                 loaded_at=datetime.now(),
-                mapping=mapping,
-                sheet=sheet,
-                file_name=name,
                 max_bytes=max_upload_bytes(),
-                progress=lambda f, stage: bar.progress(f, text=f"{name}: {t('stage.' + stage)}"),
+                progress=lambda f, stage: bar.progress(f, text=t("stage." + stage)),
             )
     except InputError as exc:
         bar.empty()
-        st.error(f"{name}: {exc.message(lang())}")
-        return None
+        name = getattr(exc, "file_name", None)
+        st.error(f"{name}: {exc.message(lang())}" if name else exc.message(lang()))
+        if len(specs) > 1:
+            st.info(t("data.nothing_loaded"))
+        return []
+    finally:
+        discard_uploads([spec.path for spec in specs])
     state.invalidate()
-    return report
+    return reports
 
 
 def quality_report(report: LoadReport) -> None:
@@ -133,10 +166,14 @@ def quality_report(report: LoadReport) -> None:
             t("report.total", amount=fmt.money(report.amount_total, code)),
         ]
     st.caption(" · ".join(facts))
+    for column, style in report.number_formats.items():
+        key = "report.number_format" if style == "eu" else "report.number_format_mixed"
+        st.info(t(key, column=t(f"col.{column}")))
     for reason, n in report.rejects_by_reason.items():
-        st.warning(t("report.rejected_because", n=fmt.count(n, code), reason=t(f"reason.{reason}")))
+        text = t("report.rejected_because", n=fmt.count(n, code), reason=t(f"reason.{reason}"))
+        st.warning(text + _examples(report, reason))
     for warning, n in report.warnings.items():
-        st.warning(f"{fmt.count(n, code)} × {t('warn.' + warning)}")
+        st.warning(f"{fmt.count(n, code)} × {t('warn.' + warning)}" + _examples(report, warning))
     if report.rows_rejected:
         rejected = state.workspace().rejects(report.dataset_id, report.load_id)
         st.download_button(
@@ -146,6 +183,23 @@ def quality_report(report: LoadReport) -> None:
             mime="text/csv",
             key=f"dl_rejects_{report.load_id}",
         )
+
+
+_EXAMPLE_ROW = re.compile(r"row (\d+)(?:: (.*))?", re.DOTALL)
+
+
+def _example(text: str) -> str:
+    found = _EXAMPLE_ROW.fullmatch(text)
+    if found is None:  # a column name (duplicate_column)
+        return text
+    if found.group(2) is None:
+        return t("report.example_row_only", n=found.group(1))
+    return t("report.example_row", n=found.group(1), value=found.group(2))
+
+
+def _examples(report: LoadReport, key: str) -> str:
+    shown = [_example(text) for text in report.examples.get(key) or []]
+    return " — " + t("report.examples", examples="; ".join(shown)) if shown else ""
 
 
 def rejects_csv(rejected: pd.DataFrame, code: str) -> bytes:
