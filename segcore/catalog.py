@@ -1069,6 +1069,21 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh": "{n} 个手机号不是有效号码（例如 Excel 写成的 1.38E+10），已留空。",
     },
     "export.rules.phones_invalid": {"en": "Phones left empty (not a valid number)", "zh": "留空的无效手机号"},
+    "tgt.manual_any": {
+        "en": "Do-not-contact list (CSV, text or Excel: customer ids or phones, one per line)",
+        "zh": "排除名单（CSV、文本或 Excel：会员号或手机号，每行一个）",
+    },
+    "tgt.manual_unreadable": {
+        "en": "The do-not-contact list {name} could not be used: {reason} Fix the file or remove it; no list is "
+        "built without it.",
+        "zh": "排除名单 {name} 无法使用：{reason} 请修正或移除该文件；在此之前不会生成名单。",
+    },
+    "tgt.empty": {"en": "The list is empty: {reason}", "zh": "名单为空：{reason}"},
+    "camp.import_file_any": {
+        "en": "List with customer ids (CSV, text or Excel; optionally a group column: treatment/control, "
+        "发送组/对照组)",
+        "zh": "包含会员号的名单（CSV、文本或 Excel；可含组别列：发送组/对照组、treatment/control）",
+    },
     # trust: workspace sharing, demo build, overview (helper D adds here)
     "trust.d.reserved": {"en": "", "zh": ""},
 }
