@@ -390,3 +390,61 @@ def test_cli_lift_reads_a_list_exported_in_chinese(
         int((members["group"] == "treatment").sum()),
         int((members["group"] == "control").sum()),
     )
+
+
+# --- the Target lists page ----------------------------------------------------------------------------------
+
+
+def _checks_panel(lang: str) -> None:
+    """The page's checks panel for a store without SMS consent and an uploaded list of 3 ids (2 customers)."""
+    from datetime import date, datetime
+    from decimal import Decimal
+
+    import duckdb
+
+    from segcore.schema import create_tables
+    from segcore.targets import Exclusion, build_list
+    from ui.target_views import checks
+
+    con = duckdb.connect(":memory:")
+    create_tables(con)
+    con.executemany(
+        "insert into sales (dataset_id, load_id, line_no, customer_id, order_id, order_date, amount) "
+        "values ('d', 's', ?, ?, ?, ?, ?)",
+        [(i, c, f"o{i}", datetime(2024, 6, 20), Decimal("10")) for i, c in enumerate(("ann", "bob", "cat"))],
+    )
+    listed = build_list(con, "d", date(2024, 6, 30), channel="sms",
+                        exclusions=[Exclusion("manual", ("ann", "bob", "zed")), Exclusion("unreachable")])  # fmt: skip
+    checks(listed, lang)
+
+
+@pytest.mark.parametrize(
+    "lang, read, empty",
+    [("en", "Do-not-contact list: read 3 ids, 2 match customers of this store.",
+      "The list is empty: the step “Cannot be reached by SMS (no phone or no SMS opt-in)” removed the last 1 "
+      "customers. No SMS consent is recorded"),
+     ("zh", "排除名单：读取 3 个会员号，其中 2 个对应本店顾客。",
+      "名单为空：「无法通过短信触达（无手机号或未授权短信）」这一步排除了剩下的 1 位顾客。该门店没有记录短信授权")],
+)  # fmt: skip
+def test_the_page_says_what_the_list_matched_and_which_step_emptied_it(lang: str, read: str, empty: str) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_checks_panel, args=(lang,), default_timeout=30).run()
+    assert not at.exception
+    assert [i.value for i in at.info] == [read]
+    assert len(at.error) == 1 and at.error[0].value.startswith(empty)
+    assert not at.warning  # the consent warning is said once, in the reason
+
+
+def test_the_targets_page_says_why_its_list_is_empty(app_workspace: Path) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file("../app.py", default_timeout=60)
+    at.query_params["lang"] = "en"
+    at.run()
+    at.switch_page("pages/targets.py").run()
+    at.multiselect(key="tgt_tier").set_value(["potential"]).run()
+    at.number_input(key="tgt_promo_min").set_value(1).run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["The list is empty: no customer matches the filters."]
+    assert at.button(key="tgt_save").disabled
