@@ -26,7 +26,8 @@ Fields (FIELDS; every field is a column of the candidate table with the same nam
   the last N days (D - N < day <= D). The column is a map category -> days since last bought; `!=` negates.
 - promo_purchases: purchases (orders of value > 0) in the group window W with at least one promo line;
   NULL for everyone when the dataset has no promo flags.
-- wechat, sms, email: opt-ins (missing = no); has_phone: a non-empty phone number.
+- wechat, sms, email: opt-ins (missing = no); has_phone: a valid phone number (`VALID_PHONE_SQL`: 5 to 15 digits,
+  optionally with +, spaces, dashes or brackets; "1.38E+10" from Excel is not one, and cannot get an SMS).
 
 Exclusions, applied in the order given, each counting the customers it removed:
 
@@ -82,6 +83,7 @@ __all__ = [
     "FIELDS",
     "OPERATORS",
     "STAR_SIGNS",
+    "VALID_PHONE_SQL",
     "ZODIAC",
     "Exclusion",
     "Field",
@@ -495,6 +497,14 @@ def rules_from_json(data: str) -> list[Rule]:
 
 # --- candidates -----------------------------------------------------------------------------------------------
 
+# A phone number as text: 5 to 15 ASCII digits, optionally a leading + and spaces, dashes or brackets; a trailing
+# ".0" (a number from a spreadsheet) is dropped first. segcore.export.valid_phone is the same rule in Python.
+_PHONE_TEXT_SQL = "regexp_replace(trim({phone}), '^([0-9]+)\\.0+$', '\\1')"
+VALID_PHONE_SQL = (
+    "coalesce(regexp_full_match(" + _PHONE_TEXT_SQL + ", '\\+?[0-9 ()\\-]+')"
+    " and length(regexp_replace(" + _PHONE_TEXT_SQL + ", '[^0-9]', '', 'g')) between 5 and 15, false)"
+)
+
 _CANDIDATES_SQL = f"""
 create or replace temp table {CANDIDATES} as
 with tiers as (
@@ -667,7 +677,7 @@ final as (
            wechat,
            sms,
            email,
-           phone is not null as has_phone,
+           {VALID_PHONE_SQL.format(phone="phone")} as has_phone,
            is_member
     from joined
 )
@@ -772,7 +782,7 @@ def parse_exclusion(expr: str) -> Exclusion:
 
 _MATCH_BY = ("id", "id_or_phone")
 _ID_LIST = "target_id_list"
-_TRAILING_ZEROS = re.compile(r"^(\d+)\.0+$")
+_TRAILING_ZEROS = re.compile(r"^([0-9]+)\.0+$")
 _PHONE_CHARS = re.compile(r"[\s\-()（）.]")
 
 

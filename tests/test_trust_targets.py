@@ -29,6 +29,7 @@ from segcore.catalog import CATALOG, LANGS, text
 from segcore.errors import InputError
 from segcore.export import export_csv, export_xlsx, invalid_phones, list_frame, rules_sheet, valid_phone
 from segcore.targets import (
+    VALID_PHONE_SQL,
     Exclusion,
     IdListCount,
     build_list,
@@ -201,7 +202,7 @@ def test_wechat_reach_is_the_opt_in_and_its_words_say_so(store: duckdb.DuckDBPyC
     assert describe_exclusion(Exclusion("unreachable"), "zh", "wechat") == "无法通过微信触达（未授权微信）"
     assert describe_exclusion(Exclusion("unreachable"), "en", "phone") == "Cannot be reached by phone (no phone)"
     sms = build_list(store, "d", D, exclusions=[Exclusion("unreachable")], channel="sms")
-    assert list(sms.rows["customer_id"]) == ["ann", "cat"]  # a phone (any text) and the SMS opt-in
+    assert list(sms.rows["customer_id"]) == ["ann"]  # a valid phone and the SMS opt-in: not cat's 1.38E+10
 
 
 # --- seeds ------------------------------------------------------------------------------------------------------
@@ -222,10 +223,13 @@ def test_a_seed_outside_the_registry_range_is_refused(store: duckdb.DuckDBPyConn
 @pytest.mark.parametrize(
     "phone, valid",
     [("13812345678", "13812345678"), ("13812345678.0", "13812345678"), ("+86 139-0000-1111", "+86 139-0000-1111"),
-     ("1.38E+10", None), ("1.38e10", None), ("n/a", None), ("12", None), ("", None), (None, None)],
+     ("(021) 555-1234", "(021) 555-1234"), ("1.38E+10", None), ("1.38e10", None), ("n/a", None), ("12", None),
+     ("1234567890123456", None), ("138１２３４５６７８", None), ("13812345678.5", None), ("", None), (None, None)],
 )  # fmt: skip
-def test_valid_phone(phone: str | None, valid: str | None) -> None:
+def test_valid_phone(con: duckdb.DuckDBPyConnection, phone: str | None, valid: str | None) -> None:
     assert valid_phone(phone) == valid
+    row = con.execute(f"select {VALID_PHONE_SQL.format(phone='$phone')}", {"phone": phone}).fetchone()
+    assert row == (valid is not None,)  # the list's has_phone and the export agree
 
 
 @pytest.mark.parametrize("mask", [True, False], ids=["masked", "unmasked"])
