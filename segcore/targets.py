@@ -38,14 +38,16 @@ Exclusions, applied in the order given, each counting the customers it removed:
 - manual: an uploaded do-not-contact list (`read_id_list`: the same reader as sales files, so any encoding,
   delimiter or XLSX). The column is the one headed as a customer id (会员卡号, customer_id, ...), else the one headed
   as a phone (手机号, phone, ...), else the only column of a one-column file (its first line is an id unless it is
-  such a header). Ids compare as ingest stores them (trimmed, a trailing `.0` dropped). Values of a phone column or
-  of an unnamed column also match a customer whose phone (or phone-like id) has the same digits, a leading +86 or
-  0086 ignored. A list that yields no id is refused; the list records how many of its ids match a customer of the
-  store, and warns when most match none.
-- unreachable: not reachable on the list's channel: sms = a phone and the SMS opt-in, wechat = the WeChat opt-in
-  (a member who bound WeChat is reached through that account: no phone needed), phone = a phone, store = everyone.
-  Without any recorded opt-in for the channel (no members file, or no opt-in column) the exclusion removes
-  everyone and the list warns `target.warn.no_consent` (what to do: map an opt-in column, or use the phone channel).
+  such a header, or has no digit while every id below it has one, e.g. "名单" above phone numbers). Ids compare
+  as ingest stores them (trimmed, a trailing `.0` dropped). Values of a phone column or of an unnamed column also
+  match a customer whose phone (or phone-like id) has the same digits, a leading +86 or 0086 ignored. A list that
+  yields no id is refused; the list records how many of its ids match a customer of the store (as of D), and warns
+  when most (more than half) match none.
+- unreachable: not reachable on the list's channel: sms = a valid phone and the SMS opt-in, wechat = the WeChat
+  opt-in (a member who bound WeChat is reached through that account: no phone needed), phone = a valid phone,
+  store = everyone. Without any recorded opt-in for the channel (no members file, or no opt-in column) the
+  exclusion removes everyone and the list warns `target.warn.no_consent.<channel>` (what to do: map an opt-in
+  column, or use the phone channel); `empty_reason` names the step that emptied a list.
 
 Customers of the list are those of `tier_table` as of D (buyers on or before D and members who had joined).
 A members-file row with join_date > D is ignored, as in the tier table.
@@ -815,6 +817,12 @@ def _is_header_word(header: str) -> bool:
     return bool(guess_mapping([header], "members").keys() & {"customer_id", "phone"})
 
 
+def _looks_like_a_header(first: str, values: Sequence[str]) -> bool:
+    """The first line of a one-column file names it when it has no digit and every id below it has one."""
+    has_digit = any(ch.isdigit() for ch in first)
+    return not has_digit and bool(values) and all(any(ch.isdigit() for ch in v) for v in values)
+
+
 def read_id_list(path: Path) -> Exclusion:
     """A do-not-contact file (CSV/TXT in any encoding and delimiter, or XLSX) as a manual exclusion; InputError
     when it cannot be read, has no id column, or yields no id."""
@@ -838,8 +846,9 @@ def read_id_list(path: Path) -> Exclusion:
         raise InputError("bad_csv", reason=str(exc).splitlines()[0][:200]) from exc
     finally:
         con.close()
-    values = [id_key(first)] if first is not None else []
-    values += [r[0] for r in rows if r[0] is not None]
+    values = [r[0] for r in rows if r[0] is not None]
+    if first is not None and not _looks_like_a_header(first, values):
+        values.insert(0, id_key(first))
     ids = tuple(dict.fromkeys(v for v in values if v))
     if not ids:
         raise InputError("id_list_empty", path=str(path))

@@ -92,6 +92,18 @@ LIST_FILES = [
     ("no-header", lambda p: p.write_text("ann\ncat\n", "utf-8"), ("ann", "cat"), "id_or_phone"),
     ("excel-number", lambda p: p.write_text("customer_id\n1001.0\n ann \n\nann\n", "utf-8"), ("1001", "ann"), "id"),
     ("phones", lambda p: p.write_text("手机号\n13812345678\n", "utf-8"), ("13812345678",), "id_or_phone"),
+    (
+        "unnamed-header",
+        lambda p: p.write_text("黑名单\n13812345678\nM0012\n", "utf-8"),
+        ("13812345678", "M0012"),
+        "id_or_phone",
+    ),
+    (
+        "xlsx-numbers",
+        lambda p: _xlsx(p, pd.DataFrame({"list": [13812345678, 1001]})),
+        ("13812345678", "1001"),
+        "id_or_phone",
+    ),
 ]
 
 
