@@ -464,3 +464,27 @@ def test_the_targets_page_says_why_its_list_is_empty(app_workspace: Path) -> Non
     assert not at.exception
     assert [e.value for e in at.error] == ["The list is empty: no customer matches the filters."]
     assert at.button(key="tgt_save").disabled
+
+
+def _upload_panel(path: str) -> None:
+    from pathlib import Path
+
+    import streamlit as st
+
+    from ui.target_form import manual_list
+
+    exclusion = manual_list(Path(path), "dnc.csv")
+    st.write(f"ids: {','.join(exclusion.value)}")
+
+
+def test_the_page_reads_an_uploaded_utf16_list_and_stops_on_an_unreadable_one(tmp_path: Path) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    good, bad = tmp_path / "good.csv", tmp_path / "bad.csv"
+    good.write_text("会员卡号\tname\nann\tx\ncat\ty\n", "utf-16")
+    bad.write_text("customer_id\n", "utf-8")
+    at = AppTest.from_function(_upload_panel, args=(str(good),), default_timeout=30).run()
+    assert not at.exception and [m.value for m in at.markdown] == ["ids: ann,cat"]
+    at = AppTest.from_function(_upload_panel, args=(str(bad),), default_timeout=30).run()
+    assert not at.exception and not at.markdown  # the page stops: no list is built without the file
+    assert at.error[0].value.startswith("The do-not-contact list dnc.csv could not be used: The do-not-contact list")

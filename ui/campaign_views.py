@@ -11,7 +11,7 @@ import streamlit as st
 from segcore import fmt
 from segcore.campaigns import import_campaign, read_campaign_file
 from segcore.errors import InputError
-from segcore.export import export_csv, export_file_name, export_xlsx
+from segcore.export import export_csv, export_file_name, export_xlsx, invalid_phones
 from segcore.lift import Effect, LiftReport, SegmentLift
 from segcore.measure import campaign_status
 from ui import cached, charts, state
@@ -208,6 +208,9 @@ def downloads(campaign_id: str, record: dict[str, object], code: str) -> None:
         treatment_csv = export_csv(con, campaign_id, "treatment", code)
         treatment_xlsx = export_xlsx(con, campaign_id, "treatment", code)
         control_csv = export_csv(con, campaign_id, "control", code)
+        bad_phones = invalid_phones(con, campaign_id)
+    if bad_phones:
+        st.warning(t("export.phones_invalid", n=fmt.count(bad_phones, code)))
     cols = st.columns(3)
     cols[0].download_button(
         t("camp.download_csv"),
@@ -261,9 +264,7 @@ def compare(campaigns: pd.DataFrame, as_of: date, code: str) -> None:
 def import_form(dataset: str) -> None:
     """Upload a list made outside the app (customer ids, optionally treatment/control) as a campaign."""
     with st.expander(t("camp.import")):
-        upload = st.file_uploader(
-            t("camp.import_file_any"), type=["csv", "txt", "tsv", "xlsx"], key="camp_import_file"
-        )
+        upload = st.file_uploader(t("camp.import_file_any"), type=["csv", "txt", "tsv", "xlsx"], key="camp_import_file")
         name = st.text_input(t("camp.col.name"), key="camp_import_name")
         labels = {c: t(f"channel.{c}") for c in ("sms", "wechat", "phone", "store")}
         channel = st.selectbox(
