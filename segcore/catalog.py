@@ -1012,6 +1012,11 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh": "{path} 是文件夹；请给出文件名，例如 {path}/list.csv",
     },
     "err.cannot_write": {"en": "Cannot write {path}: {reason}", "zh": "无法写入 {path}：{reason}"},
+    "err.out_is_input": {
+        "en": "{path} is one of the files this command reads; writing the list there would overwrite it. "
+        "Give another output file.",
+        "zh": "{path} 是本命令读取的输入文件之一；把名单写到这里会覆盖它。请指定另一个输出文件。",
+    },
     "err.bad_seed": {
         "en": "The seed must be a whole number from 0 to {max}, got {seed}.",
         "zh": "随机种子须为 0 到 {max} 之间的整数，当前为 {seed}。",

@@ -33,12 +33,12 @@ def read_campaign_list(path: Path) -> pd.DataFrame:
 
 def _cmd_lift(args: argparse.Namespace) -> int:
     from segcore.cli import _memory_dataset, check_out_suffix, parse_day
+    from segcore.cli_targets import check_out_paths
     from segcore.lift import headline, lift_report
     from segcore.outcomes import campaign_outcomes
 
     check_out_suffix(args.out, (".csv", ".json"))
-    if Path(args.out).is_dir():
-        raise InputError("out_is_folder", path=args.out)
+    check_out_paths(args.out, None, [*args.sales, *(args.members or []), args.campaign])
     start, end = parse_day(args.start), parse_day(args.end)
     if start > end:
         raise InputError("start_after_end", start=args.start, end=args.end)

@@ -12,9 +12,9 @@ reads a do-not-contact list with the same reader as sales files (CSV/TXT in any 
 the column headed 会员卡号/customer_id, else 手机号/phone, else the only column) and prints how many ids it read
 and how many matched customers; a list without ids is refused.
 
-Refused before anything is written (exit 2, one line): --out or --control-out naming a folder, --control-out the
-same file as --out, a seed outside 0..2**63-1, and an empty send list (with the step that emptied it, e.g. no SMS
-consent recorded).
+Refused before anything is written (exit 2, one line): --out or --control-out naming a folder or an input file,
+--control-out the same file as --out, a seed outside 0..2**63-1, and an empty send list (with the step that
+emptied it, e.g. no SMS consent recorded).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from typing import Any
 
 from segcore.errors import InputError
 
-__all__ = ["add_targets_command"]
+__all__ = ["add_targets_command", "check_out_paths"]
 
 
 def _yes_no(option: str, value: str) -> bool:
@@ -43,13 +43,24 @@ def _manual_ids(path: str) -> Any:
     return read_id_list(Path(path))
 
 
-def _check_out_paths(out: str, control_out: str | None) -> None:
-    """Refuse an output that is a folder, and a control list written over the send list."""
+def check_out_paths(out: str, control_out: str | None, inputs: list[str]) -> None:
+    """Refuse an output that is a folder or one of the input files, and a control list written over the send list."""
+    from segcore.cli import expand_paths
+
+    read = {path.resolve() for path in expand_paths(inputs) if path.is_file()}
     for path in (out, control_out):
         if path is not None and Path(path).is_dir():
             raise InputError("out_is_folder", path=path)
+        if path is not None and Path(path).resolve() in read:
+            raise InputError("out_is_input", path=path)
     if control_out is not None and Path(out).resolve() == Path(control_out).resolve():
         raise InputError("same_out_files", path=out)
+
+
+def _inputs(args: argparse.Namespace) -> list[str]:
+    """Every file the command reads: sales, members, do-not-contact lists, the config."""
+    manual = [v.partition("=")[2] for v in args.exclude or [] if v.startswith("manual=")]
+    return [*args.sales, *(args.members or []), *manual, *([args.config] if args.config else [])]
 
 
 def _write(path: str, data: bytes) -> None:
@@ -88,7 +99,7 @@ def _cmd_targets(args: argparse.Namespace) -> int:
     lang = _lang()
     out_suffix = check_out_suffix(args.out, (".csv", ".xlsx"))
     control_suffix = check_out_suffix(args.control_out, (".csv", ".xlsx")) if args.control_out else None
-    _check_out_paths(args.out, args.control_out)
+    check_out_paths(args.out, args.control_out, _inputs(args))
     if args.channel not in CHANNELS:
         raise InputError("bad_channel", channel=args.channel, allowed=", ".join(CHANNELS))
     mask = _yes_no("--mask-phone", args.mask_phone)

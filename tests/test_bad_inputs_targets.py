@@ -54,6 +54,11 @@ CASES = {
                             {"dir.csv": folder}, "is a folder; give a file name"),
     "control-out-is-a-folder": Case("targets", (*TARGETS, "--control-out", "{tmp}/dir.csv"),
                                     {"dir.csv": folder}, "is a folder; give a file name"),
+    "out-is-the-sales-file": Case("targets", ("--sales", "{tmp}/sales.csv", "--out", "{tmp}/sales.csv"), {},
+                                  "is one of the files this command reads"),
+    "control-out-is-the-dnc-list": Case("targets", (*TARGETS, "--exclude", "manual={tmp}/dnc.csv",
+                                                    "--control-out", "{tmp}/dnc.csv"),
+                                        {"dnc.csv": text("ann\n")}, "is one of the files this command reads"),
     "out-suffix": Case("targets", ("--sales", "{tmp}/sales.csv", "--out", "{tmp}/out.txt"), {}, "must end in"),
     # targets: seeds and settings
     "huge-seed": Case("targets", (*TARGETS, "--seed", "99999999999999999999999"), {},
@@ -91,6 +96,8 @@ CASES = {
                               "all 3 customers of the list went to the held-out control group"),
     # lift: campaign lists and outputs
     "lift-out-is-a-folder": Case("lift", (*LIFT[:-1], "{tmp}/dir.csv"), {"dir.csv": folder}, "is a folder"),
+    "lift-out-is-the-campaign": Case("lift", (*LIFT[:-1], "{tmp}/campaign.csv"), {},
+                                     "is one of the files this command reads"),
     "lift-campaign-binary": Case("lift", LIFT, {"campaign.csv": raw(bytes(range(256)) * 8)}, "not a readable"),
     "lift-unknown-group": Case("lift", LIFT, {"campaign.csv": text("会员卡号,组别\nann,maybe\n")},
                                "Unknown group 'maybe'"),
@@ -112,6 +119,7 @@ def test_a_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path: Path, ca
     outputs = [tmp_path / "out.csv", tmp_path / "control.csv"]
     for path in outputs:
         path.write_text("OLD", "utf-8")
+    before = {p: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
     args = [_fill(a, tmp_path) for a in case.args]
     result = subprocess.run(
         [sys.executable, "-m", "segcore", case.command, *args],
@@ -126,6 +134,6 @@ def test_a_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path: Path, ca
     assert case.message in result.stderr
     assert "Traceback" not in result.stderr
     assert [p.read_text("utf-8") for p in outputs] == ["OLD", "OLD"]
-    assert not (tmp_path / "out.txt").exists()
+    assert {p: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()} == before  # inputs unchanged, nothing new
     dir_csv = tmp_path / "dir.csv"
     assert not dir_csv.exists() or list(dir_csv.iterdir()) == []
