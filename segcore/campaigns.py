@@ -12,7 +12,12 @@ Choices where the spec is silent:
   as-of date, the rules (JSON), the exclusions with what each removed (JSON), the tier config (TOML text and its
   sha256), whether phones are masked in exports, where the list came from (app, import, demo), warnings and the
   creation time; per listed customer: group, tier, lifecycle, rfm_segment, cn8_segment and groups at export time.
-- An imported list (made outside the app): ids are trimmed, empty ids dropped, a repeated id keeps its first row.
+- An imported list (made outside the app, or exported by it in any language): `read_campaign_file` reads it with the
+  same reader as sales files; headers and group words are those of `campaign_columns` / `group_of`, which include
+  every word the app writes (the catalog's, in every language: 发送组/对照组, treatment/control, ...), and a tier
+  name the app wrote (高忠诚度会员, Loyal) is read back as its key.
+  Ids are read as ingest stores them (trimmed, a trailing .0 dropped), empty ids dropped, a repeated id keeps its
+  first row.
   Its tier is the list's own `tier` column when given (the record of export time), else the tier as of the day
   before the start; the other segments always come from the tier table as of the day before the start. Ids the
   dataset does not know stay on the list with no tier (warning `target.warn.unknown_customers`).
@@ -24,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -32,13 +38,24 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from segcore.catalog import text
+from segcore.catalog import CATALOG, LANGS, text
 from segcore.config import DEFAULT_CONFIG, TierConfig, to_toml
 from segcore.demo import holdout_draw
 from segcore.errors import InputError
 from segcore.mapping import guess_mapping
-from segcore.targets import CHANNELS, Exclusion, Rule, TargetList, rules_from_json, rules_to_json
-from segcore.tiers import tier_table
+from segcore.sources import staged_source
+from segcore.sql import NO_EXTENSIONS, install_parsers, quote_ident
+from segcore.targets import (
+    CHANNELS,
+    Exclusion,
+    Rule,
+    TargetList,
+    id_key,
+    list_warnings,
+    rules_from_json,
+    rules_to_json,
+)
+from segcore.tiers import TIER_KEYS, tier_table
 
 __all__ = [
     "DEFAULT_HOLDOUT_SHARE",
@@ -46,13 +63,17 @@ __all__ = [
     "assign_groups",
     "campaign_members",
     "campaign_record",
+    "check_seed",
     "create_campaign_tables",
     "default_seed",
     "delete_campaign",
+    "group_of",
+    "group_words",
     "holdout_warnings",
     "import_campaign",
     "import_demo_campaign",
     "list_campaigns",
+    "read_campaign_file",
     "save_campaign",
     "warning_texts",
 ]
@@ -61,24 +82,101 @@ DEFAULT_HOLDOUT_SHARE = 0.10
 GROUPS = ("treatment", "control")
 SEGMENT_COLUMNS = ("tier", "lifecycle", "rfm_segment", "cn8_segment", "groups")
 
-_GROUP_WORDS = {
-    "treatment": "treatment",
-    "t": "treatment",
-    "test": "treatment",
-    "send": "treatment",
-    "实验组": "treatment",
-    "发送组": "treatment",
-    "处理组": "treatment",
-    "control": "control",
-    "c": "control",
-    "holdout": "control",
-    "hold-out": "control",
-    "对照组": "control",
-    "控制组": "control",
-    "不发送": "control",
+# Words a list may use for its groups: these, and every word the app writes for them in any language (the catalog's
+# export values, export headers and page labels), so a list exported in Chinese reads back as it was written.
+_GROUP_SYNONYMS = {
+    "treatment": ("treatment", "t", "test", "send", "实验组", "发送组", "处理组"),
+    "control": ("control", "c", "holdout", "hold-out", "对照组", "控制组", "不发送"),
 }
-_GROUP_HEADERS = ("group", "组别", "分组", "组")
-_TIER_HEADERS = ("tier", "分层")
+_GROUP_CATALOG_KEYS = ("export.group.{}", "export.col.{}", "camp.{}")
+_ID_HEADERS = ("customer_id", "export.col.customer_id")
+_GROUP_HEADERS = ("group", "组别", "分组", "组", "arm", "export.col.group")
+_TIER_HEADERS = ("tier", "分层", "export.col.tier")
+
+
+def _words(names: Iterable[str]) -> list[str]:
+    """Names with the catalog keys among them replaced by their words in every language."""
+    out: list[str] = []
+    for name in names:
+        out += [text(name, lang) for lang in LANGS] if name in CATALOG else [name]
+    return out
+
+
+def _fold(word: str) -> str:
+    return re.sub(r"[\s_\-./()（）]+", "", word.strip().lower())
+
+
+def group_words() -> dict[str, str]:
+    """Every word (folded: lower case, no spaces or brackets) a campaign list may use for a group -> the group."""
+    words: dict[str, str] = {}
+    for group, synonyms in _GROUP_SYNONYMS.items():
+        keys = [key.format(group) for key in _GROUP_CATALOG_KEYS]
+        words |= {_fold(w): group for w in (*synonyms, *_words(keys))}
+    return words
+
+
+def group_of(value: Any) -> str:
+    """'treatment' or 'control' for a group cell in any language the app or the CLI writes; InputError otherwise."""
+    word = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value).strip()
+    group = group_words().get(_fold(word))
+    if group is None:
+        raise InputError("bad_group_value", value=word, allowed="treatment, control, 发送组, 对照组")
+    return group
+
+
+def _tier_of(value: Any) -> str | None:
+    """A tier cell as its key: a key as it is, a tier name in any language as its key, other text unchanged."""
+    if value is None or (isinstance(value, float) and pd.isna(value)) or not str(value).strip():
+        return None
+    names = {_fold(text(f"tier.{key}", lang)): key for key in TIER_KEYS for lang in LANGS}
+    return names.get(_fold(str(value)), str(value).strip())
+
+
+def campaign_columns(headers: Sequence[str]) -> dict[str, str]:
+    """Which header holds customer_id, group and tier (each if present), in any language the app writes."""
+    by_fold = {_fold(str(h)): str(h) for h in headers}
+    found: dict[str, str] = {}
+    for canonical, names in (("customer_id", _ID_HEADERS), ("group", _GROUP_HEADERS), ("tier", _TIER_HEADERS)):
+        header = next((by_fold[_fold(n)] for n in _words(names) if _fold(n) in by_fold), None)
+        if header is not None:
+            found[canonical] = header
+    others = [str(h) for h in headers if str(h) not in found.values()]
+    for kind in ("members", "sales"):  # a member id header, else a phone that a store uses as its id
+        if "customer_id" not in found and "customer_id" in guess_mapping(others, kind):
+            found["customer_id"] = guess_mapping(others, kind)["customer_id"]
+    return found
+
+
+_CAMPAIGN_FILE = "campaign_list_raw"
+
+
+def read_campaign_file(path: Path, *, sheet: str | None = None) -> pd.DataFrame:
+    """A campaign list file (CSV/TXT in any encoding and delimiter, or XLSX, in the app's words in any language) as
+    text columns customer_id (ids as ingest stores them), and group / tier when the file has them."""
+    con = duckdb.connect(":memory:", config=NO_EXTENSIONS)
+    try:
+        install_parsers(con)
+        with staged_source(con, Path(path), _CAMPAIGN_FILE, sheet=sheet) as info:
+            headers = [h for h in info.headers if h != "line_no"]
+            columns = campaign_columns(headers)
+            if "customer_id" not in columns:
+                raise InputError("no_customer_column", found=", ".join(headers))
+            select = ", ".join(
+                ("seg_id({}) as {}" if name == "customer_id" else "{} as {}").format(
+                    quote_ident(source), quote_ident(name)
+                )
+                for name, source in columns.items()
+            )
+            frame = con.execute(f"select {select} from {_CAMPAIGN_FILE} order by line_no").df()
+    except duckdb.Error as exc:
+        raise InputError("bad_csv", reason=str(exc).splitlines()[0][:200]) from exc
+    finally:
+        con.close()
+    frame = frame.astype(object).where(frame.notna(), None)
+    if "tier" in frame.columns:
+        frame["tier"] = frame["tier"].map(_tier_of)
+    return frame
+
 
 _DDL = """
 create table if not exists campaigns (
@@ -146,6 +244,16 @@ def holdout_warnings(share: float) -> tuple[str, ...]:
     return ("target.warn.no_holdout",) if _check_share(share) == 0 else ()
 
 
+MAX_SEED = 2**63 - 1  # the registry stores seeds as BIGINT
+
+
+def check_seed(seed: Any) -> int:
+    """The seed as an int, or InputError when it is not a whole number from 0 to MAX_SEED."""
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
+        raise InputError("bad_seed", seed=str(seed), max=MAX_SEED)
+    return int(seed)
+
+
 def default_seed(name: str, start: date) -> int:
     """A seed from the campaign's name and start (so two campaigns do not hold out the same customers)."""
     return int.from_bytes(hashlib.sha256(f"{name}|{start.isoformat()}".encode()).digest()[:4], "big")
@@ -171,6 +279,7 @@ def _check_campaign(name: str, channel: str, start: date, end: date) -> None:
 def _exclusions_json(removed: Sequence[tuple[Exclusion, int]]) -> str:
     items = [
         {"kind": e.kind, "value": list(e.value) if isinstance(e.value, tuple) else e.value, "removed": n}
+        | ({"by": e.by} if e.by != "id" else {})
         for e, n in removed
     ]
     return json.dumps(items, ensure_ascii=False)
@@ -248,6 +357,7 @@ def save_campaign(
     """Record a built list as a campaign (groups by the hashed holdout, segments as of the list); its id."""
     _check_campaign(name, channel, start, end)
     share = _check_share(holdout_share)
+    seed = check_seed(seed)
     rows = target_list.rows
     members = pd.DataFrame({
         "customer_id": rows["customer_id"].astype(str),
@@ -270,7 +380,9 @@ def save_campaign(
         **_config_fields(config_toml),
         "mask_phone": bool(mask_phone),
         "source": "app",
-        "warnings": json.dumps([{"key": k} for k in (*target_list.warnings, *holdout_warnings(share))]),
+        "warnings": json.dumps(
+            [*list_warnings(target_list), *({"key": k} for k in holdout_warnings(share))], ensure_ascii=False
+        ),
         "created_at": created_at,
     }
     return _write(con, record, members)
@@ -338,7 +450,10 @@ def campaign_record(con: duckdb.DuckDBPyConnection, campaign_id: str) -> dict[st
     record = dict(zip([d[0] for d in cursor.description], row, strict=True))
     record["rules"] = rules_from_json(record["rules"])
     record["exclusions"] = [
-        (Exclusion(e["kind"], tuple(e["value"]) if isinstance(e["value"], list) else e["value"]), int(e["removed"]))
+        (
+            Exclusion(e["kind"], tuple(e["value"]) if isinstance(e["value"], list) else e["value"], e.get("by", "id")),
+            int(e["removed"]),
+        )
         for e in json.loads(record["exclusions"])
     ]
     record["warnings"] = list(json.loads(record["warnings"]))
@@ -381,22 +496,6 @@ def delete_campaign(con: duckdb.DuckDBPyConnection, campaign_id: str) -> None:
 # --- imports --------------------------------------------------------------------------------------------------
 
 
-def _column(frame: pd.DataFrame, names: Sequence[str]) -> str | None:
-    by_lower = {str(c).strip().lower(): str(c) for c in frame.columns}
-    return next((by_lower[n] for n in names if n in by_lower), None)
-
-
-def _import_groups(values: pd.Series) -> list[str]:
-    out = []
-    for value in values:
-        word = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value).strip()
-        group = _GROUP_WORDS.get(word.lower(), _GROUP_WORDS.get(word))
-        if group is None:
-            raise InputError("bad_group_value", value=word, allowed="treatment, control")
-        out.append(group)
-    return out
-
-
 def import_campaign(
     con: duckdb.DuckDBPyConnection,
     dataset_id: str,
@@ -417,20 +516,17 @@ def import_campaign(
 ) -> str:
     """Record a list made outside the app: ids, optionally a group and a tier column; segments as of start - 1."""
     _check_campaign(name, channel, start, end)
-    id_column = _column(frame, ("customer_id",)) or guess_mapping([str(c) for c in frame.columns], "members").get(
-        "customer_id"
-    )
-    if id_column is None:
+    columns = campaign_columns([str(c) for c in frame.columns])
+    if "customer_id" not in columns:
         raise InputError("no_customer_column", found=", ".join(str(c) for c in frame.columns))
-    group_column = _column(frame, _GROUP_HEADERS)
-    tier_column = _column(frame, _TIER_HEADERS)
-    listed = pd.DataFrame({"customer_id": frame[id_column].map(lambda v: "" if pd.isna(v) else str(v).strip())})
+    group_column, tier_column = columns.get("group"), columns.get("tier")
+    listed = pd.DataFrame({"customer_id": frame[columns["customer_id"]].map(id_key)})
     if group_column is not None:
-        listed["group"] = _import_groups(frame[group_column])
+        listed["group"] = [group_of(v) for v in frame[group_column]]
     if tier_column is not None:
-        listed["list_tier"] = frame[tier_column].map(lambda v: None if pd.isna(v) or not str(v).strip() else str(v))
+        listed["list_tier"] = frame[tier_column].map(_tier_of)
     listed = listed[listed["customer_id"] != ""].drop_duplicates("customer_id").reset_index(drop=True)
-    seed = default_seed(name, start) if seed is None else seed
+    seed = default_seed(name, start) if seed is None else check_seed(seed)
     if group_column is None:
         share = _check_share(DEFAULT_HOLDOUT_SHARE if holdout_share is None else holdout_share)
         listed["group"] = assign_groups(listed["customer_id"], share, seed)

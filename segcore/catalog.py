@@ -1089,6 +1089,107 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     # trust: target lists, exclusions, exports, campaign lists (helper C adds here)
     "trust.c.reserved": {"en": "", "zh": ""},
+    "err.id_list_empty": {
+        "en": "The do-not-contact list {path} holds no customer id: nobody would be left out. Check the file.",
+        "zh": "排除名单 {path} 中没有任何会员号，无法排除任何人。请检查文件。",
+    },
+    "err.id_list_no_column": {
+        "en": "Which column of the do-not-contact list holds the ids? Name it customer_id / 会员卡号 or phone / 手机号 "
+        "(columns found: {found}).",
+        "zh": "排除名单中哪一列是会员号？请将该列命名为 会员卡号 / customer_id 或 手机号 / phone（现有列：{found}）。",
+    },
+    "err.empty_send_list": {
+        "en": "The send list is empty, so no file was written: {reason}",
+        "zh": "发送名单为空，未写出文件：{reason}",
+    },
+    "err.same_out_files": {
+        "en": "--control-out is the same file as --out ({path}): the do-not-contact list would overwrite the send "
+        "list. Give two different files.",
+        "zh": "--control-out 与 --out 是同一个文件（{path}）：对照组（请勿联系）名单会覆盖发送名单。"
+        "请指定两个不同的文件。",
+    },
+    "err.out_is_folder": {
+        "en": "{path} is a folder; give a file name, e.g. {path}/list.csv",
+        "zh": "{path} 是文件夹；请给出文件名，例如 {path}/list.csv",
+    },
+    "err.cannot_write": {"en": "Cannot write {path}: {reason}", "zh": "无法写入 {path}：{reason}"},
+    "err.out_is_input": {
+        "en": "{path} is one of the files this command reads; writing the list there would overwrite it. "
+        "Give another output file.",
+        "zh": "{path} 是本命令读取的输入文件之一；把名单写到这里会覆盖它。请指定另一个输出文件。",
+    },
+    "err.bad_seed": {
+        "en": "The seed must be a whole number from 0 to {max}, got {seed}.",
+        "zh": "随机种子须为 0 到 {max} 之间的整数，当前为 {seed}。",
+    },
+    "target.excl.unreachable.sms": {
+        "en": "Cannot be reached by SMS (no phone or no SMS opt-in)",
+        "zh": "无法通过短信触达（无手机号或未授权短信）",
+    },
+    "target.excl.unreachable.wechat": {
+        "en": "Cannot be reached by WeChat (no WeChat opt-in)",
+        "zh": "无法通过微信触达（未授权微信）",
+    },
+    "target.excl.unreachable.phone": {
+        "en": "Cannot be reached by phone (no phone)",
+        "zh": "无法通过电话触达（无手机号）",
+    },
+    "target.excl.unreachable.store": {
+        "en": "Cannot be reached in store (nobody: a store reaches everyone)",
+        "zh": "无法到店触达（无：到店渠道可触达所有人）",
+    },
+    "target.warn.no_consent.sms": {
+        "en": "No SMS consent is recorded for this store (no members file, or its SMS opt-in column is not mapped), "
+        "so nobody may get an SMS. Load a members file with an SMS opt-in column (e.g. 短信授权) and map it, "
+        "or use the phone channel.",
+        "zh": "该门店没有记录短信授权（没有会员资料，或未映射短信授权列），因此不能给任何人发短信。"
+        "请导入含短信授权列（如「短信授权」）的会员资料并完成映射，或改用电话渠道。",
+    },
+    "target.warn.no_consent.wechat": {
+        "en": "No WeChat consent is recorded for this store (no members file, or its WeChat opt-in column is not "
+        "mapped), so nobody may get a WeChat message. Load a members file with a WeChat opt-in column "
+        "(e.g. 微信授权) and map it, or use the phone channel.",
+        "zh": "该门店没有记录微信授权（没有会员资料，或未映射微信授权列），因此不能给任何人发微信。"
+        "请导入含微信授权列（如「微信授权」）的会员资料并完成映射，或改用电话渠道。",
+    },
+    "target.warn.ids_unmatched": {
+        "en": "Only {matched} of the {read} ids on the do-not-contact list match a customer of this store: "
+        "check that the file holds this store's customer ids or phones.",
+        "zh": "排除名单的 {read} 个会员号中只有 {matched} 个能对应到本店顾客：请确认文件中是本店的会员号或手机号。",
+    },
+    "target.id_list_read": {
+        "en": "Do-not-contact list: read {read} ids, {matched} match customers of this store.",
+        "zh": "排除名单：读取 {read} 个会员号，其中 {matched} 个对应本店顾客。",
+    },
+    "target.empty.no_match": {"en": "no customer matches the filters.", "zh": "没有顾客符合筛选条件。"},
+    "target.empty.step": {
+        "en": "the step “{what}” removed the last {n} customers.",
+        "zh": "「{what}」这一步排除了剩下的 {n} 位顾客。",
+    },
+    "target.empty.all_control": {
+        "en": "all {n} customers of the list went to the held-out control group.",
+        "zh": "名单中的 {n} 位顾客全部被分入对照组。",
+    },
+    "export.phones_invalid": {
+        "en": "{n} phone numbers are not valid numbers (e.g. 1.38E+10 from Excel) and were left empty.",
+        "zh": "{n} 个手机号不是有效号码（例如 Excel 写成的 1.38E+10），已留空。",
+    },
+    "export.rules.phones_invalid": {"en": "Phones left empty (not a valid number)", "zh": "留空的无效手机号"},
+    "tgt.manual_any": {
+        "en": "Do-not-contact list (CSV, text or Excel: customer ids or phones, one per line)",
+        "zh": "排除名单（CSV、文本或 Excel：会员号或手机号，每行一个）",
+    },
+    "tgt.manual_unreadable": {
+        "en": "The do-not-contact list {name} could not be used: {reason} Fix the file or remove it; no list is "
+        "built without it.",
+        "zh": "排除名单 {name} 无法使用：{reason} 请修正或移除该文件；在此之前不会生成名单。",
+    },
+    "tgt.empty": {"en": "The list is empty: {reason}", "zh": "名单为空：{reason}"},
+    "camp.import_file_any": {
+        "en": "List with customer ids (CSV, text or Excel; optionally a group column: treatment/control, "
+        "发送组/对照组)",
+        "zh": "包含会员号的名单（CSV、文本或 Excel；可含组别列：发送组/对照组、treatment/control）",
+    },
     # trust: workspace sharing, demo build, overview (helper D adds here)
     "trust.d.reserved": {"en": "", "zh": ""},
 }

@@ -12,54 +12,33 @@ from segcore.errors import InputError
 
 __all__ = ["add_lift_command", "read_campaign_list"]
 
-_GROUP_HEADERS = ("group", "组别", "分组", "treatment", "arm")
-_TIER_HEADERS = ("tier", "分层")
-_GROUPS = {"treatment": "treatment", "control": "control", "实验组": "treatment", "对照组": "control"}
-
-
-def _first(columns: list[str], names: tuple[str, ...]) -> str | None:
-    lowered = {c.strip().lower(): c for c in columns}
-    return next((lowered[n] for n in names if n in lowered), None)
-
 
 def read_campaign_list(path: Path) -> pd.DataFrame:
-    """A campaign list file as (customer_id, group, tier): Chinese or English headers, UTF-8 or GBK."""
-    from segcore.mapping import SALES_SYNONYMS
+    """A campaign list file as (customer_id, group, tier), read as the Campaigns page reads it: any encoding,
+    delimiter or XLSX, headers and group words in any language the app writes (发送组/对照组, treatment/control)."""
+    from segcore.campaigns import group_of, read_campaign_file
 
-    if not path.is_file():
-        raise InputError("no_such_file", path=str(path))
-    try:
-        raw = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raw = pd.read_csv(path, dtype=str, encoding="gb18030")
-    except (pd.errors.EmptyDataError, pd.errors.ParserError) as exc:
-        raise InputError("bad_csv", reason=str(exc).splitlines()[0][:200]) from exc
-    columns = list(raw.columns)
-    customer = _first(columns, (*(n.lower() for n in SALES_SYNONYMS["customer_id"]), "customer_id"))
-    group = _first(columns, _GROUP_HEADERS)
-    if customer is None or group is None:
-        missing = ", ".join(n for n, c in (("customer_id", customer), ("group", group)) if c is None)
-        raise InputError("missing_columns", missing=missing, found=", ".join(columns))
-    tier = _first(columns, _TIER_HEADERS)
-    groups = raw[group].str.strip().str.lower().map(lambda g: _GROUPS.get(g, g))
-    bad = sorted(set(groups.dropna()) - {"treatment", "control"})
-    if bad or groups.isna().any():
-        raise InputError("bad_group_values", values=", ".join(bad[:5]) or "(empty)")
+    raw = read_campaign_file(path)
+    if "group" not in raw.columns:
+        raise InputError("missing_columns", missing="group", found=", ".join(raw.columns))
+    raw = raw[raw["customer_id"].notna()].drop_duplicates("customer_id").reset_index(drop=True)
     return pd.DataFrame(
         {
-            "customer_id": raw[customer].str.strip(),
-            "group": groups,
-            "tier": raw[tier] if tier else None,
+            "customer_id": raw["customer_id"],
+            "group": [group_of(g) for g in raw["group"]],
+            "tier": raw["tier"] if "tier" in raw.columns else None,
         }
     )
 
 
 def _cmd_lift(args: argparse.Namespace) -> int:
     from segcore.cli import _memory_dataset, check_out_suffix, parse_day
+    from segcore.cli_targets import check_out_paths
     from segcore.lift import headline, lift_report
     from segcore.outcomes import campaign_outcomes
 
     check_out_suffix(args.out, (".csv", ".json"))
+    check_out_paths(args.out, None, [*args.sales, *(args.members or []), args.campaign])
     start, end = parse_day(args.start), parse_day(args.end)
     if start > end:
         raise InputError("start_after_end", start=args.start, end=args.end)

@@ -8,7 +8,13 @@ XLSX's second sheet reads the rules in words ($SEGCORE_LANG / $LANG: zh or en).
 Defaults: as-of = the last sales day; start = the day after, end = start + 27 days (four weeks); seed = derived
 from the name and start (printed, so the split can be reproduced with --seed); exclusions = unreachable on the
 channel, plus promo chasers with --discount. `--exclude none` turns the defaults off; `--exclude manual=FILE`
-reads customer ids from a file (first column of a CSV/TXT, one id per line, header optional).
+reads a do-not-contact list with the same reader as sales files (CSV/TXT in any encoding and delimiter, or XLSX;
+the column headed 会员卡号/customer_id, else 手机号/phone, else the only column) and prints how many ids it read
+and how many matched customers; a list without ids is refused.
+
+Refused before anything is written (exit 2, one line): --out or --control-out naming a folder or an input file,
+--control-out the same file as --out, a seed outside 0..2**63-1, and an empty send list (with the step that
+emptied it, e.g. no SMS consent recorded).
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from typing import Any
 
 from segcore.errors import InputError
 
-__all__ = ["add_targets_command"]
+__all__ = ["add_targets_command", "check_out_paths"]
 
 
 def _yes_no(option: str, value: str) -> bool:
@@ -30,14 +36,39 @@ def _yes_no(option: str, value: str) -> bool:
     return flag in ("yes", "y", "true")
 
 
-def _manual_ids(path: str) -> tuple[str, ...]:
-    """Customer ids from a file: the first column, one id per line; a first line that is not an id is a header."""
-    file = Path(path)
-    if not file.is_file():
-        raise InputError("no_such_file", path=path)
-    from segcore.targets import ids_from_text
+def _manual_ids(path: str) -> Any:
+    """A do-not-contact file as a manual exclusion (segcore.targets.read_id_list)."""
+    from segcore.targets import read_id_list
 
-    return ids_from_text(file.read_bytes())
+    return read_id_list(Path(path))
+
+
+def check_out_paths(out: str, control_out: str | None, inputs: list[str]) -> None:
+    """Refuse an output that is a folder or one of the input files, and a control list written over the send list."""
+    from segcore.cli import expand_paths
+
+    read = {path.resolve() for path in expand_paths(inputs) if path.is_file()}
+    for path in (out, control_out):
+        if path is not None and Path(path).is_dir():
+            raise InputError("out_is_folder", path=path)
+        if path is not None and Path(path).resolve() in read:
+            raise InputError("out_is_input", path=path)
+    if control_out is not None and Path(out).resolve() == Path(control_out).resolve():
+        raise InputError("same_out_files", path=out)
+
+
+def _inputs(args: argparse.Namespace) -> list[str]:
+    """Every file the command reads: sales, members, do-not-contact lists, the config."""
+    manual = [v.partition("=")[2] for v in args.exclude or [] if v.startswith("manual=")]
+    return [*args.sales, *(args.members or []), *manual, *([args.config] if args.config else [])]
+
+
+def _write(path: str, data: bytes) -> None:
+    try:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        Path(path).write_bytes(data)
+    except OSError as exc:
+        raise InputError("cannot_write", path=path, reason=exc.strerror or type(exc).__name__) from exc
 
 
 def _exclusions(values: list[str] | None, discount: bool) -> list[Any]:
@@ -50,7 +81,7 @@ def _exclusions(values: list[str] | None, discount: bool) -> list[Any]:
         if value.strip() == "none":
             continue
         if value.startswith("manual="):
-            out.append(Exclusion("manual", _manual_ids(value.partition("=")[2])))
+            out.append(_manual_ids(value.partition("=")[2]))
         else:
             out.append(parse_exclusion(value))
     return out
@@ -58,19 +89,23 @@ def _exclusions(values: list[str] | None, discount: bool) -> list[Any]:
 
 def _cmd_targets(args: argparse.Namespace) -> int:
     from segcore.campaigns import campaign_record as record_of
-    from segcore.campaigns import default_seed, holdout_warnings, save_campaign, warning_texts
+    from segcore.campaigns import check_seed, default_seed, holdout_warnings, save_campaign, warning_texts
+    from segcore.catalog import text
     from segcore.cli import _lang, _last_sales_day, _memory_dataset, _read_config, check_out_suffix, parse_day
     from segcore.config import to_toml
-    from segcore.export import export_csv, export_xlsx
-    from segcore.targets import CHANNELS, build_list, parse_rule
+    from segcore.export import export_csv, export_xlsx, invalid_phones
+    from segcore.targets import CHANNELS, build_list, empty_reason, parse_rule
 
     lang = _lang()
     out_suffix = check_out_suffix(args.out, (".csv", ".xlsx"))
     control_suffix = check_out_suffix(args.control_out, (".csv", ".xlsx")) if args.control_out else None
+    check_out_paths(args.out, args.control_out, _inputs(args))
     if args.channel not in CHANNELS:
         raise InputError("bad_channel", channel=args.channel, allowed=", ".join(CHANNELS))
     mask = _yes_no("--mask-phone", args.mask_phone)
     holdout_warnings(args.holdout)  # a bad share or name fails before any file is read
+    if args.seed is not None:
+        check_seed(args.seed)
     if not args.name.strip():
         raise InputError("empty_campaign_name")
     rules = [parse_rule(expr) for expr in args.where or []]
@@ -82,6 +117,11 @@ def _cmd_targets(args: argparse.Namespace) -> int:
     con, dataset_id = _memory_dataset(args)
     as_of = parse_day(args.as_of) if args.as_of else _last_sales_day(con, dataset_id)
     target_list = build_list(con, dataset_id, as_of, cfg, rules, exclusions, args.channel)
+    for count in target_list.id_lists:
+        print(text("target.id_list_read", lang, read=count.read, matched=count.matched))
+    reason = empty_reason(target_list, lang)
+    if reason is not None:
+        raise InputError("empty_send_list", reason=reason)
     start = start or as_of + timedelta(days=1)
     end = end or start + timedelta(days=27)
     seed = args.seed if args.seed is not None else default_seed(args.name, start)
@@ -99,21 +139,23 @@ def _cmd_targets(args: argparse.Namespace) -> int:
         mask_phone=mask,
         created_at=datetime.combine(as_of, time()),  # the run's registry is in memory: stamped with the data's date
     )
-
-    def write(path: str, suffix: str, group: str) -> None:
-        data = export_csv(con, campaign_id, group) if suffix == ".csv" else export_xlsx(con, campaign_id, group, None)
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        Path(path).write_bytes(data)
-
-    write(args.out, out_suffix, "treatment")
-    if args.control_out and control_suffix:
-        write(args.control_out, control_suffix, "control")
     counts = con.execute(
         "select count(*) filter (where \"group\" = 'treatment'), count(*) filter (where \"group\" = 'control') "
         "from campaign_members where campaign_id = $campaign_id",
         {"campaign_id": campaign_id},
     ).fetchone()
     n_t, n_c = counts if counts else (0, 0)
+    if n_t == 0:
+        raise InputError("empty_send_list", reason=text("target.empty.all_control", lang, n=n_c))
+
+    def data(suffix: str, group: str) -> bytes:
+        return export_csv(con, campaign_id, group) if suffix == ".csv" else export_xlsx(con, campaign_id, group, None)
+
+    files = [(args.out, data(out_suffix, "treatment"))]
+    if args.control_out and control_suffix:
+        files.append((args.control_out, data(control_suffix, "control")))
+    for path, content in files:  # every file is built before the first is written
+        _write(path, content)
     removed = ", ".join(f"{e.kind} -{n}" for e, n in target_list.removed) or "no exclusions"
     print(
         f"{target_list.matched} customers matched as of {as_of} ({removed}); "
@@ -123,6 +165,9 @@ def _cmd_targets(args: argparse.Namespace) -> int:
     )
     for warning in warning_texts(record_of(con, campaign_id), lang):
         print(f"warning: {warning}")
+    bad_phones = invalid_phones(con, campaign_id)
+    if bad_phones:
+        print(f"warning: {text('export.phones_invalid', lang, n=bad_phones)}")
     return 0
 
 
@@ -145,7 +190,7 @@ def add_targets_command(sub: Any) -> None:
     )
     targets.add_argument("--discount", action="store_true", help="a discount campaign: also leave out promo chasers")
     targets.add_argument("--holdout", type=float, default=0.1, help="control share, 0 <= share < 1 (default 0.1)")
-    targets.add_argument("--seed", type=int, help="holdout seed (default: from the name and start)")
+    targets.add_argument("--seed", type=int, help="holdout seed, 0 <= seed < 2**63 (default: from the name and start)")
     targets.add_argument("--name", default="targets", help="campaign name")
     targets.add_argument("--channel", default="sms", help="sms | wechat | phone | store (default sms)")
     targets.add_argument("--start", help="first day of the offer (default: the day after --as-of)")

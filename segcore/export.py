@@ -4,6 +4,9 @@
   "do not contact" / "请勿联系" (a column, and the file name).
 - Phones are masked (13812345678 -> 138****5678) unless the campaign records that the user chose to unmask them
   (`mask_phone=False` when it was saved): exports cannot unmask on their own.
+- A phone that is not a phone number (`valid_phone`: 5 to 15 digits, optionally with + and spaces, dashes or
+  brackets; "13812345678.0" from Excel is read as its digits) is left empty, masked or not, and counted
+  (`invalid_phones`, a row of the rules sheet): 1.38E+10 is never exported as "1.3****E+10".
 - Formula injection: every text cell (headers included) that starts with = + - @, a tab or a carriage return gets a
   leading single quote, in CSV and XLSX alike; XLSX cells are written as plain strings, never as formulas.
 - `lang=None` writes the stable keys (headers customer_id, group, tier, ...; values as keys), for machines and the
@@ -27,7 +30,7 @@ from segcore import fmt
 from segcore.campaigns import GROUPS, campaign_record, warning_texts
 from segcore.catalog import text
 from segcore.errors import InputError
-from segcore.targets import describe, describe_exclusion
+from segcore.targets import describe, describe_exclusion, id_key
 
 __all__ = [
     "EXPORT_COLUMNS",
@@ -37,9 +40,11 @@ __all__ = [
     "export_xlsx",
     "frame_to_csv",
     "frames_to_xlsx",
+    "invalid_phones",
     "list_frame",
     "mask_phone",
     "rules_sheet",
+    "valid_phone",
 ]
 
 EXPORT_COLUMNS = ("customer_id", "group", "tier", "name", "phone", "store", "lifecycle", "rfm_segment", "cn8_segment")
@@ -59,6 +64,18 @@ def mask_phone(phone: Any) -> Any:
     if len(value) >= 7:
         return "****" + value[-4:]
     return "****" if value else value
+
+
+_PHONE_TEXT = re.compile(r"^\+?[0-9 ()\-]+$")  # the rule of segcore.targets.VALID_PHONE_SQL
+
+
+def valid_phone(phone: Any) -> str | None:
+    """The phone as text if it is a phone number (5 to 15 digits, optional leading +, spaces, dashes, brackets; a
+    trailing ".0" of a spreadsheet number dropped), else None: "1.38E+10", "n/a" or "12" are not phones."""
+    value = id_key(phone)
+    if not _PHONE_TEXT.match(value) or not 5 <= sum(ch.isdigit() for ch in value) <= 15:
+        return None
+    return value
 
 
 def escape_cell(value: Any) -> Any:
@@ -148,6 +165,7 @@ def list_frame(
     params = {"campaign_id": campaign_id, "group": group, "dataset_id": record["dataset_id"]}
     frame = con.execute(_LIST_SQL, params).df().astype(object)
     frame = frame.where(frame.notna(), None)
+    frame["phone"] = frame["phone"].map(valid_phone)
     if record["mask_phone"]:
         frame["phone"] = frame["phone"].map(mask_phone)
     if group == "control":
@@ -157,6 +175,37 @@ def list_frame(
     for column, prefix in _VALUE_PREFIX.items():
         frame[column] = frame[column].map(lambda v, p=prefix: None if v is None else text(p + str(v), lang))
     return frame.rename(columns={c: text(f"export.col.{c}", lang) for c in frame.columns})
+
+
+_PHONES_SQL = """
+with listed as (
+    select customer_id
+    from campaign_members
+    where campaign_id = $campaign_id
+      and ($group is null or "group" = $group)
+),
+contacts as (
+    select customer_id, phone
+    from members
+    where dataset_id = $dataset_id
+    qualify row_number() over (partition by customer_id order by load_id) = 1
+),
+final as (
+    select c.phone
+    from listed as l
+    join contacts as c using (customer_id)
+    where nullif(trim(c.phone), '') is not null
+)
+select phone from final order by phone
+"""
+
+
+def invalid_phones(con: duckdb.DuckDBPyConnection, campaign_id: str, group: str | None = None) -> int:
+    """Listed customers (of one group, or both) whose phone is not a valid phone and is exported empty."""
+    record = campaign_record(con, campaign_id)
+    params = {"campaign_id": campaign_id, "group": group, "dataset_id": record["dataset_id"]}
+    phones = [row[0] for row in con.execute(_PHONES_SQL, params).fetchall()]
+    return sum(valid_phone(p) is None for p in phones)
 
 
 def rules_sheet(con: duckdb.DuckDBPyConnection, campaign_id: str, lang: str = "en") -> pd.DataFrame:
@@ -192,6 +241,9 @@ def rules_sheet(con: duckdb.DuckDBPyConnection, campaign_id: str, lang: str = "e
         rows.append((label, count))
     rows.append((text("export.col.treatment", lang), n["treatment"]))
     rows.append((text("export.col.control", lang), n["control"]))
+    bad_phones = invalid_phones(con, campaign_id)
+    if bad_phones:
+        rows.append((text("export.rules.phones_invalid", lang), bad_phones))
     rows += [(text("export.rules.warning", lang), w) for w in warning_texts(record, lang)]
     return pd.DataFrame(rows, columns=[text("export.rules.item", lang), text("export.rules.value", lang)])
 

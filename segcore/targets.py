@@ -26,7 +26,8 @@ Fields (FIELDS; every field is a column of the candidate table with the same nam
   the last N days (D - N < day <= D). The column is a map category -> days since last bought; `!=` negates.
 - promo_purchases: purchases (orders of value > 0) in the group window W with at least one promo line;
   NULL for everyone when the dataset has no promo flags.
-- wechat, sms, email: opt-ins (missing = no); has_phone: a non-empty phone number.
+- wechat, sms, email: opt-ins (missing = no); has_phone: a valid phone number (`VALID_PHONE_SQL`: 5 to 15 digits,
+  optionally with +, spaces, dashes or brackets; "1.38E+10" from Excel is not one, and cannot get an SMS).
 
 Exclusions, applied in the order given, each counting the customers it removed:
 
@@ -34,9 +35,19 @@ Exclusions, applied in the order given, each counting the customers it removed:
   starts with it. Without promo flags in the dataset nobody is in that group, and the list warns about it.
 - contacted_within_days (N): customers on any campaign of the same dataset whose start is after D - N (started in
   the last N days, or scheduled later), in either group: contacting another campaign's control spoils it.
-- manual: an uploaded list of customer ids.
-- unreachable: not reachable on the list's channel: sms = a phone and the SMS opt-in, wechat = the WeChat opt-in,
-  phone = a phone, store = everyone.
+- manual: an uploaded do-not-contact list (`read_id_list`: the same reader as sales files, so any encoding,
+  delimiter or XLSX). The column is the one headed as a customer id (会员卡号, customer_id, ...), else the one headed
+  as a phone (手机号, phone, ...), else the only column of a one-column file (its first line is an id unless it is
+  such a header, or has no digit while every id below it has one, e.g. "名单" above phone numbers). Ids compare
+  as ingest stores them (trimmed, a trailing `.0` dropped). Values of a phone column or of an unnamed column also
+  match a customer whose phone (or phone-like id) has the same digits, a leading +86 or 0086 ignored. A list that
+  yields no id is refused; the list records how many of its ids match a customer of the store (as of D), and warns
+  when most (more than half) match none.
+- unreachable: not reachable on the list's channel: sms = a valid phone and the SMS opt-in, wechat = the WeChat
+  opt-in (a member who bound WeChat is reached through that account: no phone needed), phone = a valid phone,
+  store = everyone. Without any recorded opt-in for the channel (no members file, or no opt-in column) the
+  exclusion removes everyone and the list warns `target.warn.no_consent.<channel>` (what to do: map an opt-in
+  column, or use the phone channel); `empty_reason` names the step that emptied a list.
 
 Customers of the list are those of `tier_table` as of D (buyers on or before D and members who had joined).
 A members-file row with join_date > D is ignored, as in the tier table.
@@ -53,6 +64,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any, NamedTuple
 
 import duckdb
@@ -61,7 +73,9 @@ import pandas as pd
 from segcore.catalog import text
 from segcore.config import DEFAULT_CONFIG, GROUP_KEYS, TierConfig
 from segcore.errors import InputError
-from segcore.sql import quote_ident
+from segcore.mapping import guess_mapping
+from segcore.sources import staged_source
+from segcore.sql import NO_EXTENSIONS, install_parsers, quote_ident
 from segcore.tiers import CN8_SEGMENTS, LIFECYCLES, RFM_SEGMENTS, TIER_KEYS, has_promo, tier_table
 
 __all__ = [
@@ -71,23 +85,30 @@ __all__ = [
     "FIELDS",
     "OPERATORS",
     "STAR_SIGNS",
+    "VALID_PHONE_SQL",
     "ZODIAC",
     "Exclusion",
     "Field",
+    "IdListCount",
     "Rule",
     "TargetList",
     "build_list",
     "candidates",
+    "consent_recorded",
     "default_exclusions",
     "describe",
     "describe_exclusion",
+    "empty_reason",
     "expected_reach",
-    "ids_from_text",
+    "id_key",
     "list_size",
+    "list_warnings",
     "normalize_rule",
     "parse_exclusion",
     "parse_rule",
+    "phone_key",
     "reachable",
+    "read_id_list",
     "rules_from_json",
     "rules_to_json",
     "rules_to_sql",
@@ -478,6 +499,14 @@ def rules_from_json(data: str) -> list[Rule]:
 
 # --- candidates -----------------------------------------------------------------------------------------------
 
+# A phone number as text: 5 to 15 ASCII digits, optionally a leading + and spaces, dashes or brackets; a trailing
+# ".0" (a number from a spreadsheet) is dropped first. segcore.export.valid_phone is the same rule in Python.
+_PHONE_TEXT_SQL = "regexp_replace(trim({phone}), '^([0-9]+)\\.0+$', '\\1')"
+VALID_PHONE_SQL = (
+    "coalesce(regexp_full_match(" + _PHONE_TEXT_SQL + ", '\\+?[0-9 ()\\-]+')"
+    " and length(regexp_replace(" + _PHONE_TEXT_SQL + ", '[^0-9]', '', 'g')) between 5 and 15, false)"
+)
+
 _CANDIDATES_SQL = f"""
 create or replace temp table {CANDIDATES} as
 with tiers as (
@@ -650,7 +679,7 @@ final as (
            wechat,
            sms,
            email,
-           phone is not null as has_phone,
+           {VALID_PHONE_SQL.format(phone="phone")} as has_phone,
            is_member
     from joined
 )
@@ -687,10 +716,22 @@ def candidates(con: duckdb.DuckDBPyConnection, dataset_id: str, as_of: date, cfg
 
 @dataclass(frozen=True)
 class Exclusion:
-    """One exclusion: promo_chaser, contacted_within_days (value = N days), manual (value = ids) or unreachable."""
+    """One exclusion: promo_chaser, contacted_within_days (value = N days), manual (value = ids) or unreachable.
+
+    A manual list's `by` says what its values match: "id" (customer ids only) or "id_or_phone" (a customer id, or
+    the digits of a phone: a list of phones, or one whose column is not named).
+    """
 
     kind: str
     value: Any = None
+    by: str = "id"
+
+
+class IdListCount(NamedTuple):
+    """A do-not-contact list against the store: ids read, and customers (as of the list's date) they match."""
+
+    read: int
+    matched: int
 
 
 @dataclass(frozen=True, eq=False)
@@ -705,6 +746,7 @@ class TargetList:
     removed: tuple[tuple[Exclusion, int], ...]
     rows: pd.DataFrame
     warnings: tuple[str, ...] = ()
+    id_lists: tuple[IdListCount, ...] = ()  # one per manual exclusion, in order
 
 
 def _check_channel(channel: str) -> str:
@@ -724,8 +766,10 @@ def _check_exclusion(exclusion: Exclusion) -> Exclusion:
             raise InputError("bad_exclusion_value", kind=exclusion.kind, value=str(exclusion.value))
         return Exclusion(exclusion.kind, days)
     if exclusion.kind == "manual":
-        ids = tuple(dict.fromkeys(str(v).strip() for v in _items(exclusion.value or ()) if str(v).strip()))
-        return Exclusion(exclusion.kind, ids)
+        if exclusion.by not in _MATCH_BY:
+            raise InputError("bad_exclusion_value", kind=exclusion.kind, value=str(exclusion.by))
+        ids = tuple(dict.fromkeys(key for key in (id_key(v) for v in _items(exclusion.value or ())) if key))
+        return Exclusion(exclusion.kind, ids, exclusion.by)
     return Exclusion(exclusion.kind)
 
 
@@ -738,19 +782,77 @@ def parse_exclusion(expr: str) -> Exclusion:
     return _check_exclusion(Exclusion(kind, value.strip() or None))
 
 
-_ID_HEADERS = ("customer_id", "会员卡号", "会员号", "id", "customer")
+_MATCH_BY = ("id", "id_or_phone")
+_ID_LIST = "target_id_list"
+_TRAILING_ZEROS = re.compile(r"^([0-9]+)\.0+$")
+_PHONE_CHARS = re.compile(r"[\s\-()（）.]")
 
 
-def ids_from_text(data: bytes) -> tuple[str, ...]:
-    """Customer ids from a one-column list (UTF-8 or GBK): the first column, one per line, an id header skipped."""
+def id_key(value: Any) -> str:
+    """A customer id as ingest stores it (segcore.sql seg_id): trimmed, "12345.0" read as "12345"; "" if none."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    key = str(value).strip()
+    match = _TRAILING_ZEROS.match(key)
+    return match.group(1) if match else key
+
+
+def phone_key(value: Any) -> str | None:
+    """The digits of a phone-like value (spaces, dashes, brackets dropped; +86 / 0086 before a mobile dropped);
+    None when it is not 5 to 15 digits (an id such as "M0012", or a number Excel wrote as 1.38E+10)."""
+    key = id_key(value)
+    if not key:
+        return None
+    digits = _PHONE_CHARS.sub("", key)
+    digits = digits[1:] if digits.startswith("+") else digits
+    if not digits.isdigit() or not 5 <= len(digits) <= 15:
+        return None
+    for prefix in ("0086", "86"):
+        if digits.startswith(prefix) and len(digits) == len(prefix) + 11 and digits[len(prefix)] == "1":
+            return digits[len(prefix) :]
+    return digits
+
+
+def _is_header_word(header: str) -> bool:
+    return bool(guess_mapping([header], "members").keys() & {"customer_id", "phone"})
+
+
+def _looks_like_a_header(first: str, values: Sequence[str]) -> bool:
+    """The first line of a one-column file names it when it has no digit and every id below it has one."""
+    has_digit = any(ch.isdigit() for ch in first)
+    return not has_digit and bool(values) and all(any(ch.isdigit() for ch in v) for v in values)
+
+
+def read_id_list(path: Path) -> Exclusion:
+    """A do-not-contact file (CSV/TXT in any encoding and delimiter, or XLSX) as a manual exclusion; InputError
+    when it cannot be read, has no id column, or yields no id."""
+    con = duckdb.connect(":memory:", config=NO_EXTENSIONS)
     try:
-        content = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        content = data.decode("gb18030", errors="replace")
-    ids = [line.split(",")[0].strip().strip('"') for line in content.splitlines()]
-    if ids and ids[0].lower() in _ID_HEADERS:
-        ids = ids[1:]
-    return tuple(i for i in ids if i)
+        install_parsers(con)
+        with staged_source(con, Path(path), _ID_LIST) as info:
+            headers = [h for h in info.headers if h != "line_no"]
+            mapping = guess_mapping(headers, "members")
+            if "customer_id" in mapping:
+                column, by, first = mapping["customer_id"], "id", None
+            elif "phone" in mapping:
+                column, by, first = mapping["phone"], "id_or_phone", None
+            elif len(headers) == 1:  # one column: its first line is an id, unless it names the column
+                column, by = headers[0], "id_or_phone"
+                first = None if _is_header_word(column) else column
+            else:
+                raise InputError("id_list_no_column", found=", ".join(headers))
+            rows = con.execute(f"select seg_id({quote_ident(column)}) from {_ID_LIST} order by line_no").fetchall()
+    except duckdb.Error as exc:
+        raise InputError("bad_csv", reason=str(exc).splitlines()[0][:200]) from exc
+    finally:
+        con.close()
+    values = [r[0] for r in rows if r[0] is not None]
+    if first is not None and not _looks_like_a_header(first, values):
+        values.insert(0, id_key(first))
+    ids = tuple(dict.fromkeys(v for v in values if v))
+    if not ids:
+        raise InputError("id_list_empty", path=str(path))
+    return Exclusion("manual", ids, by)
 
 
 def default_exclusions(discount: bool) -> list[Exclusion]:
@@ -822,6 +924,7 @@ def build_list(
     matched = len(rows)
     removed: list[tuple[Exclusion, int]] = []
     warnings: list[str] = []
+    id_lists: list[IdListCount] = []
     for exclusion in checked:
         if exclusion.kind == "promo_chaser":
             if not has_promo(con, dataset_id):
@@ -830,12 +933,70 @@ def build_list(
         elif exclusion.kind == "contacted_within_days":
             drop = rows["customer_id"].isin(_recent_contacts(con, dataset_id, as_of, exclusion.value))
         elif exclusion.kind == "manual":
-            drop = rows["customer_id"].isin(set(exclusion.value))
+            drop = _on_id_list(rows, exclusion)
+            everyone = con.execute(f"select customer_id, phone from {quote_ident(table)}").df()
+            id_lists.append(IdListCount(len(exclusion.value), int(_on_id_list(everyone, exclusion).sum())))
         else:
+            if channel in _CONSENT_CHANNELS and not consent_recorded(con, dataset_id, channel):
+                warnings.append(f"target.warn.no_consent.{channel}")
             drop = ~reachable(rows, channel)
         removed.append((exclusion, int(drop.sum())))
         rows = rows[~drop.astype(bool)].reset_index(drop=True)
-    return TargetList(dataset_id, as_of, channel, typed_rules, matched, tuple(removed), rows, tuple(warnings))
+    return TargetList(
+        dataset_id, as_of, channel, typed_rules, matched, tuple(removed), rows, tuple(warnings), tuple(id_lists)
+    )
+
+
+def _on_id_list(rows: pd.DataFrame, exclusion: Exclusion) -> pd.Series:
+    """Whether each row (customer_id, phone) is on a manual list: by id, or also by a phone's digits."""
+    values = set(exclusion.value)
+    on_list = rows["customer_id"].isin(values)
+    if exclusion.by == "id_or_phone":
+        phones = {key for key in (phone_key(v) for v in values) if key}
+        on_list |= rows["phone"].map(phone_key).isin(phones) | rows["customer_id"].map(phone_key).isin(phones)
+    return on_list.astype(bool)
+
+
+_CONSENT_CHANNELS = ("sms", "wechat")
+_CONSENT_SQL = "select count({column}) > 0 from members where dataset_id = $dataset_id"
+
+
+def consent_recorded(con: duckdb.DuckDBPyConnection, dataset_id: str, channel: str) -> bool:
+    """Whether the dataset's members file records the channel's opt-in at all (a mapped column, yes or no)."""
+    if channel not in _CONSENT_CHANNELS:
+        return True
+    row = con.execute(_CONSENT_SQL.format(column=quote_ident(channel)), {"dataset_id": dataset_id}).fetchone()
+    return bool(row and row[0])
+
+
+def list_warnings(target_list: TargetList) -> list[dict[str, Any]]:
+    """The list's warnings as {"key": catalog key, values...}: its own, and a do-not-contact list whose ids mostly
+    match no customer (more than half unmatched)."""
+    out: list[dict[str, Any]] = [{"key": key} for key in target_list.warnings]
+    for count in target_list.id_lists:
+        if count.matched * 2 < count.read:
+            out.append({"key": "target.warn.ids_unmatched", "read": count.read, "matched": count.matched})
+    return out
+
+
+def empty_reason(target_list: TargetList, lang: str = "en") -> str | None:
+    """Why the list is empty, in words: no customer matched the filters, or the step that removed the last ones
+    (with what to do when no opt-in is recorded); None when the list is not empty."""
+    if len(target_list.rows):
+        return None
+    if target_list.matched == 0:
+        return text("target.empty.no_match", lang)
+    left = target_list.matched
+    for exclusion, count in target_list.removed:
+        left -= count
+        if left <= 0:
+            what = describe_exclusion(exclusion, lang, target_list.channel)
+            reason = text("target.empty.step", lang, what=what, n=count)
+            consent = f"target.warn.no_consent.{target_list.channel}"
+            if exclusion.kind == "unreachable" and consent in target_list.warnings:
+                reason += ("" if lang == "zh" else " ") + text(consent, lang)
+            return reason
+    return text("target.empty.no_match", lang)  # pragma: no cover (counts always add up)
 
 
 def describe_exclusion(exclusion: Exclusion, lang: str = "en", channel: str = "sms") -> str:
@@ -846,7 +1007,7 @@ def describe_exclusion(exclusion: Exclusion, lang: str = "en", channel: str = "s
     if exclusion.kind == "manual":
         return text("target.excl.manual", lang, n=len(exclusion.value))
     if exclusion.kind == "unreachable":
-        return text("target.excl.unreachable", lang, channel=text(f"channel.{channel}", lang))
+        return text(f"target.excl.unreachable.{_check_channel(channel)}", lang)
     return text("target.excl.promo_chaser", lang)
 
 

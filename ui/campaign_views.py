@@ -9,13 +9,14 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from segcore import fmt
-from segcore.campaigns import import_campaign
+from segcore.campaigns import import_campaign, read_campaign_file
 from segcore.errors import InputError
-from segcore.export import export_csv, export_file_name, export_xlsx
+from segcore.export import export_csv, export_file_name, export_xlsx, invalid_phones
 from segcore.lift import Effect, LiftReport, SegmentLift
 from segcore.measure import campaign_status
 from ui import cached, charts, state
 from ui.i18n import t
+from ui.uploads import saved_upload
 
 __all__ = [
     "campaigns_table",
@@ -207,6 +208,9 @@ def downloads(campaign_id: str, record: dict[str, object], code: str) -> None:
         treatment_csv = export_csv(con, campaign_id, "treatment", code)
         treatment_xlsx = export_xlsx(con, campaign_id, "treatment", code)
         control_csv = export_csv(con, campaign_id, "control", code)
+        bad_phones = invalid_phones(con, campaign_id)
+    if bad_phones:
+        st.warning(t("export.phones_invalid", n=fmt.count(bad_phones, code)))
     cols = st.columns(3)
     cols[0].download_button(
         t("camp.download_csv"),
@@ -260,7 +264,7 @@ def compare(campaigns: pd.DataFrame, as_of: date, code: str) -> None:
 def import_form(dataset: str) -> None:
     """Upload a list made outside the app (customer ids, optionally treatment/control) as a campaign."""
     with st.expander(t("camp.import")):
-        upload = st.file_uploader(t("camp.import_file"), type=["csv"], key="camp_import_file")
+        upload = st.file_uploader(t("camp.import_file_any"), type=["csv", "txt", "tsv", "xlsx"], key="camp_import_file")
         name = st.text_input(t("camp.col.name"), key="camp_import_name")
         labels = {c: t(f"channel.{c}") for c in ("sms", "wechat", "phone", "store")}
         channel = st.selectbox(
@@ -270,7 +274,7 @@ def import_form(dataset: str) -> None:
         end = st.date_input(t("camp.col.end"), key="camp_import_end", value=state.as_of())
         if st.button(t("camp.import_save"), key="camp_import_save", disabled=upload is None or not name):
             try:
-                frame = _read_list(upload.getvalue())  # type: ignore[union-attr]
+                frame = read_campaign_file(saved_upload(upload))  # type: ignore[arg-type]
                 with state.workspace().writer() as con:
                     import_campaign(
                         con,
@@ -287,16 +291,3 @@ def import_form(dataset: str) -> None:
                 st.success(t("camp.imported"))
             except InputError as exc:
                 st.error(exc.message(st.session_state.get("lang", "en")))
-
-
-def _read_list(data: bytes) -> pd.DataFrame:
-    import io
-
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return pd.read_csv(io.BytesIO(data), dtype=str, encoding=encoding, keep_default_na=False)
-        except UnicodeDecodeError:
-            continue
-        except (pd.errors.EmptyDataError, pd.errors.ParserError) as exc:
-            raise InputError("bad_csv", reason=str(exc).splitlines()[0][:200]) from exc
-    raise InputError("not_text")

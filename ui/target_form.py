@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from segcore.catalog import text
 from segcore.config import GROUP_KEYS
-from segcore.targets import CHANNELS, STAR_SIGNS, ZODIAC, Exclusion, Rule, ids_from_text
+from segcore.errors import InputError
+from segcore.targets import CHANNELS, STAR_SIGNS, ZODIAC, Exclusion, Rule, read_id_list
 from segcore.tiers import CN8_SEGMENTS, LIFECYCLES, RFM_SEGMENTS, TIER_KEYS
 from ui import charts
 from ui.i18n import lang, t
+from ui.uploads import saved_upload
 
-__all__ = ["PREFILL", "channel_picker", "exclusions", "filters"]
+__all__ = ["PREFILL", "channel_picker", "exclusions", "filters", "manual_list"]
 
 PREFILL = "tgt_prefill"  # {"tier": [...], "customer_id": [...], ...} handed over by another page
 
@@ -170,9 +173,25 @@ def exclusions(campaigns: pd.DataFrame, as_of: date) -> list[Exclusion]:
     if left.checkbox(t("tgt.fatigue"), value=not campaigns.empty, key="tgt_ex_fatigue"):
         days = right.number_input(t("tgt.fatigue_days"), min_value=1, value=30, step=1, key="tgt_ex_fatigue_days")
         chosen.append(Exclusion("contacted_within_days", int(days)))
-    upload = st.file_uploader(t("tgt.manual"), type=["csv", "txt"], key="tgt_ex_manual")
+    upload = st.file_uploader(t("tgt.manual_any"), type=["csv", "txt", "tsv", "xlsx"], key="tgt_ex_manual")
     if upload is not None:
-        chosen.append(Exclusion("manual", ids_from_text(upload.getvalue())))
+        chosen.append(manual_list(saved_upload(upload), upload.name))
     if st.checkbox(t("tgt.unreachable"), value=True, key="tgt_ex_unreachable"):
         chosen.append(Exclusion("unreachable"))
     return chosen
+
+
+@st.cache_data(ttl=600, max_entries=16, show_spinner=False)
+def _read_id_list(path: str) -> Exclusion:
+    return read_id_list(Path(path))
+
+
+def manual_list(path: Path, name: str) -> Exclusion:
+    """The uploaded do-not-contact list as an exclusion; a file that cannot be read stops the page with the reason
+    (a list is never built as if the file were not there)."""
+    try:
+        return _read_id_list(str(path))
+    except InputError as exc:
+        st.error(t("tgt.manual_unreadable", name=name, reason=exc.message(lang())))
+        st.stop()
+        raise  # pragma: no cover (st.stop raises)
