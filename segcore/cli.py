@@ -9,12 +9,16 @@ import sys
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import pandas as pd
 
 from segcore.config import TierConfig
 from segcore.errors import InputError
+
+if TYPE_CHECKING:
+    from segcore.workspace import Workspace
 
 __all__ = ["expand_paths", "main", "parse_day", "write_table"]
 
@@ -52,10 +56,9 @@ def expand_paths(paths: Sequence[str]) -> list[Path]:
 def _cmd_ingest(args: argparse.Namespace) -> int:
     from segcore.ingest import load_file
     from segcore.mapping import parse_map_args
-    from segcore.workspace import Workspace
 
     mapping = parse_map_args(args.map) if args.map else None
-    workspace = Workspace(Path(args.workspace) if args.workspace else None)
+    workspace = open_workspace(args.workspace)
     try:
         files = [(path, "sales") for path in expand_paths(args.sales)]
         files += [(path, "members") for path in expand_paths(args.members or [])]
@@ -180,14 +183,22 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_datasets(args: argparse.Namespace) -> int:
+def open_workspace(path: str | None, *, read_only: bool = False) -> Workspace:
+    """The --workspace file (or the default), read-only for commands that only read. While another program
+    writes to it, say so once on stderr and wait up to $SEGCORE_WAIT_SECONDS (default 25), then
+    InputError("workspace_busy")."""
+    from segcore.catalog import text
     from segcore.workspace import Workspace
 
-    workspace = Workspace(Path(args.workspace) if args.workspace else None)
-    try:
-        print(workspace.datasets().to_string(index=False))
-    finally:
-        workspace.close()
+    def tell() -> None:
+        print(text("cli.workspace_waiting", _lang()), file=sys.stderr, flush=True)
+
+    return Workspace(Path(path) if path else None, read_only=read_only, on_wait=tell)
+
+
+def _cmd_datasets(args: argparse.Namespace) -> int:
+    workspace = open_workspace(args.workspace, read_only=True)
+    print(workspace.datasets().to_string(index=False))
     return 0
 
 

@@ -7,7 +7,7 @@ from datetime import date, datetime
 import pandas as pd
 import streamlit as st
 
-from segcore.bootstrap import ensure_demo_dataset
+from segcore.bootstrap import demo_needed, ensure_demo_dataset
 from segcore.workspace import Workspace
 
 __all__ = ["as_of", "data_version", "dataset_id", "datasets", "ensure_demo", "invalidate", "require_dataset", "workspace"]
@@ -22,8 +22,9 @@ def workspace() -> Workspace:
 def ensure_demo() -> bool:
     """On first start with an empty workspace, build and load the demo store (with a progress bar)."""
     ws = workspace()
-    if ws.dataset_ids():
-        return False
+    with ws.reader() as con:
+        if not demo_needed(con):  # the workspace has data (a half-built demo is built again)
+            return False
     from ui.i18n import t
 
     with st.status(t("demo.loading"), expanded=True) as status:
