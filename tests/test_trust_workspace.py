@@ -84,10 +84,8 @@ def test_an_existing_csv_is_refused_as_workspace_and_left_untouched(
     out, err = capsys.readouterr()
     assert code == 2
     assert out == ""
-    assert (
-        err
-        == f"error: {sales} is not a workspace file (a DuckDB database): give the path of a .duckdb file, or of a new one.\n"
-    )
+    reason = "is not a workspace file (a DuckDB database): give the path of a .duckdb file, or of a new one."
+    assert err == f"error: {sales} {reason}\n"
     assert sales.read_text(encoding="utf-8") == SALES
 
 
