@@ -215,3 +215,61 @@ def test_nothing_is_held_between_uses(ws_file: Path) -> None:
         con.execute("insert into settings values ('k', 'v')")
     with held_by_another_process(ws_file, 0.1):  # would fail to open if this process still held the file
         pass
+
+
+# --- the demo store is built all or nothing -----------------------------------------------------------------------
+
+
+class _TabClosed(BaseException):
+    """What Streamlit raises in a script run whose browser tab went away (not an Exception)."""
+
+
+def _demo_counts(path: Path) -> tuple[int, int, int, int, int]:
+    with Workspace(path).reader() as con:
+        row = con.execute("""
+            select (select count(*) from datasets), (select count(*) from sales), (select count(*) from members),
+                   (select count(*) from campaigns), (select count(*) from campaign_members)
+        """).fetchone()
+    assert row is not None
+    return row  # type: ignore[return-value]
+
+
+def _file_rows(path: Path) -> int:
+    return len(path.read_text(encoding="utf-8-sig").splitlines()) - 1
+
+
+def test_a_demo_build_stopped_half_way_leaves_nothing_and_the_next_start_builds_it_whole(tmp_path: Path) -> None:
+    from segcore.bootstrap import ensure_demo_dataset
+
+    def close_the_tab(fraction: float, stage: str) -> None:
+        if stage == "demo_campaign":  # sales and members are loaded by now
+            raise _TabClosed
+
+    path = tmp_path / "ws.duckdb"
+    with pytest.raises(_TabClosed):
+        ensure_demo_dataset(Workspace(path), tmp_path / "demo", LOADED_AT, close_the_tab)
+    assert _demo_counts(path) == (0, 0, 0, 0, 0)
+    assert ensure_demo_dataset(Workspace(path), tmp_path / "demo", LOADED_AT) is True
+    # 20,000 members and a campaign list of 3,000 (demo.py's brief); every line of the sales file
+    assert _demo_counts(path) == (1, _file_rows(tmp_path / "demo" / "sales.csv"), 20_000, 1, 3_000)
+
+
+def test_a_half_built_demo_from_an_earlier_version_is_built_again(tmp_path: Path) -> None:
+    from segcore.bootstrap import ensure_demo_dataset
+    from segcore.demo import write_demo_store
+
+    files = write_demo_store(tmp_path / "demo")
+    path = tmp_path / "ws.duckdb"
+    with Workspace(path).writer() as con:  # what the tab closed during "loading the demo members" left behind
+        load_file(con, "demo", files.sales, "sales", loaded_at=LOADED_AT, is_demo=True)
+    assert _demo_counts(path)[2:] == (0, 0, 0)
+    assert ensure_demo_dataset(Workspace(path), tmp_path / "demo", LOADED_AT) is True
+    assert _demo_counts(path) == (1, _file_rows(files.sales), 20_000, 1, 3_000)
+    assert ensure_demo_dataset(Workspace(path), tmp_path / "demo", LOADED_AT) is False  # whole: left alone
+
+
+def test_a_users_own_data_is_never_replaced_by_the_demo(ws_file: Path, tmp_path: Path) -> None:
+    from segcore.bootstrap import ensure_demo_dataset
+
+    assert ensure_demo_dataset(Workspace(ws_file), tmp_path / "demo", LOADED_AT) is False
+    assert _demo_counts(ws_file) == (1, 2, 0, 0, 0)
