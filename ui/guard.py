@@ -58,7 +58,7 @@ def workspace_run() -> Iterator[None]:
 
     def tell_waiting() -> None:
         notices.append(st.empty())
-        notices[-1].info(t("workspace.waiting"), icon="⏳")
+        notices[-1].info(t("workspace.waiting"), icon=":material/hourglass_top:")
 
     def clear() -> None:
         for notice in notices:
@@ -71,7 +71,7 @@ def workspace_run() -> Iterator[None]:
     except InputError as exc:
         clear()
         if exc.code == "workspace_busy":
-            st.warning(t("workspace.busy"), icon="⏳")
+            st.warning(t("workspace.busy"), icon=":material/hourglass_top:")
             st.button(t("workspace.retry"), key="workspace_retry", type="primary")
         else:
             from ui.i18n import lang
