@@ -131,6 +131,8 @@ def _acquire(key: str, read_only: bool) -> duckdb.DuckDBPyConnection:
                 if "Could not set lock" in str(exc):
                     raise _Busy from exc
                 raise InputError("workspace_unreadable", path=key, reason=_first_line(exc)) from exc
+            except duckdb.Error as exc:  # a damaged file, or one written by a newer DuckDB
+                raise InputError("workspace_unreadable", path=key, reason=_first_line(exc)) from exc
             if not read_only:
                 create_tables(con)
                 create_campaign_tables(con)

@@ -273,3 +273,12 @@ def test_a_users_own_data_is_never_replaced_by_the_demo(ws_file: Path, tmp_path:
 
     assert ensure_demo_dataset(Workspace(ws_file), tmp_path / "demo", LOADED_AT) is False
     assert _demo_counts(ws_file) == (1, 2, 0, 0, 0)
+
+
+def test_a_damaged_workspace_file_is_one_clear_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "ws.duckdb"
+    path.write_bytes(b"\0" * 8 + b"DUCK" + b"\x07" * 8000)  # a DuckDB header, then garbage
+    assert main(["datasets", "--workspace", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: The workspace {path} cannot be opened: ") and err.count("\n") == 1
+    assert "another program" not in err
