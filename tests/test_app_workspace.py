@@ -109,3 +109,18 @@ def test_a_workspace_path_that_is_not_a_workspace_file_is_one_message(
     st.cache_resource.clear()
     assert not at.exception
     assert len(at.error) == 1 and expected in at.error[0].value
+
+
+def test_data_a_cli_ingest_adds_beside_the_app_shows_on_the_next_run(app_workspace: Path, tmp_path: Path) -> None:
+    at = _app()
+    assert at.sidebar.selectbox(key="_w_dataset").options == ["demo"]
+    sales = tmp_path / "week.csv"
+    sales.write_text("customer_id,order_id,order_date,amount\nann,o1,2026-11-20,10.50\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "segcore", "ingest", "--dataset", "week", "--sales", str(sales),
+         "--workspace", str(app_workspace)],
+        capture_output=True, text=True, cwd=ROOT, env={**os.environ, "SEGCORE_WAIT_SECONDS": "0"}, timeout=120,
+    )  # fmt: skip
+    assert (result.returncode, result.stderr) == (0, "")
+    again = _app()  # a new visit in the same server process: the caches are shared, they must not be stale
+    assert again.sidebar.selectbox(key="_w_dataset").options == ["week", "demo"]

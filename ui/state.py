@@ -43,8 +43,13 @@ def _version_box() -> list[int]:
 
 
 def data_version() -> int:
-    """A counter bumped by every write, so cached reads know when to recompute."""
-    return _version_box()[0]
+    """Changes with every write, so cached reads know when to recompute: a counter bumped by this app's writes,
+    and the file's modification time for other programs' (a CLI ingest from a cron job). Reading leaves it alone."""
+    try:
+        stamp = workspace().path.stat().st_mtime_ns
+    except OSError:
+        stamp = 0
+    return stamp << 32 | _version_box()[0]
 
 
 def invalidate() -> None:
