@@ -282,3 +282,23 @@ def test_a_damaged_workspace_file_is_one_clear_line(tmp_path: Path, capsys: pyte
     err = capsys.readouterr().err
     assert err.startswith(f"error: The workspace {path} cannot be opened: ") and err.count("\n") == 1
     assert "another program" not in err
+
+
+def test_two_first_visits_at_once_build_one_demo(tmp_path: Path) -> None:
+    import threading
+
+    from segcore.bootstrap import ensure_demo_dataset
+
+    workspace = Workspace(tmp_path / "ws.duckdb")
+    results: list[bool] = []
+
+    def visit() -> None:
+        results.append(ensure_demo_dataset(workspace, tmp_path / "demo", LOADED_AT))
+
+    visits = [threading.Thread(target=visit) for _ in range(2)]
+    for thread in visits:
+        thread.start()
+    for thread in visits:
+        thread.join(timeout=300)
+    assert sorted(results) == [False, True]
+    assert _demo_counts(tmp_path / "ws.duckdb") == (1, _file_rows(tmp_path / "demo" / "sales.csv"), 20_000, 1, 3_000)
