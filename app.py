@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import sidebar, state
-from ui.guard import FRAME_READY, WANTED_PAGE, restore_query
+from ui.guard import FRAME_READY, WANTED_PAGE, restore_query, workspace_run
 from ui.i18n import init_lang, t
 
 st.set_page_config(page_title="Segcore", page_icon="👥", layout="wide")
@@ -26,6 +26,7 @@ page = st.navigation(list(pages.values()))
 st.session_state[FRAME_READY] = True
 if WANTED_PAGE in st.session_state:
     st.switch_page(pages[st.session_state.pop(WANTED_PAGE)])
-state.ensure_demo()
-sidebar.render()
-page.run()
+with workspace_run():  # the file is open for this run only; between runs other programs can use it
+    state.ensure_demo()
+    sidebar.render()
+    page.run()

@@ -522,8 +522,8 @@ CATALOG: dict[str, dict[str, str]] = {
     "err.empty_dataset_name": {"en": "Give the dataset a name.", "zh": "请填写数据集名称。"},
     "err.no_such_dataset": {"en": "There is no dataset named {dataset}.", "zh": "没有名为 {dataset} 的数据集。"},
     "err.workspace_busy": {
-        "en": "The workspace {path} is in use by another program (is the app running?).",
-        "zh": "工作区 {path} 正被其他程序使用（应用是否正在运行？）。",
+        "en": "Another program is updating the data in the workspace {path}; try again in a moment.",
+        "zh": "另一个程序正在更新工作区 {path} 的数据，请稍后再试。",
     },
     "err.bad_group_values": {
         "en": "The group column must say treatment or control; found: {values}",
@@ -1192,6 +1192,35 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     # trust: workspace sharing, demo build, overview (helper D adds here)
     "trust.d.reserved": {"en": "", "zh": ""},
+    "err.workspace_is_folder": {
+        "en": "The workspace {path} is a folder: give the path of a workspace file, such as {path}/segcore.duckdb.",
+        "zh": "工作区 {path} 是一个文件夹：请给出工作区文件的路径，例如 {path}/segcore.duckdb。",
+    },
+    "err.workspace_not_duckdb": {
+        "en": "{path} is not a workspace file (a DuckDB database): give the path of a .duckdb file, or of a new one.",
+        "zh": "{path} 不是工作区文件（DuckDB 数据库）：请给出 .duckdb 文件的路径，或一个新文件的路径。",
+    },
+    "err.workspace_missing": {
+        "en": "There is no workspace at {path} yet: load data into it with the ingest command first.",
+        "zh": "{path} 还没有工作区：请先用 ingest 命令导入数据。",
+    },
+    "err.workspace_unreadable": {
+        "en": "The workspace {path} cannot be opened: {reason}",
+        "zh": "无法打开工作区 {path}：{reason}",
+    },
+    "workspace.waiting": {
+        "en": "The data is being updated, please wait…",
+        "zh": "数据正在更新，请稍候…",
+    },
+    "workspace.busy": {
+        "en": "The data is being updated by another program. Try again in a moment.",
+        "zh": "另一个程序正在更新数据，请稍后再试。",
+    },
+    "workspace.retry": {"en": "Try again", "zh": "重试"},
+    "cli.workspace_waiting": {
+        "en": "waiting for the workspace (another program is writing to it)…",
+        "zh": "正在等待工作区（另一个程序正在写入）…",
+    },
 }
 
 

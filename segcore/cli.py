@@ -19,8 +19,9 @@ from segcore.errors import InputError
 
 if TYPE_CHECKING:
     from segcore.ingest import FileSpec, LoadReport
+    from segcore.workspace import Workspace
 
-__all__ = ["expand_paths", "main", "parse_day", "resolve_as_of", "sales_range", "write_table"]
+__all__ = ["expand_paths", "main", "open_workspace", "parse_day", "resolve_as_of", "sales_range", "write_table"]
 
 _CLI_DATASET = "cli"
 
@@ -84,10 +85,8 @@ def _load_all(con: duckdb.DuckDBPyConnection, dataset_id: str, specs: list[FileS
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
-    from segcore.workspace import Workspace
-
     specs = _file_specs(args)
-    workspace = Workspace(Path(args.workspace) if args.workspace else None)
+    workspace = open_workspace(args.workspace)
     try:
         with workspace.writer() as con:  # one writer and one transaction for the whole command
             reports = _load_all(con, args.dataset, specs)
@@ -234,14 +233,22 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_datasets(args: argparse.Namespace) -> int:
+def open_workspace(path: str | None, *, read_only: bool = False) -> Workspace:
+    """The --workspace file (or the default), read-only for commands that only read. While another program
+    writes to it, say so once on stderr and wait up to $SEGCORE_WAIT_SECONDS (default 25), then
+    InputError("workspace_busy")."""
+    from segcore.catalog import text
     from segcore.workspace import Workspace
 
-    workspace = Workspace(Path(args.workspace) if args.workspace else None)
-    try:
-        print(workspace.datasets().to_string(index=False))
-    finally:
-        workspace.close()
+    def tell() -> None:
+        print(text("cli.workspace_waiting", _lang()), file=sys.stderr, flush=True)
+
+    return Workspace(Path(path) if path else None, read_only=read_only, on_wait=tell)
+
+
+def _cmd_datasets(args: argparse.Namespace) -> int:
+    workspace = open_workspace(args.workspace, read_only=True)
+    print(workspace.datasets().to_string(index=False))
     return 0
 
 

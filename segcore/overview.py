@@ -11,15 +11,14 @@ __all__ = ["monthly_revenue", "store_summary"]
 
 _SUMMARY_SQL = """
 with lines as (
-    select customer_id, coalesce(order_id, strftime(order_date, '%Y-%m-%d')) as order_key,
-           cast(order_date as date) as day, amount
+    select customer_id, order_id, cast(order_date as date) as day, amount
     from sales
     where dataset_id = $dataset_id and cast(order_date as date) <= $as_of
 ),
-orders as (
-    select customer_id, order_key, min(day) as day, sum(amount) as value
+orders as (  -- as in tiers.py: (customer, order id), or (customer, day) for a line without an order id
+    select customer_id, min(day) as day, sum(amount) as value
     from lines
-    group by all
+    group by customer_id, order_id, case when order_id is null then day end
 ),
 recent as (
     select * from orders where day > $as_of - 365

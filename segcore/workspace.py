@@ -1,7 +1,10 @@
-"""The workspace: one DuckDB file holding datasets, mappings, quality reports (and later tiers and campaigns).
+"""The workspace: one DuckDB file holding datasets, mappings, quality reports, campaigns and settings.
 
-One process opens the file once. Every reader gets its own cursor; writers take a lock, so several browser
-sessions of one Streamlit server share the file safely with one writer at a time.
+The file is open only while it is in use, so other programs (the CLI in a cron job, a second app) can use it in
+between. DuckDB lets one process write a file or several processes read it. Inside a process every user of a file
+shares one connection, opened by the first and closed by the last (`session()` keeps it open for a whole script
+run); each reader and writer gets its own cursor on it. Opening a file another program holds is retried for a
+while (`on_wait` is told once), then refused with InputError("workspace_busy"), never a traceback.
 """
 
 from __future__ import annotations
@@ -9,8 +12,10 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -21,7 +26,25 @@ from segcore.errors import InputError
 from segcore.schema import create_tables
 from segcore.sql import NO_EXTENSIONS, quote_ident
 
-__all__ = ["NO_EXTENSIONS", "Workspace", "default_workspace_path"]
+__all__ = [
+    "NO_EXTENSIONS",
+    "PATIENCE_SECONDS",
+    "Workspace",
+    "default_patience",
+    "default_workspace_path",
+    "delete_dataset_rows",
+]
+
+PATIENCE_SECONDS = 25.0  # how long an open waits for another program to let go of the file, by default
+
+
+def default_patience() -> float:
+    """`$SEGCORE_WAIT_SECONDS` when it is a number >= 0, else PATIENCE_SECONDS."""
+    try:
+        seconds = float(os.environ.get("SEGCORE_WAIT_SECONDS", PATIENCE_SECONDS))
+    except ValueError:
+        return PATIENCE_SECONDS
+    return seconds if seconds >= 0 else PATIENCE_SECONDS
 
 
 def default_workspace_path() -> Path:
@@ -65,33 +88,174 @@ where campaign_id in (select campaign_id from campaigns where dataset_id = $data
 """
 
 
+def delete_dataset_rows(con: duckdb.DuckDBPyConnection, dataset_id: str) -> None:
+    """Delete every row of a dataset (campaigns, cached states, sales, members, loads, rejects) inside the
+    caller's transaction."""
+    con.execute(_DELETE_CAMPAIGN_MEMBERS_SQL, {"dataset_id": dataset_id})
+    if con.execute(_HAS_MIGRATION_CACHE_SQL).fetchone() != (0,):  # created on first use
+        con.execute("delete from migration_cache where dataset_id = $dataset_id", {"dataset_id": dataset_id})
+    for table in _DATASET_TABLES:
+        con.execute(f"delete from {quote_ident(table)} where dataset_id = $dataset_id", {"dataset_id": dataset_id})
+
+
+_DUCKDB_MAGIC = b"DUCK"  # bytes 8..11 of every DuckDB database file
+_DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xls", ".parquet", ".json")
+
+
+class _Busy(Exception):
+    """Another program holds the file (or this process holds it read-only and a writer wants it)."""
+
+
+@dataclass
+class _Shared:
+    con: duckdb.DuckDBPyConnection
+    read_only: bool
+    users: int = 0
+
+
+# One open connection per file per process, shared by every Workspace object and thread that uses the file.
+# Opening and closing go through one lock: DuckDB keeps one database instance per file and process, and a new
+# instance must not be created while the last one is still shutting down.
+_OPEN: dict[str, _Shared] = {}
+_OPEN_LOCK = threading.Lock()
+_WRITE_LOCKS: dict[str, threading.RLock] = {}
+
+
+def _acquire(key: str, read_only: bool) -> duckdb.DuckDBPyConnection:
+    with _OPEN_LOCK:
+        shared = _OPEN.get(key)
+        if shared is None:
+            try:
+                con = duckdb.connect(key, read_only=read_only, config=NO_EXTENSIONS)
+            except duckdb.IOException as exc:
+                if "Could not set lock" in str(exc):
+                    raise _Busy from exc
+                raise InputError("workspace_unreadable", path=key, reason=_first_line(exc)) from exc
+            except duckdb.Error as exc:  # a damaged file, or one written by a newer DuckDB
+                raise InputError("workspace_unreadable", path=key, reason=_first_line(exc)) from exc
+            if not read_only:
+                create_tables(con)
+                create_campaign_tables(con)
+            shared = _OPEN[key] = _Shared(con, read_only)
+        elif shared.read_only and not read_only:
+            raise _Busy  # a reader of this process holds the file read-only; wait until it is done
+        shared.users += 1
+        return shared.con
+
+
+def _release(key: str) -> None:
+    with _OPEN_LOCK:
+        shared = _OPEN[key]
+        shared.users -= 1
+        if shared.users == 0:
+            del _OPEN[key]
+            shared.con.close()
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+
+
+def _check_path(path: Path, read_only: bool) -> None:
+    """Refuse a folder, a file that is not a DuckDB database, a new file named like a data file, and (read-only)
+    a file that does not exist."""
+    if path.is_dir():
+        raise InputError("workspace_is_folder", path=str(path))
+    if path.exists():
+        with path.open("rb") as handle:
+            if handle.read(12)[8:12] != _DUCKDB_MAGIC:
+                raise InputError("workspace_not_duckdb", path=str(path))
+    elif read_only:
+        raise InputError("workspace_missing", path=str(path))
+    elif path.suffix.lower() in _DATA_SUFFIXES:
+        raise InputError("workspace_not_duckdb", path=str(path))
+
+
 class Workspace:
-    """An open workspace file: `reader()` cursors for queries, `writer()` for one writer at a time."""
+    """A workspace file: `reader()` cursors for queries, `writer()` for one writer at a time, `session()` to keep
+    the file open across many of them. Nothing is held open between uses."""
 
-    def __init__(self, path: Path | None = None) -> None:
+    def __init__(
+        self,
+        path: Path | None = None,
+        *,
+        read_only: bool = False,
+        patience: float | None = None,
+        on_wait: Callable[[], None] | None = None,
+    ) -> None:
         self.path = Path(path or default_workspace_path())
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self._con = duckdb.connect(str(self.path), config=NO_EXTENSIONS)
-        except duckdb.IOException as exc:
-            raise InputError("workspace_busy", path=str(self.path)) from exc
-        create_tables(self._con)
-        create_campaign_tables(self._con)
-        self._write_lock = threading.Lock()
+        self.read_only = read_only
+        self.patience = default_patience() if patience is None else patience
+        self.on_wait = on_wait
+        _check_path(self.path, read_only)
+        if not read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._key = str(self.path.resolve())
+        self._held = threading.local()  # this thread's session: the shared connection and how deep it is nested
+        with _OPEN_LOCK:
+            self._write_lock = _WRITE_LOCKS.setdefault(self._key, threading.RLock())
 
-    def reader(self) -> duckdb.DuckDBPyConnection:
-        """A new cursor for reading; close it when done."""
-        return self._con.cursor()
+    def _open(self, on_wait: Callable[[], None] | None = None) -> duckdb.DuckDBPyConnection:
+        """The shared connection, waiting up to `patience` seconds while another program holds the file."""
+        deadline = time.monotonic() + self.patience
+        delay, told = 0.05, False
+        while True:
+            try:
+                return _acquire(self._key, self.read_only)
+            except _Busy:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise InputError("workspace_busy", path=str(self.path)) from None
+                if not told:
+                    told = True
+                    tell = on_wait or self.on_wait
+                    if tell is not None:
+                        tell()
+                time.sleep(min(delay, left))
+                delay = min(delay * 2, 1.0)
 
     @contextmanager
-    def writer(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A cursor that holds the workspace's write lock while in use."""
-        with self._write_lock:
-            cursor = self._con.cursor()
+    def session(self, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+        """Keep the file open in this thread while inside (e.g. one Streamlit script run); nests."""
+        depth = getattr(self._held, "depth", 0)
+        if depth == 0:
+            self._held.con = self._open(on_wait)
+        self._held.depth = depth + 1
+        try:
+            yield
+        finally:
+            self._held.depth -= 1
+            if self._held.depth == 0:
+                del self._held.con
+                _release(self._key)
+
+    @contextmanager
+    def _cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        held = getattr(self._held, "con", None)
+        con = held if held is not None else self._open()
+        try:
+            cursor = con.cursor()
             try:
                 yield cursor
             finally:
                 cursor.close()
+        finally:
+            if held is None:
+                _release(self._key)
+
+    @contextmanager
+    def reader(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor for reading, closed (and the file let go, outside a session) on leaving the `with`."""
+        with self._cursor() as cursor:
+            yield cursor
+
+    @contextmanager
+    def writer(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor that holds the workspace's write lock (one writer at a time in this process) while in use."""
+        if self.read_only:
+            raise ValueError(f"the workspace {self.path} was opened read-only")
+        with self._write_lock, self._cursor() as cursor:
+            yield cursor
 
     def datasets(self) -> pd.DataFrame:
         """One row per dataset: size, customers, members, date range, files and rejected lines."""
@@ -107,15 +271,7 @@ class Workspace:
         with self.writer() as cursor:
             cursor.execute("begin transaction")
             try:
-                cursor.execute(_DELETE_CAMPAIGN_MEMBERS_SQL, {"dataset_id": dataset_id})
-                if cursor.execute(_HAS_MIGRATION_CACHE_SQL).fetchone() != (0,):  # created on first use
-                    cursor.execute(
-                        "delete from migration_cache where dataset_id = $dataset_id", {"dataset_id": dataset_id}
-                    )
-                for table in _DATASET_TABLES:
-                    cursor.execute(
-                        f"delete from {quote_ident(table)} where dataset_id = $dataset_id", {"dataset_id": dataset_id}
-                    )
+                delete_dataset_rows(cursor, dataset_id)
                 cursor.execute("commit")
             except BaseException:
                 cursor.execute("rollback")
@@ -146,5 +302,4 @@ class Workspace:
         return pd.concat([raw.drop(columns=["raw"]), values], axis=1)
 
     def close(self) -> None:
-        """Close the file."""
-        self._con.close()
+        """Nothing to do: the file is open only while a reader, writer or session uses it (kept for callers)."""

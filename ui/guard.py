@@ -1,11 +1,20 @@
 """Pages run inside the frame (app.py). On a fresh server Streamlit may run a page file of pages/ directly for a
-deep link such as /segments before any session has set up navigation; send that visitor through the frame."""
+deep link such as /segments before any session has set up navigation; send that visitor through the frame.
+
+The frame also opens the workspace file for one script run (`workspace_run`) and closes it at the end, so between
+runs the app holds nothing and the CLI can use the file."""
 
 from __future__ import annotations
 
-import streamlit as st
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-__all__ = ["FRAME_READY", "WANTED_PAGE", "require_frame", "restore_query"]
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+
+from segcore.errors import InputError
+
+__all__ = ["FRAME_READY", "WANTED_PAGE", "require_frame", "restore_query", "workspace_run"]
 
 FRAME_READY = "frame_ready"
 WANTED_PAGE = "wanted_page"
@@ -35,3 +44,37 @@ def restore_query() -> None:
     wanted = st.session_state.pop(_WANTED_QUERY, None)
     if wanted:
         st.query_params.from_dict(wanted)
+
+
+@contextmanager
+def workspace_run() -> Iterator[None]:
+    """Keep the workspace open for this script run. While another program writes to it, say that the data is
+    being updated and wait; if it stays busy, say so with a retry button. Bad workspace paths are shown as one
+    message in the user's language, never a traceback."""
+    from ui import state
+    from ui.i18n import t
+
+    notices: list[DeltaGenerator] = []  # made only when there is something to say: no empty element otherwise
+
+    def tell_waiting() -> None:
+        notices.append(st.empty())
+        notices[-1].info(t("workspace.waiting"), icon=":material/hourglass_top:")
+
+    def clear() -> None:
+        for notice in notices:
+            notice.empty()
+
+    try:
+        with state.workspace().session(on_wait=tell_waiting):
+            clear()
+            yield
+    except InputError as exc:
+        clear()
+        if exc.code == "workspace_busy":
+            st.warning(t("workspace.busy"), icon=":material/hourglass_top:")
+            st.button(t("workspace.retry"), key="workspace_retry", type="primary")
+        else:
+            from ui.i18n import lang
+
+            st.error(exc.message(lang()))
+        st.stop()

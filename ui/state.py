@@ -7,7 +7,7 @@ from datetime import date, datetime
 import pandas as pd
 import streamlit as st
 
-from segcore.bootstrap import ensure_demo_dataset
+from segcore.bootstrap import demo_needed, ensure_demo_dataset
 from segcore.workspace import Workspace
 
 __all__ = [
@@ -31,8 +31,9 @@ def workspace() -> Workspace:
 def ensure_demo() -> bool:
     """On first start with an empty workspace, build and load the demo store (with a progress bar)."""
     ws = workspace()
-    if ws.dataset_ids():
-        return False
+    with ws.reader() as con:
+        if not demo_needed(con):  # the workspace has data (a half-built demo is built again)
+            return False
     from ui.i18n import t
 
     with st.status(t("demo.loading"), expanded=True) as status:
@@ -51,8 +52,13 @@ def _version_box() -> list[int]:
 
 
 def data_version() -> int:
-    """A counter bumped by every write, so cached reads know when to recompute."""
-    return _version_box()[0]
+    """Changes with every write, so cached reads know when to recompute: a counter bumped by this app's writes,
+    and the file's modification time for other programs' (a CLI ingest from a cron job). Reading leaves it alone."""
+    try:
+        stamp = workspace().path.stat().st_mtime_ns
+    except OSError:
+        stamp = 0
+    return stamp << 32 | _version_box()[0]
 
 
 def invalidate() -> None:
