@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -62,8 +63,12 @@ def test_data_page_asks_for_a_new_dataset_name(app_workspace: Path) -> None:
     at = _app()
     at.switch_page("pages/data.py").run()
     assert at.selectbox(key="data_target").value == "+ New dataset…"
-    assert at.text_input(key="data_new_name") is not None
+    name = at.text_input(key="data_new_name")
+    assert (name.label, name.value, name.placeholder) == ("Name of the new dataset", "", "e.g. my-store-2026")
+    assert [w.key for w in at.text_input] == ["data_new_name"]
     assert at.button(key="data_load").disabled
+    name.input("my-store").run()
+    assert at.button(key="data_load").disabled  # a name but no file yet
 
 
 @pytest.mark.parametrize("lang, title", [("en", "Data"), ("zh", "数据")])
@@ -113,13 +118,60 @@ def test_rules_page_flags_a_bad_share_inline_and_blocks_saving(app_workspace: Pa
     assert at.button(key="set_save").disabled
 
 
-def test_rules_page_saves_and_says_how_many_customers_moved(app_workspace: Path) -> None:
+# The top-p-of-spend_w rule of the spec, written straight in SQL (window RANK(), no segcore code): customers of the
+# population P (a purchase in the 365 days to D, positive net spend there) ranked by spend_w, descending.
+_TOP_SPENDERS_SQL = """
+with lines as (
+    select customer_id, order_id, cast(order_date as date) as day, amount
+    from sales
+    where dataset_id = 'demo' and cast(order_date as date) <= $d
+),
+orders as (
+    select customer_id, min(day) as day, sum(amount) as value
+    from lines
+    group by customer_id, coalesce('id ' || order_id, 'day ' || cast(day as varchar))
+),
+spend as (
+    select customer_id, sum(amount) as spend_w from lines where day > $d - 365 group by customer_id
+),
+bought as (
+    select customer_id, count(*) as orders_w from orders where value > 0 and day > $d - 365 group by customer_id
+),
+ranked as (
+    select rank() over (order by spend_w desc) as r, count(*) over () as n
+    from spend join bought using (customer_id)
+    where spend_w > 0
+)
+select count(*) filter (where r <= ceil($low * n)), count(*) filter (where r <= ceil($high * n)) from ranked
+"""
+
+
+def _high_spend_between(path: Path, low: float, high: float) -> int:
+    """Customers in the top `high` share of spend_w but not in the top `low` (as of 15 Nov 2026, the demo's end)."""
+    from decimal import Decimal
+
+    import duckdb
+
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        params = {"d": date(2026, 11, 15), "low": Decimal(str(low)), "high": Decimal(str(high))}
+        top_low, top_high = con.execute(_TOP_SPENDERS_SQL, params).fetchone()
+    finally:
+        con.close()
+    return top_high - top_low
+
+
+def test_rules_page_saves_and_says_how_many_customers_moved(app_workspace: Path, demo_workspace_file: Path) -> None:
+    # halving the high-spend share moves exactly the customers it drops from high_spend (first in the tier order,
+    # and no other group depends on the share); counted on the untouched copy of the same demo workspace
+    moved = _high_spend_between(demo_workspace_file, 0.1, 0.2)
     at = _app()
     at.switch_page("pages/settings.py").run()
     at.number_input(key="set_high_spend_share").set_value(0.1).run()
     at.button(key="set_save").click().run()
     assert not at.exception
-    assert "changed tier" in at.success[0].value
+    assert moved > 0
+    assert at.success[0].value == f"{moved:,} customers changed tier because of this change (as of 15 Nov 2026)."
     at.button(key="set_restore").click().run()
     assert at.number_input(key="set_high_spend_share").value == 0.2
 

@@ -100,7 +100,17 @@ def test_lift_json_has_the_headline(files: tuple[Path, Path], tmp_path: Path) ->
     )
     assert result.returncode == 0, result.stderr
     payload = json.loads(out.read_text(encoding="utf-8"))
-    assert payload["headline"] and len(payload["rows"]) == 9
+    # by hand: response 2/4 against 1/2, CI 0 -/+ 1.959964 sqrt(.25/4 + .25/2) = 84.9 points; revenue 100 50 0 0
+    # against 40 0: incremental (37.5 - 20) * 4 = 70, Welch df 3.513, CI 70 -/+ 4 t se = -296.17 to 436.17;
+    # the split (2 of 6 held out against the default 10%) has p = 0.057: no warning
+    expected = (
+        "Customers who got the offer bought about as often as those held out (difference 95% CI -84.9 to 84.9 "
+        "points); incremental revenue ¥70 (-¥296 to ¥436)"
+    )
+    assert payload["headline"] == expected
+    assert result.stdout.strip() == expected
+    assert payload["srm_suspect"] is False and payload["srm_p_value"] == pytest.approx(0.056759446, abs=1e-8)
+    assert len(payload["rows"]) == 9
 
 
 @pytest.mark.parametrize(

@@ -31,7 +31,7 @@ import pandas as pd
 import pytest
 
 from segcore import migration
-from segcore.config import DEFAULT_CONFIG, TierConfig, to_toml
+from segcore.config import DEFAULT_CONFIG, TierConfig, from_toml, to_toml
 from segcore.errors import InputError
 from segcore.ingest import load_file
 from segcore.migration import (
@@ -585,7 +585,49 @@ def test_the_cache_keeps_other_datasets_and_matches_the_direct_computation(con, 
     assert by_customer(states) == EXPECTED_TIERS
     assert by_customer(other) == {c: s for c, s in EXPECTED_TIERS.items() if c != "mia"}
     assert rows(cached_transitions(con, "d", SNAPSHOTS)) == EXPECTED_TRANSITIONS
-    assert to_toml(DEFAULT_CONFIG)  # the key hashes the config's TOML form
+    # the key hashes the config's TOML form: it must spell out every threshold (the spec's defaults here) and read
+    # back as the same config, so an equal config finds the same cached rows and a changed one does not
+    assert to_toml(DEFAULT_CONFIG).splitlines()[1:] == DEFAULT_TOML_LINES
+    backwards = tuple(reversed(DEFAULT_CONFIG.tier_order))
+    changed = TierConfig(sleeping_days=360, high_spend_share=0.15, tier_order=backwards)
+    for cfg in (DEFAULT_CONFIG, changed):
+        assert from_toml(to_toml(cfg)) == cfg
+    assert "sleeping_days = 360" in to_toml(changed).splitlines()
+    assert "high_spend_share = 0.15" in to_toml(changed).splitlines()
+    assert to_toml(changed).splitlines()[-1] == (
+        'tier_order = ["promo_chaser", "sleeping", "silent", "promo_frequent", "loyal", "high_ticket", "high_spend"]'
+    )
+    con.execute("update migration_cache set state = 'tampered' where dataset_id = 'd'")
+    again = cached_states(con, "d", SNAPSHOTS, from_toml(to_toml(DEFAULT_CONFIG)))
+    assert set(again["state"]) == {"tampered"}  # the same key: read from the cache
+    assert "tampered" not in set(cached_states(con, "d", SNAPSHOTS, changed)["state"])  # another key: recomputed
+
+
+# The TOML form of the default config, one line per threshold, typed from the spec (shared/spec/tiers.md).
+DEFAULT_TOML_LINES = [
+    "rfm_lookback_days = 730",
+    "rfm_bins = 5",
+    "lifecycle_new_days = 90",
+    "lifecycle_churned_days = 365",
+    "lifecycle_at_risk_days = 180",
+    "lifecycle_loyal_purchases = 4",
+    "lifecycle_loyal_window_days = 365",
+    "groups_window_days = 365",
+    "high_spend_share = 0.2",
+    "high_ticket_factor = 2.0",
+    "loyal_share = 0.5",
+    "loyal_min_orders = 2",
+    "loyal_max_recency_days = 180",
+    "loyal_max_gap_days = 180",
+    "promo_frequent_share = 0.2",
+    "promo_chaser_share = 0.2",
+    "promo_chaser_min_promo_share = 0.5",
+    "silent_recent_days = 182",
+    "silent_ratio = 0.5",
+    "silent_min_tenure_days = 365",
+    "sleeping_days = 365",
+    'tier_order = ["high_spend", "high_ticket", "loyal", "promo_frequent", "silent", "sleeping", "promo_chaser"]',
+]
 
 
 # ---------------------------------------------------------------- the CLI

@@ -291,9 +291,15 @@ def test_preview_helpers(store: duckdb.DuckDBPyConnection) -> None:
     ]
     assert expected_reach(listed) == 2  # ann and cat on WeChat
     assert expected_reach(listed, "sms") == 1
-    assert list(sample_rows(listed, 2, seed=1)["customer_id"]) == list(sample_rows(listed, 2, seed=1)["customer_id"])
-    assert len(sample_rows(listed, 2)) == 2
-    assert len(sample_rows(listed, 10)) == 4
+    # a sample: 2 distinct customers of the list, in customer_id order; the same seed draws the same 2, and the
+    # seed matters (20 seeds draw more than one of the 6 possible pairs)
+    on_list = ["ann", "bob", "cat", "eve"]
+    draws = {seed: list(sample_rows(listed, 2, seed=seed)["customer_id"]) for seed in range(20)}
+    for seed, drawn in draws.items():
+        assert len(set(drawn)) == 2 and set(drawn) <= set(on_list) and drawn == sorted(drawn)
+        assert list(sample_rows(listed, 2, seed=seed)["customer_id"]) == drawn
+    assert len({tuple(d) for d in draws.values()}) > 1
+    assert list(sample_rows(listed, 10)["customer_id"]) == on_list  # fewer rows than asked: the whole list
 
 
 # --- parsing, SQL, words --------------------------------------------------------------------------------------
@@ -471,7 +477,7 @@ def test_cli_writes_the_list_and_the_control_list(tmp_path: Path) -> None:
     out, control = tmp_path / "list.csv", tmp_path / "control.csv"
     result = _run("--sales", str(sales), "--members", str(members), "--as-of", D.isoformat(),
                   "--where", "gender = F", "--where", "recency_days <= 30", "--exclude", "unreachable",
-                  "--channel", "wechat", "--holdout", "0.5", "--seed", "3", "--out", str(out),
+                  "--channel", "wechat", "--holdout", "0.5", "--seed", "2", "--out", str(out),
                   "--control-out", str(control))  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
@@ -480,10 +486,11 @@ def test_cli_writes_the_list_and_the_control_list(tmp_path: Path) -> None:
     sent = pd.read_csv(out, dtype=str, encoding="utf-8-sig")
     held = pd.read_csv(control, dtype=str, encoding="utf-8-sig")
     assert list(sent.columns[:3]) == ["customer_id", "group", "tier"]
-    assert sorted([*sent["customer_id"], *held["customer_id"]]) == ["ann", "cat"]
-    assert set(sent["group"]) <= {"treatment"} and set(held["group"]) <= {"control"}
-    assert set(held["do_not_contact"]) <= {"do not contact"}
-    assert all("****" in p for p in sent["phone"].dropna())
+    # sha256("2:ann") draws 0.644 (treatment), sha256("2:cat") 0.282 (control at a 0.5 share)
+    assert (list(sent["customer_id"]), list(sent["group"])) == (["ann"], ["treatment"])
+    assert (list(held["customer_id"]), list(held["group"])) == (["cat"], ["control"])
+    assert list(held["do_not_contact"]) == ["do not contact"]
+    assert (list(sent["phone"]), list(held["phone"])) == (["138****5678"], ["139****1111"])
 
 
 def test_cli_xlsx_output(tmp_path: Path) -> None:

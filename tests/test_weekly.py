@@ -188,7 +188,12 @@ def test_histories_cover_eight_sundays_and_end_with_the_week(store: duckdb.DuckD
 def test_kpis_reuse_given_tier_tables(store: duckdb.DuckDBPyConnection) -> None:
     tables = sunday_tables(store, "d", S)
     assert sorted(tables) == [S - timedelta(days=7 * k) for k in range(8, -1, -1)]
-    assert weekly_kpis(store, "d", S, tables=tables) == weekly_kpis(store, "d", S)
+    got = {k.key: (k.value, k.previous) for k in weekly_kpis(store, "d", S, tables=tables)}
+    assert got == EXPECTED
+    # the given tables are the ones used: hide q (a VIP) from the table of S, and S counts one VIP less
+    without_q = {**tables, S: tables[S][tables[S]["customer_id"] != "q"]}
+    vips = next(k for k in weekly_kpis(store, "d", S, tables=without_q) if k.key == "vips")
+    assert (vips.value, vips.previous) == (2, 2)
 
 
 def test_a_week_must_end_on_a_sunday(store: duckdb.DuckDBPyConnection) -> None:
