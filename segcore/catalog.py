@@ -982,10 +982,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "The PDF could not be made: {reason}",
         "zh": "PDF 生成失败：{reason}",
     },
-    # trust: setup, browser, weekly PDF, outside calls (helper A adds here)
-    "trust.a.reserved": {"en": "", "zh": ""},
-    # trust: reading files and ingest (helper B adds here)
-    "trust.b.reserved": {"en": "", "zh": ""},
+    # reading files and ingest: reasons, warnings, messages
     "err.no_files": {
         "en": "No file to load: give at least one --sales or --members file (a folder must hold .csv, .txt, .tsv, "
         ".xlsx or .parquet files).",
@@ -1087,8 +1084,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "{column}: both 1.234,50 and 1,234.50 styles found; values readable both ways were rejected",
         "zh": "{column}：同时出现 1.234,50 和 1,234.50 两种写法；两种读法都可能的值已拒收",
     },
-    # trust: target lists, exclusions, exports, campaign lists (helper C adds here)
-    "trust.c.reserved": {"en": "", "zh": ""},
+    # target lists: do-not-contact lists, consent, exports, campaign lists
     "err.id_list_empty": {
         "en": "The do-not-contact list {path} holds no customer id: nobody would be left out. Check the file.",
         "zh": "排除名单 {path} 中没有任何会员号，无法排除任何人。请检查文件。",
@@ -1190,8 +1186,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "发送组/对照组)",
         "zh": "包含会员号的名单（CSV、文本或 Excel；可含组别列：发送组/对照组、treatment/control）",
     },
-    # trust: workspace sharing, demo build, overview (helper D adds here)
-    "trust.d.reserved": {"en": "", "zh": ""},
+    # workspace sharing and the demo build
     "err.workspace_is_folder": {
         "en": "The workspace {path} is a folder: give the path of a workspace file, such as {path}/segcore.duckdb.",
         "zh": "工作区 {path} 是一个文件夹：请给出工作区文件的路径，例如 {path}/segcore.duckdb。",

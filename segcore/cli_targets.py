@@ -91,7 +91,7 @@ def _cmd_targets(args: argparse.Namespace) -> int:
     from segcore.campaigns import campaign_record as record_of
     from segcore.campaigns import check_seed, default_seed, holdout_warnings, save_campaign, warning_texts
     from segcore.catalog import text
-    from segcore.cli import _lang, _last_sales_day, _memory_dataset, _read_config, check_out_suffix, parse_day
+    from segcore.cli import _lang, _memory_dataset, _read_config, check_out_suffix, parse_day, resolve_as_of
     from segcore.config import to_toml
     from segcore.export import export_csv, export_xlsx, invalid_phones
     from segcore.targets import CHANNELS, build_list, empty_reason, parse_rule
@@ -115,7 +115,7 @@ def _cmd_targets(args: argparse.Namespace) -> int:
     end = parse_day(args.end) if args.end else None
 
     con, dataset_id = _memory_dataset(args)
-    as_of = parse_day(args.as_of) if args.as_of else _last_sales_day(con, dataset_id)
+    as_of = resolve_as_of(con, dataset_id, args.as_of)
     target_list = build_list(con, dataset_id, as_of, cfg, rules, exclusions, args.channel)
     for count in target_list.id_lists:
         print(text("target.id_list_read", lang, read=count.read, matched=count.matched))

@@ -60,6 +60,10 @@ CASES = {
                                                     "--control-out", "{tmp}/dnc.csv"),
                                         {"dnc.csv": text("ann\n")}, "is one of the files this command reads"),
     "out-suffix": Case("targets", ("--sales", "{tmp}/sales.csv", "--out", "{tmp}/out.txt"), {}, "must end in"),
+    "as-of-empty": Case("targets", (*TARGETS, "--as-of", ""), {}, "between 2024-06-20 and 2024-06-22"),
+    "as-of-before-the-data": Case("targets", (*TARGETS, "--as-of", "2023-01-01"), {}, "2024-06-20 to 2024-06-22"),
+    "as-of-far-after-the-data": Case("targets", (*TARGETS, "--as-of", "2030-01-01"), {},
+                                     "2024-06-20 to 2024-06-22"),
     # targets: seeds and settings
     "huge-seed": Case("targets", (*TARGETS, "--seed", "99999999999999999999999"), {},
                       "The seed must be a whole number from 0 to 9223372036854775807"),
