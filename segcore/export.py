@@ -54,16 +54,17 @@ _VALUE_PREFIX = {"group": "export.group.", "tier": "tier.", "lifecycle": "lifecy
                  "cn8_segment": "cn8."}  # fmt: skip
 
 
-def mask_phone(phone: Any) -> Any:
-    """A phone with its middle hidden: 11+ characters keep the first 3 and last 4, 7-10 the last 4, shorter none."""
-    if phone is None or (isinstance(phone, float) and pd.isna(phone)):
+def mask_phone(phone: Any) -> str | None:
+    """A valid phone with its middle hidden (11+ characters keep the first 3 and last 4, 7-10 the last 4, shorter
+    none); None for anything that is not a phone, so "1.38E+10" never comes out as "1.3****8E10"."""
+    value = valid_phone(phone)
+    if value is None:
         return None
-    value = str(phone).strip()
     if len(value) >= 11:
         return value[:3] + "****" + value[-4:]
     if len(value) >= 7:
         return "****" + value[-4:]
-    return "****" if value else value
+    return "****"
 
 
 _PHONE_TEXT = re.compile(r"^\+?[0-9 ()\-]+$")  # the rule of segcore.targets.VALID_PHONE_SQL

@@ -62,6 +62,7 @@ ROW_COLUMNS = [
     "relative_lift",
     "n_treatment",
     "n_control",
+    "too_small",
 ]
 _OUTCOME_COLUMNS = ("group", "tier", "responded", "revenue", "purchases")
 
@@ -153,6 +154,7 @@ def _row(seg: SegmentLift, metric: str, e: Effect) -> dict[str, object]:
         "relative_lift": e.relative_lift,
         "n_treatment": seg.treatment.n,
         "n_control": seg.control.n,
+        "too_small": seg.too_small,
     }
 
 

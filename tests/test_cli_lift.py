@@ -23,6 +23,7 @@ COLUMNS = [
     "relative_lift",
     "n_treatment",
     "n_control",
+    "too_small",
 ]
 
 
@@ -81,6 +82,7 @@ def test_lift_writes_one_row_per_segment_and_metric(files: tuple[Path, Path], tm
     assert overall.loc["rpc", "control"] == pytest.approx(40 / 2)
     assert overall.loc["incremental_revenue", "diff"] == pytest.approx((150 / 4 - 40 / 2) * 4)
     assert (overall["n_treatment"] == 4).all() and (overall["n_control"] == 2).all()
+    assert rows["too_small"].tolist() == [True] * 9  # 4 and 2 customers: under 30 in every segment
 
 
 def test_lift_json_has_the_headline(files: tuple[Path, Path], tmp_path: Path) -> None:

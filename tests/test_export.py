@@ -59,8 +59,8 @@ def _both_groups(con: duckdb.DuckDBPyConnection, campaign_id: str, lang: str | N
 
 @pytest.mark.parametrize(
     "phone, masked",
-    [("13812345678", "138****5678"), ("+8613812345678", "+86****5678"), ("87654321", "****4321"), ("123", "****"),
-     (None, None), ("", "")],
+    [("13812345678", "138****5678"), ("+8613812345678", "+86****5678"), ("87654321", "****4321"), ("12345", "****"),
+     ("123", None), (None, None), ("", None), ("1.38E+10", None), ("13812345678.0", "138****5678")],
 )  # fmt: skip
 def test_mask_phone(phone: str | None, masked: str | None) -> None:
     assert mask_phone(phone) == masked

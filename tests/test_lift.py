@@ -207,6 +207,7 @@ def test_to_rows_is_the_long_table() -> None:
         "relative_lift",
         "n_treatment",
         "n_control",
+        "too_small",
     ]
     assert list(zip(rows.segment, rows.metric, strict=True)) == [
         (segment, metric)

@@ -40,6 +40,12 @@ def test_a_tier_is_too_small_below_30_in_either_group() -> None:
     }
 
 
+def test_the_cli_table_flags_the_tiers_too_small_to_read() -> None:
+    rows = lift_report(OUTCOMES, holdout_share=0.45).to_rows()
+    flags = rows.groupby("segment")["too_small"].agg(["min", "max"]).apply(tuple, axis=1).to_dict()
+    assert flags == {"all": (False, False), "loyal": (False, False), "silent": (True, True), "sleeping": (True, True)}
+
+
 def test_the_campaign_page_says_too_few_instead_of_a_number() -> None:
     from ui.campaign_views import tier_table
 

@@ -13,7 +13,7 @@ from segcore.campaigns import campaign_record, default_seed, holdout_warnings, s
 from segcore.catalog import text
 from segcore.config import to_toml
 from segcore.errors import InputError
-from segcore.export import mask_phone, valid_phone
+from segcore.export import mask_phone
 from segcore.lift import minimum_detectable_effect
 from segcore.targets import (
     Exclusion,
@@ -69,7 +69,7 @@ def preview(target_list: TargetList, code: str) -> None:
     sample = sample_rows(target_list, 8)
     if not sample.empty:
         shown = sample[["customer_id", "name", "phone", "tier", "recency_days", "monetary"]].copy()
-        shown["phone"] = shown["phone"].map(lambda p: mask_phone(valid_phone(p)))
+        shown["phone"] = shown["phone"].map(mask_phone)
         shown["tier"] = [charts.segment_label("tier", k, code) if isinstance(k, str) else "–" for k in shown["tier"]]
         st.dataframe(shown.rename(columns={
             "customer_id": t("col.customer_id"), "name": t("col.name"), "phone": t("col.phone"),
