@@ -73,6 +73,16 @@ def start_app(workspace: Path) -> tuple[subprocess.Popen[bytes], str]:
     return process, url
 
 
+def stop_app(process: subprocess.Popen[bytes]) -> None:
+    """Stop the app; a script run still computing can hold Streamlit's shutdown, so kill it after 20 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=20)
+
+
 @pytest.fixture
 def app_url(demo_workspace_file: Path, tmp_path: Path) -> Iterator[str]:
     """The app running on a private copy of the demo workspace."""
@@ -80,8 +90,7 @@ def app_url(demo_workspace_file: Path, tmp_path: Path) -> Iterator[str]:
     shutil.copy(demo_workspace_file, workspace)
     process, url = start_app(workspace)
     yield url
-    process.terminate()
-    process.wait(timeout=20)
+    stop_app(process)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import artifact, start_app, wait_for_app
+from tests.browser.conftest import artifact, start_app, stop_app, wait_for_app
 
 GBK_SALES = (
     "会员卡号,订单号,消费时间,实收金额,是否促销\n"
@@ -32,8 +32,7 @@ def test_first_start_builds_and_announces_the_demo_store(browser, tmp_path: Path
         assert {"总览", "数据"} <= words and not words & {"app", "overview", "data"}, nav  # no automatic pages/ list
         assert tab.get_by_text("数据集").first.is_visible()
     finally:
-        process.terminate()
-        process.wait(timeout=20)
+        stop_app(process)
 
 
 def test_upload_gbk_csv_confirm_mapping_and_read_the_quality_report(page, app_url: str, tmp_path: Path) -> None:

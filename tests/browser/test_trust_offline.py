@@ -18,7 +18,7 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ROOT, _free_port, _wait_healthy, wait_for_app
+from tests.browser.conftest import ROOT, _free_port, _wait_healthy, stop_app, wait_for_app
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 LOCAL_SCHEMES = {"data", "blob", "about"}
@@ -89,8 +89,7 @@ def logged_app(demo_workspace_file: Path, tmp_path: Path) -> Iterator[tuple[str,
         _wait_healthy(url, process)
         yield url, log, str(out)
     finally:
-        process.terminate()
-        process.wait(timeout=20)
+        stop_app(process)
 
 
 def test_no_request_leaves_the_machine(page, logged_app: tuple[str, Path, str]) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ROOT, artifact, start_app, wait_for_app
+from tests.browser.conftest import ROOT, artifact, start_app, stop_app, wait_for_app
 
 _HOLD = """
 import sys, time, duckdb
@@ -65,5 +65,4 @@ def test_the_cli_runs_beside_the_app_and_the_app_waits_for_a_writer(
         expect(tab.get_by_text("Members", exact=True)).to_be_visible()
         expect(busy).to_have_count(0)
     finally:
-        process.terminate()
-        process.wait(timeout=20)
+        stop_app(process)
