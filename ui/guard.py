@@ -14,7 +14,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from segcore.errors import InputError
 
-__all__ = ["FRAME_READY", "WANTED_PAGE", "require_frame", "restore_query", "workspace_run"]
+__all__ = ["FRAME_READY", "WANTED_PAGE", "pending_query", "require_frame", "restore_query", "workspace_run"]
 
 FRAME_READY = "frame_ready"
 WANTED_PAGE = "wanted_page"
@@ -34,6 +34,12 @@ def url_choice(name: str, options: list[str], default: str) -> str:
     """The ?name= value of a shared link when it is one of the options, else the default."""
     wanted = st.query_params.get(name)
     return wanted if wanted in options else default
+
+
+def pending_query() -> dict[str, str]:
+    """The query of a deep link on its way through the frame (empty once restored): the first run of the frame
+    sees an empty URL, and must not settle the language before the link's ?lang= is back."""
+    return dict(st.session_state.get(_WANTED_QUERY) or {})
 
 
 def restore_query() -> None:

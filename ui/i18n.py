@@ -21,7 +21,9 @@ def _from_browser() -> str:
 def init_lang() -> str:
     """Settle the session's language once (query parameter, browser locale, English) and mirror it in the URL."""
     if _KEY not in st.session_state:
-        requested = st.query_params.get("lang")
+        from ui.guard import pending_query
+
+        requested = st.query_params.get("lang") or pending_query().get("lang")
         st.session_state[_KEY] = requested if requested in LANGS else _from_browser()
     if st.query_params.get("lang") != st.session_state[_KEY]:
         st.query_params["lang"] = st.session_state[_KEY]
