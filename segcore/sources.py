@@ -318,7 +318,7 @@ def _csv_table(con: duckdb.DuckDBPyConnection, path: Path, info: SourceInfo, tar
                 )
             except duckdb.Error as exc:
                 raise InputError("bad_csv", reason=str(exc).splitlines()[0][:200]) from exc
-        _check_unterminated_quote(con, path, f"{target}_all", headers)
+        _check_unterminated_quote(con, path, encoding, f"{target}_all", headers)
         spill = _quote(_SPILL)
         con.execute(
             f"insert into {issues} select line_no, null, 'extra_fields' from {target}_all where {spill} is not null"
@@ -341,8 +341,11 @@ def _csv_table(con: duckdb.DuckDBPyConnection, path: Path, info: SourceInfo, tar
         con.execute(f"drop table if exists {issues}")
 
 
-def _check_unterminated_quote(con: duckdb.DuckDBPyConnection, path: Path, table: str, headers: tuple[str, ...]) -> None:
-    """An opening quote never closed swallows the rest of the file into the last row's field: refuse the file."""
+def _check_unterminated_quote(
+    con: duckdb.DuckDBPyConnection, path: Path, encoding: str, table: str, headers: tuple[str, ...]
+) -> None:
+    """An opening quote never closed swallows the rest of the file into the last row's field: refuse the file.
+    A last row with a line break in a field is only suspect then; an odd number of quotes in the file tells."""
     with path.open("rb") as handle:
         handle.seek(max(0, path.stat().st_size - 64))
         tail = handle.read().rstrip(b"\r\n\t \x00")
@@ -353,8 +356,22 @@ def _check_unterminated_quote(con: duckdb.DuckDBPyConnection, path: Path, table:
         f"select line_no from {table} where line_no = (select max(line_no) from {table}) "
         f"and contains({fields}, chr(10))"
     ).fetchall()
-    if row:
+    if row and _quote_count(path, encoding) % 2:
         raise InputError("unterminated_quote", row=row[0][0])
+
+
+def _quote_count(path: Path, encoding: str) -> int:
+    """How many double quotes the file holds (UTF-8 and GB18030 never use the quote byte inside a character)."""
+    count = 0
+    with path.open("rb") as handle:
+        if encoding in ("utf-8", "utf-8-sig", "gb18030"):
+            for block in iter(lambda: handle.read(1 << 22), b""):
+                count += block.count(b'"')
+            return count
+        decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+        for block in iter(lambda: handle.read(1 << 22), b""):
+            count += decoder.decode(block).count('"')
+    return count
 
 
 _MAX_EXACT = 2**53  # a float above this no longer holds every integer: an id or phone stored so lost digits

@@ -83,6 +83,26 @@ def test_sales_file_with_a_quoted_line_break_loads_through_the_cli(tmp_path):
     assert run.stdout.startswith("s.csv: read 2, kept 2, rejected 0 (none)")
 
 
+@pytest.mark.parametrize("end", ["\n", "\r\n", ""], ids=["lf", "crlf", "no-final-newline"])
+def test_a_line_break_in_the_last_row_loads(con, tmp_path, end):
+    text = '会员卡号,姓名,地址,入会日期\nC1,张三,上海,2023-01-01\nC2,李四,"北京市\n朝阳区",2023-02-01' + end
+    report = load(con, write(tmp_path / "m.csv", text), "members")
+    assert (report.rows_read, report.rows_kept) == (2, 2)
+    stored = con.execute("select customer_id, join_date, extra from members order by customer_id").fetchall()
+    assert [(c, str(d), json.loads(e)) for c, d, e in stored] == [
+        ("C1", "2023-01-01", {"地址": "上海"}),
+        ("C2", "2023-02-01", {"地址": "北京市\n朝阳区"}),
+    ]
+
+
+def test_unclosed_quote_in_a_utf16_file_is_refused(con, tmp_path):
+    path = tmp_path / "s.csv"
+    path.write_text('会员卡号,消费时间,实收金额\nA,"2024-03-05,10\nB,2024-03-06,20\n', encoding="utf-16")
+    with pytest.raises(InputError) as caught:
+        load(con, path)
+    assert caught.value.code == "unterminated_quote"
+
+
 def test_unclosed_quote_is_refused_not_swallowed(con, tmp_path):
     path = write(tmp_path / "s.csv", '会员卡号,消费时间,实收金额\nA,"2024-03-05,10\nB,2024-03-06,20\n')
     with pytest.raises(InputError) as caught:
