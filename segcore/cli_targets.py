@@ -7,7 +7,8 @@ XLSX's second sheet reads the rules in words ($SEGCORE_LANG / $LANG: zh or en).
 
 Defaults: as-of = the last sales day; start = the day after, end = start + 27 days (four weeks); seed = derived
 from the name and start (printed, so the split can be reproduced with --seed); exclusions = unreachable on the
-channel, plus promo chasers with --discount. `--exclude none` turns the defaults off; `--exclude manual=FILE`
+channel, plus promo chasers with --discount; every --exclude adds to them, and only `--exclude none` turns them
+off (a do-not-contact list never drops the consent check). `--exclude manual=FILE`
 reads a do-not-contact list with the same reader as sales files (CSV/TXT in any encoding and delimiter, or XLSX;
 the column headed 会员卡号/customer_id, else 手机号/phone, else the only column) and prints how many ids it read
 and how many matched customers; a list without ids is refused.
@@ -72,18 +73,18 @@ def _write(path: str, data: bytes) -> None:
 
 
 def _exclusions(values: list[str] | None, discount: bool) -> list[Any]:
+    """The default exclusions (unreachable on the channel; promo chasers with --discount) plus the given ones;
+    only an explicit `--exclude none` drops the defaults, so adding a do-not-contact list never drops consent."""
     from segcore.targets import Exclusion, default_exclusions, parse_exclusion
 
-    if not values:
-        return list(default_exclusions(discount))
-    out: list[Exclusion] = []
-    for value in values:
-        if value.strip() == "none":
+    given = [value.strip() for value in values or []]
+    out: list[Exclusion] = [] if "none" in given else list(default_exclusions(discount))
+    for value in given:
+        if value == "none":
             continue
-        if value.startswith("manual="):
-            out.append(_manual_ids(value.partition("=")[2]))
-        else:
-            out.append(parse_exclusion(value))
+        exclusion = _manual_ids(value.partition("=")[2]) if value.startswith("manual=") else parse_exclusion(value)
+        if exclusion not in out:
+            out.append(exclusion)
     return out
 
 
@@ -186,7 +187,8 @@ def add_targets_command(sub: Any) -> None:
         "--exclude",
         action="append",
         metavar="EXCLUSION",
-        help="promo_chaser | unreachable | contacted_within_days=N | manual=FILE | none (default: unreachable)",
+        help="promo_chaser | contacted_within_days=N | manual=FILE, added to the defaults (unreachable on the channel; "
+        "promo_chaser with --discount); none drops the defaults",
     )
     targets.add_argument("--discount", action="store_true", help="a discount campaign: also leave out promo chasers")
     targets.add_argument("--holdout", type=float, default=0.1, help="control share, 0 <= share < 1 (default 0.1)")

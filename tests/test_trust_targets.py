@@ -365,6 +365,17 @@ def test_cli_excludes_a_utf16_list_and_says_how_many_ids_matched(
     assert list(sent["customer_id"]) == ["1001", "bob", "dan"]
 
 
+def test_cli_a_do_not_contact_list_adds_to_the_consent_check(files: tuple[Path, Path], tmp_path: Path) -> None:
+    sales, members = files
+    dnc, out = tmp_path / "dnc.csv", tmp_path / "out.csv"
+    dnc.write_text("customer_id\ndan\n", "utf-8")
+    result = run_cli("targets", "--sales", str(sales), "--members", str(members), "--channel", "sms",
+                     "--holdout", "0", "--exclude", f"manual={dnc}", "--out", str(out))  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    sent = pd.read_csv(out, dtype=str, encoding="utf-8-sig")
+    assert list(sent["customer_id"]) == ["ann"]  # the only one with a valid phone and the SMS opt-in
+
+
 def test_cli_refuses_control_out_equal_to_out(files: tuple[Path, Path], tmp_path: Path) -> None:
     sales, members = files
     out = tmp_path / "list.csv"
