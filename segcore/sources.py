@@ -176,7 +176,7 @@ def _xlsx_table(path: Path, sheet: str | None) -> tuple[pa.Table, str, pa.Table 
             raw = _xlsx_header_cells(reader, name, table.num_columns)
             if raw is not None:
                 table = table.rename_columns(raw)
-            return table, name, _xlsx_lossy(reader, name, table)
+            return table, name, _xlsx_lossy(path, reader, name, table)
     raise InputError("no_usable_sheet", sheets=", ".join(names) or "-")
 
 
@@ -193,8 +193,9 @@ def _xlsx_header_cells(reader: Any, name: str, width: int) -> list[str] | None:
 _LONG_DIGITS = r"^-?\d{16,}$"
 
 
-def _xlsx_lossy(reader: Any, name: str, table: pa.Table) -> pa.Table | None:
-    """Rows whose numeric cell held a whole number above 2^53: Excel kept only ~15 digits of it."""
+def _xlsx_lossy(path: Path, reader: Any, name: str, table: pa.Table) -> pa.Table | None:
+    """Rows whose numeric cell held a whole number above 2^53: Excel kept only ~15 digits of it. A column of
+    numbers is found by its type; a column mixing text and number cells by the number cells of the sheet's XML."""
     import pyarrow.compute as pc
 
     suspects = [
@@ -204,17 +205,51 @@ def _xlsx_lossy(reader: Any, name: str, table: pa.Table) -> pa.Table | None:
         return None
     probe = reader.load_sheet(name, use_columns=suspects)  # default dtypes: which columns hold numbers
     numeric = {info.index for info in probe.available_columns() if info.dtype in ("float", "int")}
+    big_number_cells = _xlsx_big_number_texts(path, name) if set(suspects) - numeric else set()
     lines: list[int] = []
     cols: list[str] = []
     for i in suspects:
-        if i not in numeric:
-            continue
         column = table.column(i).to_pylist()
         for line_no, value in enumerate(column, start=1):
-            if value and re.fullmatch(r"-?\d{16,}", value) and abs(int(value)) > _MAX_EXACT:
+            if not value or not re.fullmatch(r"-?\d{16,}", value) or abs(int(value)) <= _MAX_EXACT:
+                continue
+            if i in numeric or value in big_number_cells:
                 lines.append(line_no)
                 cols.append(table.column_names[i])
     return pa.table({"line_no": pa.array(lines, pa.int64()), "col": pa.array(cols, pa.string())}) if lines else None
+
+
+_BIG_NUMBER_CELL = re.compile(
+    rb"<c\b([^>]*)>(?:<f>[^<]*</f>)?<v>(-?\d(?:\.\d+)?[eE]\+?(?:1[5-9]|[2-9]\d)|-?\d{16,}(?:\.\d*)?)</v>"
+)
+_XLSX_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_XLSX_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+
+
+def _xlsx_big_number_texts(path: Path, sheet: str) -> set[str]:
+    """The numeric cells of a sheet above 2^53, as text the way the sheet is read (3.1E+17 -> '310...328')."""
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        workbook = ET.fromstring(archive.read("xl/workbook.xml"))
+        rels = ET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+        rel_id = next(
+            (s.get(f"{_XLSX_REL}id") for s in workbook.iter(f"{_XLSX_MAIN}sheet") if s.get("name") == sheet), None
+        )
+        target = next((r.get("Target", "") for r in rels if r.get("Id") == rel_id), "")
+        part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        if not rel_id or part not in archive.namelist():
+            return set()
+        xml = archive.read(part)
+    found: set[str] = set()
+    for match in _BIG_NUMBER_CELL.finditer(xml):
+        kind = re.search(rb'\bt="(\w+)"', match.group(1))
+        if kind is None or kind.group(1) == b"n":
+            value = float(match.group(2))
+            if abs(value) > _MAX_EXACT and value == int(value):
+                found.add(str(int(value)))
+    return found
 
 
 _LONE_CR = re.compile("\r(?!\n)")

@@ -265,6 +265,21 @@ def test_xlsx_id_with_more_digits_than_excel_keeps_is_rejected(con, tmp_path):
     assert (sales(con, "customer_id"), report.rejects_by_reason) == ([("17850",)], {"mangled_id": 1})
 
 
+def test_xlsx_id_column_mixing_text_and_number_cells_rejects_only_the_damaged_number(con, tmp_path):
+    workbook = xlsxwriter.Workbook(str(tmp_path / "s.xlsx"))
+    sheet = workbook.add_worksheet()
+    sheet.write_row(0, 0, ["会员卡号", "消费时间", "实收金额"])
+    sheet.write_string(1, 0, "310101199001011235")  # a text cell: every digit kept
+    sheet.write_row(1, 1, ["2024-03-05", 5])
+    sheet.write_number(2, 0, 310101199001011234)  # a number cell: read back as ...328, another customer's id
+    sheet.write_row(2, 1, ["2024-03-05", 6])
+    sheet.write_row(3, 0, ["C3", "2024-03-05", 7])
+    workbook.close()
+    report = load(con, tmp_path / "s.xlsx")
+    assert sales(con, "customer_id") == [("310101199001011235",), ("C3",)]
+    assert report.rejects_by_reason == {"mangled_id": 1}
+
+
 # --- one command, one transaction -------------------------------------------------------------------------------
 
 
