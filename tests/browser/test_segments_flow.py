@@ -47,7 +47,7 @@ def test_drill_into_a_segment_and_open_a_customer(
     first_customer = page.get_by_role("option").nth(1)
     customer_id = first_customer.inner_text().strip()
     first_customer.click()
-    expect(page.get_by_text(history_label)).to_be_visible(timeout=60_000)
+    expect(page.get_by_text(history_label, exact=True)).to_be_visible(timeout=60_000)  # not the spinner's text
     wait_for_app(page)
     expect(page.get_by_text(card_title.format(customer_id), exact=True)).to_be_visible()
     expect(page.get_by_text(purchases, exact=True)).to_be_visible()
