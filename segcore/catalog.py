@@ -1187,6 +1187,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh": "包含会员号的名单（CSV、文本或 Excel；可含组别列：发送组/对照组、treatment/control）",
     },
     # workspace sharing and the demo build
+    "cli.no_datasets": {
+        "en": "The workspace has no dataset yet: load one with `python -m segcore ingest`.",
+        "zh": "工作区还没有数据集：请先用 `python -m segcore ingest` 载入。",
+    },
     "err.workspace_is_folder": {
         "en": "The workspace {path} is a folder: give the path of a workspace file, such as {path}/segcore.duckdb.",
         "zh": "工作区 {path} 是一个文件夹：请给出工作区文件的路径，例如 {path}/segcore.duckdb。",

@@ -112,8 +112,12 @@ def _report_line(report: dict[str, Any]) -> str:
     line = (
         f"{report['file_name']}: read {report['rows_read']}, kept {report['rows_kept']}, "
         f"rejected {report['rows_rejected']} ({_counted(report['rejects_by_reason']) or 'none'}); "
-        f"refunds {report['refund_lines']}, duplicates {report['duplicate_lines']}, customers {report['customers']}, "
-        f"dates {report['date_min']} .. {report['date_max']}"
+        + (
+            f"refunds {report['refund_lines']}, duplicates {report['duplicate_lines']}, "
+            f"customers {report['customers']}, dates {report['date_min']} .. {report['date_max']}"
+            if report["kind"] == "sales"
+            else f"members {report['customers']}"
+        )
     )
     if report.get("warnings"):
         line += f"; warnings: {_counted(report['warnings'])}"
@@ -247,8 +251,14 @@ def open_workspace(path: str | None, *, read_only: bool = False) -> Workspace:
 
 
 def _cmd_datasets(args: argparse.Namespace) -> int:
-    workspace = open_workspace(args.workspace, read_only=True)
-    print(workspace.datasets().to_string(index=False))
+    from segcore.catalog import text
+
+    table = open_workspace(args.workspace, read_only=True).datasets()
+    if table.empty:
+        print(text("cli.no_datasets", _lang()))
+        return 0
+    table["rejected"] = table["rejected"].astype("int64")
+    print(table.to_csv(sep="\t", index=False, date_format="%Y-%m-%d %H:%M"), end="")
     return 0
 
 
