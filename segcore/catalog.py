@@ -1038,6 +1038,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "amount can be read two ways (1.234 = 1.234 or 1234?)",
         "zh": "金额有两种读法（1.234 是 1.234 还是 1234？）",
     },
+    "warn.amount_rounded": {
+        "en": "amounts with fractions of a cent, stored rounded to the cent",
+        "zh": "金额含分以下的小数，已四舍五入到分",
+    },
     "warn.excel_serial_dates": {
         "en": "dates given as Excel day numbers (e.g. 45356), read as dates",
         "zh": "以 Excel 序列号表示的日期（如 45356），已按日期读取",

@@ -194,7 +194,10 @@ def _sales_select(mapping: Mapping[str, str], reading: _Reading) -> str:
     if "amount" in mapping:
         amount = f"seg_money_as({c('amount')}, {conv('amount')})"
         ambiguous = f"coalesce(seg_num_ambiguous({c('amount')}, {conv('amount')}), false)"
+        exact = f"seg_number_as({c('amount')}, {conv('amount')})"
+        rounded = f"coalesce({exact} <> round({exact}, 2), false)"
     else:
+        rounded = "false"  # quantity x unit price is rounded to the cent by definition
         amount = (
             f"cast(round(seg_number_as({c('quantity')}, {conv('quantity')}) "
             f"* seg_number_as({c('unit_price')}, {conv('unit_price')}), 2) as decimal(18, 2))"
@@ -222,7 +225,8 @@ def _sales_select(mapping: Mapping[str, str], reading: _Reading) -> str:
            coalesce(issues.extra_fields, false) as extra_fields,
            coalesce(seg_sci({c("customer_id")}), false) or coalesce(issues.lossy_id, false) as mangled_id,
            {ambiguous} as amount_ambiguous,
-           {serials} and coalesce(seg_serial({c("order_date")}), false) as w_excel_serial_dates
+           {serials} and coalesce(seg_serial({c("order_date")}), false) as w_excel_serial_dates,
+           {rounded} as w_amount_rounded
     from {_RAW}
     {_issue_join(mapping, "sales")}
     """
@@ -323,7 +327,7 @@ select * from final
 """
 
 # Warnings: code -> the raw column whose value is shown as an example (None: the row number only).
-_SALES_WARNINGS = {"promo_unrecognised": "is_promo", "excel_serial_dates": "order_date"}
+_SALES_WARNINGS = {"promo_unrecognised": "is_promo", "excel_serial_dates": "order_date", "amount_rounded": "amount"}
 _MEMBER_WARNINGS = {
     "bad_birthday": "birthday",
     "implausible_birthday": "birthday",

@@ -177,6 +177,13 @@ def test_placeholder_order_date_is_rejected_with_an_example(con, tmp_path):
     assert report.examples["implausible_date"] == ["row 1: 0001-01-01"]
 
 
+def test_fractions_of_a_cent_are_rounded_and_said(con, tmp_path):
+    text = "会员卡号,消费时间,实收金额\nA,2024-03-05,2.50\nB,2024-03-05,10.125\nC,2024-03-05,3.1\n"
+    report = load(con, write(tmp_path / "a.csv", text))
+    assert sales(con) == [("A", Decimal("2.50")), ("B", Decimal("10.13")), ("C", Decimal("3.10"))]
+    assert (report.warnings, report.examples["amount_rounded"]) == ({"amount_rounded": 1}, ["row 2: 10.125"])
+
+
 def test_excel_serials_are_read_only_in_a_mostly_serial_column(con, tmp_path):
     mostly = "会员卡号,消费时间,实收金额\nA,45356,1\nB,45357,2\nC,2024-03-07,3\n"
     report = load(con, write(tmp_path / "a.csv", mostly))
