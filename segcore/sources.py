@@ -173,11 +173,19 @@ def _xlsx_table(path: Path, sheet: str | None) -> tuple[pa.Table, str, pa.Table 
         table = loaded.to_arrow()
         if table.num_columns > 0 and table.num_rows > 0:
             table = pa.Table.from_batches([table]) if isinstance(table, pa.RecordBatch) else table
-            raw = _xlsx_header_cells(reader, name, table.num_columns)
+            raw = _xlsx_header_cells(reader, name, table.num_columns) if _renamed(table.column_names) else None
             if raw is not None:
                 table = table.rename_columns(raw)
             return table, name, _xlsx_lossy(path, reader, name, table)
     raise InputError("no_usable_sheet", sheets=", ".join(names) or "-")
+
+
+def _renamed(names: list[str]) -> bool:
+    """Whether fastexcel may have renamed a header cell (a repeated name to name_1, an empty one to __UNNAMED__n):
+    only then is the header row read again as written, since each read parses the whole sheet."""
+    taken = set(names)
+    repeated = (n for n in names if re.fullmatch(r".+_\d+", n) and n.rsplit("_", 1)[0] in taken)
+    return any(n.startswith("__UNNAMED__") for n in names) or any(True for _ in repeated)
 
 
 def _xlsx_header_cells(reader: Any, name: str, width: int) -> list[str] | None:
