@@ -151,6 +151,9 @@ def load_sales(con, parquet: Path) -> None:
         """,
         {"path": str(parquet)},
     )
+    from segcore.engine.orders import build_order_days
+
+    build_order_days(con, "bench")  # built by every load, like the sales lines
 
 
 def describe(parquet: Path) -> dict[str, object]:

@@ -17,6 +17,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from segcore.engine.orders import build_order_days
 from segcore.errors import InputError
 from segcore.mapping import check_mapping, guess_mapping, missing_required
 from segcore.sources import SourceInfo, content_hash, staged_source
@@ -566,6 +567,8 @@ def _write(con: duckdb.DuckDBPyConnection, staged: list[_Staged], loaded_at: dat
                     "loaded_at": loaded_at,
                 },
             )
+        for dataset_id in sorted({item.report.dataset_id for item in staged if item.report.kind == "sales"}):
+            build_order_days(con, dataset_id)
         con.execute("commit")
     except BaseException:
         con.execute("rollback")

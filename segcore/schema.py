@@ -67,6 +67,24 @@ create table if not exists sales (
     product varchar,
     channel varchar
 );
+-- the sales lines summed per order and day (segcore.engine.orders), rebuilt with every load of the dataset
+create table if not exists order_days (
+    dataset_id varchar not null,
+    customer_id varchar not null,
+    order_id varchar,
+    day date not null,
+    is_single_day boolean not null,
+    amount decimal(18, 2) not null,
+    promo_amount decimal(18, 2) not null
+);
+-- the states of a migration, kept until the data, rules, dates or scheme change (segcore.engine.history)
+create table if not exists migration_cache (
+    dataset_id varchar not null,
+    key varchar not null,
+    snapshot_date date not null,
+    customer_id varchar not null,
+    state varchar not null
+);
 create table if not exists members (
     dataset_id varchar not null,
     load_id varchar not null,

@@ -34,8 +34,9 @@ here, the report masks them (`segcore.export.mask_phone`).
 Campaigns: those of the dataset with start <= S and end > S - 28 (running at S, or ended in the last 4 weeks),
 newest start first, measured as of S with `segcore.measure.measure_campaign`; interim results say so.
 
-Cost: one SQL query for the count/revenue histories (orders valued as of each Sunday, set-based) and one
-`tier_table` per Sunday S - 56 .. S (9 in all), shared by the tier KPIs, the movements and the alerts.
+Cost: one SQL query for the count/revenue histories (orders valued as of each Sunday, set-based) and one pass of
+the tier engine's many-dates case for the tier tables at the Sundays S - 56 .. S (9 in all), shared by the tier
+KPIs, the movements and the alerts.
 """
 
 from __future__ import annotations
@@ -52,8 +53,8 @@ import pandas as pd
 from segcore import fmt
 from segcore.catalog import text
 from segcore.config import DEFAULT_CONFIG, TierConfig
+from segcore.engine.history import snapshot_tables
 from segcore.errors import InputError
-from segcore.tiers import tier_table
 
 __all__ = [
     "ALERT_KEYS",
@@ -139,9 +140,9 @@ def _sundays(week_end: date, weeks: int) -> list[date]:
 def sunday_tables(
     con: duckdb.DuckDBPyConnection, dataset_id: str, week_end: date, cfg: TierConfig = DEFAULT_CONFIG
 ) -> dict[date, pd.DataFrame]:
-    """The tier table at each of the 9 Sundays week_end - 56 .. week_end (one `tier_table` call each), by Sunday."""
+    """The tier table at each of the 9 Sundays week_end - 56 .. week_end (the engine's many-dates case), by Sunday."""
     week_end = _check_sunday(week_end)
-    return {sunday: tier_table(con, dataset_id, sunday, cfg) for sunday in _sundays(week_end, HISTORY_WEEKS + 1)}
+    return snapshot_tables(con, dataset_id, _sundays(week_end, HISTORY_WEEKS + 1), cfg)
 
 
 def _tables_for(
@@ -154,9 +155,9 @@ def _tables_for(
 ) -> Mapping[date, pd.DataFrame]:
     """The given tables when they cover the `weeks` Sundays up to week_end, else the missing ones computed."""
     out = dict(tables or {})
-    for sunday in _sundays(week_end, weeks):
-        if sunday not in out:
-            out[sunday] = tier_table(con, dataset_id, sunday, cfg)
+    missing = [sunday for sunday in _sundays(week_end, weeks) if sunday not in out]
+    if missing:
+        out |= snapshot_tables(con, dataset_id, missing, cfg)
     return out
 
 

@@ -80,7 +80,7 @@ final as (
 select * from final order by is_demo, created_at, dataset_id
 """
 
-_DATASET_TABLES = ("campaigns", "sales", "members", "rejects", "loads", "datasets")
+_DATASET_TABLES = ("campaigns", "order_days", "sales", "members", "rejects", "loads", "datasets")
 _HAS_MIGRATION_CACHE_SQL = "select count(*) from duckdb_tables() where table_name = 'migration_cache'"
 _DELETE_CAMPAIGN_MEMBERS_SQL = """
 delete from campaign_members
