@@ -42,11 +42,20 @@ from segcore.catalog import CATALOG, LANGS, text
 from segcore.config import DEFAULT_CONFIG, TierConfig, to_toml
 from segcore.demo import holdout_draw
 from segcore.errors import InputError
+from segcore.keys import (
+    CAMPAIGN_GROUP_HEADERS,
+    CAMPAIGN_GROUP_WORDS,
+    CAMPAIGN_HEADERS_ZH,
+    CAMPAIGN_ID_HEADERS,
+    CAMPAIGN_TIER_HEADERS,
+    CHANNELS,
+    SEGMENT_COLUMNS,
+    TIER_KEYS,
+)
 from segcore.mapping import guess_mapping
 from segcore.sources import staged_source
 from segcore.sql import NO_EXTENSIONS, install_parsers, quote_ident
 from segcore.targets import (
-    CHANNELS,
     Exclusion,
     Rule,
     TargetList,
@@ -55,11 +64,10 @@ from segcore.targets import (
     rules_from_json,
     rules_to_json,
 )
-from segcore.tiers import TIER_KEYS, tier_table
+from segcore.tiers import tier_table
 
 __all__ = [
     "DEFAULT_HOLDOUT_SHARE",
-    "GROUPS",
     "assign_groups",
     "campaign_members",
     "campaign_record",
@@ -79,19 +87,10 @@ __all__ = [
 ]
 
 DEFAULT_HOLDOUT_SHARE = 0.10
-GROUPS = ("treatment", "control")
-SEGMENT_COLUMNS = ("tier", "lifecycle", "rfm_segment", "cn8_segment", "groups")
 
-# Words a list may use for its groups: these, and every word the app writes for them in any language (the catalog's
-# export values, export headers and page labels), so a list exported in Chinese reads back as it was written.
-_GROUP_SYNONYMS = {
-    "treatment": ("treatment", "t", "test", "send", "实验组", "发送组", "处理组"),
-    "control": ("control", "c", "holdout", "hold-out", "对照组", "控制组", "不发送"),
-}
+# Words a list may use for its groups: segcore.keys' words, and every word the app writes for them in any language
+# (the catalog's export values, export headers and page labels), so a list exported in Chinese reads back as written.
 _GROUP_CATALOG_KEYS = ("export.group.{}", "export.col.{}", "camp.{}")
-_ID_HEADERS = ("customer_id", "export.col.customer_id")
-_GROUP_HEADERS = ("group", "组别", "分组", "组", "arm", "export.col.group")
-_TIER_HEADERS = ("tier", "分层", "export.col.tier")
 
 
 def _words(names: Iterable[str]) -> list[str]:
@@ -109,7 +108,7 @@ def _fold(word: str) -> str:
 def group_words() -> dict[str, str]:
     """Every word (folded: lower case, no spaces or brackets) a campaign list may use for a group -> the group."""
     words: dict[str, str] = {}
-    for group, synonyms in _GROUP_SYNONYMS.items():
+    for group, synonyms in CAMPAIGN_GROUP_WORDS.items():
         keys = [key.format(group) for key in _GROUP_CATALOG_KEYS]
         words |= {_fold(w): group for w in (*synonyms, *_words(keys))}
     return words
@@ -136,7 +135,11 @@ def campaign_columns(headers: Sequence[str]) -> dict[str, str]:
     """Which header holds customer_id, group and tier (each if present), in any language the app writes."""
     by_fold = {_fold(str(h)): str(h) for h in headers}
     found: dict[str, str] = {}
-    for canonical, names in (("customer_id", _ID_HEADERS), ("group", _GROUP_HEADERS), ("tier", _TIER_HEADERS)):
+    for canonical, names in (
+        ("customer_id", CAMPAIGN_ID_HEADERS),
+        ("group", CAMPAIGN_GROUP_HEADERS),
+        ("tier", CAMPAIGN_TIER_HEADERS),
+    ):
         header = next((by_fold[_fold(n)] for n in _words(names) if _fold(n) in by_fold), None)
         if header is not None:
             found[canonical] = header
@@ -582,7 +585,7 @@ def import_demo_campaign(
     return import_campaign(
         con,
         dataset_id,
-        frame.rename(columns={"会员卡号": "customer_id", "组别": "group", "分层": "tier"}),
+        frame.rename(columns=dict(zip(CAMPAIGN_HEADERS_ZH, ("customer_id", "group", "tier"), strict=True))),
         name=str(meta["name"]),
         channel=str(meta["channel"]),
         start=start,
