@@ -53,8 +53,9 @@ from segcore.keys import (
     TIER_KEYS,
 )
 from segcore.mapping import guess_mapping
+from segcore.schema import create_campaign_tables
 from segcore.sources import staged_source
-from segcore.sql import NO_EXTENSIONS, install_parsers, quote_ident
+from segcore.sql import NO_EXTENSIONS, install_parsers, quote_ident, transaction
 from segcore.targets import (
     Exclusion,
     Rule,
@@ -181,45 +182,6 @@ def read_campaign_file(path: Path, *, sheet: str | None = None) -> pd.DataFrame:
     return frame
 
 
-_DDL = """
-create table if not exists campaigns (
-    campaign_id varchar primary key,
-    dataset_id varchar not null,
-    name varchar not null,
-    channel varchar not null,
-    start_date date not null,
-    end_date date not null,
-    holdout_share double not null,
-    seed bigint not null,
-    as_of date,
-    rules json not null,
-    exclusions json not null,
-    config_toml varchar,
-    config_hash varchar,
-    mask_phone boolean not null,
-    source varchar not null,
-    warnings json not null,
-    created_at timestamp not null
-);
-create table if not exists campaign_members (
-    campaign_id varchar not null,
-    customer_id varchar not null,
-    "group" varchar not null,
-    tier varchar,
-    lifecycle varchar,
-    rfm_segment varchar,
-    cn8_segment varchar,
-    groups varchar,
-    primary key (campaign_id, customer_id)
-);
-"""
-
-
-def create_campaign_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the campaign registry's tables if they do not exist yet."""
-    con.execute(_DDL)
-
-
 def _has_tables(con: duckdb.DuckDBPyConnection) -> bool:
     row = con.execute(
         "select count(*) from duckdb_tables() where table_name in ('campaigns', 'campaign_members') and not temporary"
@@ -311,18 +273,13 @@ def _write(con: duckdb.DuckDBPyConnection, record: dict[str, Any], members: pd.D
         raise InputError("campaign_exists", campaign=record["campaign_id"])
     frame = members[["customer_id", "group", *SEGMENT_COLUMNS]].astype(object)
     frame = frame.where(frame.notna(), None)
-    con.execute("begin transaction")
-    try:
+    with transaction(con):
         con.execute(_INSERT_CAMPAIGN_SQL, record)
         con.register("campaign_members_frame", frame)
         try:
             con.execute(_INSERT_MEMBERS_SQL, {"campaign_id": record["campaign_id"]})
         finally:
             con.unregister("campaign_members_frame")
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
     return str(record["campaign_id"])
 
 
@@ -486,14 +443,9 @@ def delete_campaign(con: duckdb.DuckDBPyConnection, campaign_id: str) -> None:
     """Remove a campaign and its list, in one transaction."""
     if not _has_tables(con):
         return
-    con.execute("begin transaction")
-    try:
+    with transaction(con):
         for table in ("campaign_members", "campaigns"):
             con.execute(f"delete from {table} where campaign_id = $campaign_id", {"campaign_id": campaign_id})
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
 
 
 # --- imports --------------------------------------------------------------------------------------------------
