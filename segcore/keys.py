@@ -22,6 +22,7 @@ __all__ = [
     "SCHEMES",
     "SCHEME_COLUMNS",
     "SEGMENT_COLUMNS",
+    "SEGMENT_KEY_COLUMNS",
     "TIER_KEYS",
 ]
 
@@ -62,8 +63,10 @@ LIFECYCLES = ("potential", "new", "churned", "at_risk", "loyal", "active")
 SCHEMES = ("tier", "groups", "lifecycle", "rfm", "cn8")
 # Scheme key -> tier-table column ("groups" is special: a customer can be in several).
 SCHEME_COLUMNS = dict(zip(SCHEMES, ("tier", "groups", "lifecycle", "rfm_segment", "cn8_segment"), strict=True))
+# The tier-table columns holding one segment key per customer (the migration page's schemes, besides group:<key>).
+SEGMENT_KEY_COLUMNS = ("tier", "lifecycle", "rfm_segment", "cn8_segment")
 # The tier-table columns a campaign list keeps per customer, in the campaign_members table's column order.
-SEGMENT_COLUMNS = ("tier", "lifecycle", "rfm_segment", "cn8_segment", "groups")
+SEGMENT_COLUMNS = (*SEGMENT_KEY_COLUMNS, "groups")
 
 # Contact channels, in picker order: sms first, the default channel of a new list (see docs/DECISIONS.md).
 CHANNELS = ("sms", "wechat", "phone", "store")
