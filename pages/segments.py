@@ -8,7 +8,8 @@ import streamlit as st
 
 from segcore import fmt
 from segcore.catalog import text
-from segcore.segments import SCHEMES, group_overlap, rf_grid, segment_members, segment_order, segment_sizes
+from segcore.keys import SCHEMES
+from segcore.segments import group_overlap, rf_grid, segment_members, segment_order, segment_sizes
 from ui import cached, charts, segment_views, state
 from ui.guard import require_frame, url_choice
 from ui.i18n import lang, t

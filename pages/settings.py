@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from segcore import fmt
-from segcore.config import GROUP_KEYS
+from segcore.keys import GROUP_KEYS
 from segcore.settings import reset_config, save_config
 from ui import cached, charts, rules_form, state
 from ui.guard import require_frame

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 
 from segcore.ingest import load_file
-from segcore.sql import quote_ident
+from segcore.sql import quote_ident, transaction
 from segcore.workspace import Workspace, delete_dataset_rows
 
 __all__ = ["DEMO_DATASET", "demo_needed", "ensure_demo_dataset"]
@@ -50,9 +50,9 @@ def demo_needed(con: duckdb.DuckDBPyConnection) -> bool:
 def _build_in_memory(
     folder: Path, loaded_at: datetime, step: Callable[[float, str], None]
 ) -> duckdb.DuckDBPyConnection:
-    from segcore.campaigns import create_campaign_tables, import_demo_campaign
+    from segcore.campaigns import import_demo_campaign
     from segcore.demo import write_demo_store
-    from segcore.schema import create_tables
+    from segcore.schema import create_campaign_tables, create_tables
     from segcore.sql import NO_EXTENSIONS
 
     step(0.05, "demo_generating")
@@ -75,10 +75,8 @@ def _build_in_memory(
 def _copy_in_one_transaction(built: duckdb.DuckDBPyConnection, cursor: duckdb.DuckDBPyConnection) -> bool:
     """Replace a partial demo by the built one, all in one transaction; False when the demo is no longer needed."""
     frames = {table: built.sql(f"select * from {quote_ident(table)}").to_arrow_table() for table in _DEMO_TABLES}
-    cursor.execute("begin transaction")
-    try:
-        if not demo_needed(cursor):  # another session or program got there first
-            cursor.execute("rollback")
+    with transaction(cursor):
+        if not demo_needed(cursor):  # another session or program got there first: nothing written, nothing to keep
             return False
         delete_dataset_rows(cursor, DEMO_DATASET)
         for table in _DEMO_TABLES:
@@ -87,10 +85,6 @@ def _copy_in_one_transaction(built: duckdb.DuckDBPyConnection, cursor: duckdb.Du
                 cursor.execute(f"insert into {quote_ident(table)} by name select * from _demo_rows")
             finally:
                 cursor.unregister("_demo_rows")
-        cursor.execute("commit")
-    except BaseException:
-        cursor.execute("rollback")
-        raise
     return True
 
 

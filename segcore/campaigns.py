@@ -42,11 +42,21 @@ from segcore.catalog import CATALOG, LANGS, text
 from segcore.config import DEFAULT_CONFIG, TierConfig, to_toml
 from segcore.demo import holdout_draw
 from segcore.errors import InputError
-from segcore.mapping import guess_mapping
-from segcore.sources import staged_source
-from segcore.sql import NO_EXTENSIONS, install_parsers, quote_ident
-from segcore.targets import (
+from segcore.keys import (
+    CAMPAIGN_GROUP_HEADERS,
+    CAMPAIGN_GROUP_WORDS,
+    CAMPAIGN_HEADERS_ZH,
+    CAMPAIGN_ID_HEADERS,
+    CAMPAIGN_TIER_HEADERS,
     CHANNELS,
+    SEGMENT_COLUMNS,
+    TIER_KEYS,
+)
+from segcore.mapping import guess_mapping
+from segcore.schema import create_campaign_tables
+from segcore.sources import staged_source
+from segcore.sql import NO_EXTENSIONS, install_parsers, quote_ident, transaction
+from segcore.targets import (
     Exclusion,
     Rule,
     TargetList,
@@ -55,11 +65,10 @@ from segcore.targets import (
     rules_from_json,
     rules_to_json,
 )
-from segcore.tiers import TIER_KEYS, tier_table
+from segcore.tiers import tier_table
 
 __all__ = [
     "DEFAULT_HOLDOUT_SHARE",
-    "GROUPS",
     "assign_groups",
     "campaign_members",
     "campaign_record",
@@ -79,19 +88,10 @@ __all__ = [
 ]
 
 DEFAULT_HOLDOUT_SHARE = 0.10
-GROUPS = ("treatment", "control")
-SEGMENT_COLUMNS = ("tier", "lifecycle", "rfm_segment", "cn8_segment", "groups")
 
-# Words a list may use for its groups: these, and every word the app writes for them in any language (the catalog's
-# export values, export headers and page labels), so a list exported in Chinese reads back as it was written.
-_GROUP_SYNONYMS = {
-    "treatment": ("treatment", "t", "test", "send", "实验组", "发送组", "处理组"),
-    "control": ("control", "c", "holdout", "hold-out", "对照组", "控制组", "不发送"),
-}
+# Words a list may use for its groups: segcore.keys' words, and every word the app writes for them in any language
+# (the catalog's export values, export headers and page labels), so a list exported in Chinese reads back as written.
 _GROUP_CATALOG_KEYS = ("export.group.{}", "export.col.{}", "camp.{}")
-_ID_HEADERS = ("customer_id", "export.col.customer_id")
-_GROUP_HEADERS = ("group", "组别", "分组", "组", "arm", "export.col.group")
-_TIER_HEADERS = ("tier", "分层", "export.col.tier")
 
 
 def _words(names: Iterable[str]) -> list[str]:
@@ -109,7 +109,7 @@ def _fold(word: str) -> str:
 def group_words() -> dict[str, str]:
     """Every word (folded: lower case, no spaces or brackets) a campaign list may use for a group -> the group."""
     words: dict[str, str] = {}
-    for group, synonyms in _GROUP_SYNONYMS.items():
+    for group, synonyms in CAMPAIGN_GROUP_WORDS.items():
         keys = [key.format(group) for key in _GROUP_CATALOG_KEYS]
         words |= {_fold(w): group for w in (*synonyms, *_words(keys))}
     return words
@@ -136,7 +136,11 @@ def campaign_columns(headers: Sequence[str]) -> dict[str, str]:
     """Which header holds customer_id, group and tier (each if present), in any language the app writes."""
     by_fold = {_fold(str(h)): str(h) for h in headers}
     found: dict[str, str] = {}
-    for canonical, names in (("customer_id", _ID_HEADERS), ("group", _GROUP_HEADERS), ("tier", _TIER_HEADERS)):
+    for canonical, names in (
+        ("customer_id", CAMPAIGN_ID_HEADERS),
+        ("group", CAMPAIGN_GROUP_HEADERS),
+        ("tier", CAMPAIGN_TIER_HEADERS),
+    ):
         header = next((by_fold[_fold(n)] for n in _words(names) if _fold(n) in by_fold), None)
         if header is not None:
             found[canonical] = header
@@ -176,45 +180,6 @@ def read_campaign_file(path: Path, *, sheet: str | None = None) -> pd.DataFrame:
     if "tier" in frame.columns:
         frame["tier"] = frame["tier"].map(_tier_of)
     return frame
-
-
-_DDL = """
-create table if not exists campaigns (
-    campaign_id varchar primary key,
-    dataset_id varchar not null,
-    name varchar not null,
-    channel varchar not null,
-    start_date date not null,
-    end_date date not null,
-    holdout_share double not null,
-    seed bigint not null,
-    as_of date,
-    rules json not null,
-    exclusions json not null,
-    config_toml varchar,
-    config_hash varchar,
-    mask_phone boolean not null,
-    source varchar not null,
-    warnings json not null,
-    created_at timestamp not null
-);
-create table if not exists campaign_members (
-    campaign_id varchar not null,
-    customer_id varchar not null,
-    "group" varchar not null,
-    tier varchar,
-    lifecycle varchar,
-    rfm_segment varchar,
-    cn8_segment varchar,
-    groups varchar,
-    primary key (campaign_id, customer_id)
-);
-"""
-
-
-def create_campaign_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the campaign registry's tables if they do not exist yet."""
-    con.execute(_DDL)
 
 
 def _has_tables(con: duckdb.DuckDBPyConnection) -> bool:
@@ -308,18 +273,13 @@ def _write(con: duckdb.DuckDBPyConnection, record: dict[str, Any], members: pd.D
         raise InputError("campaign_exists", campaign=record["campaign_id"])
     frame = members[["customer_id", "group", *SEGMENT_COLUMNS]].astype(object)
     frame = frame.where(frame.notna(), None)
-    con.execute("begin transaction")
-    try:
+    with transaction(con):
         con.execute(_INSERT_CAMPAIGN_SQL, record)
         con.register("campaign_members_frame", frame)
         try:
             con.execute(_INSERT_MEMBERS_SQL, {"campaign_id": record["campaign_id"]})
         finally:
             con.unregister("campaign_members_frame")
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
     return str(record["campaign_id"])
 
 
@@ -483,14 +443,9 @@ def delete_campaign(con: duckdb.DuckDBPyConnection, campaign_id: str) -> None:
     """Remove a campaign and its list, in one transaction."""
     if not _has_tables(con):
         return
-    con.execute("begin transaction")
-    try:
+    with transaction(con):
         for table in ("campaign_members", "campaigns"):
             con.execute(f"delete from {table} where campaign_id = $campaign_id", {"campaign_id": campaign_id})
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
 
 
 # --- imports --------------------------------------------------------------------------------------------------
@@ -582,7 +537,7 @@ def import_demo_campaign(
     return import_campaign(
         con,
         dataset_id,
-        frame.rename(columns={"会员卡号": "customer_id", "组别": "group", "分层": "tier"}),
+        frame.rename(columns=dict(zip(CAMPAIGN_HEADERS_ZH, ("customer_id", "group", "tier"), strict=True))),
         name=str(meta["name"]),
         channel=str(meta["channel"]),
         start=start,

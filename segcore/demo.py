@@ -18,6 +18,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from segcore.keys import CAMPAIGN_HEADERS_ZH as CAMPAIGN_HEADERS
+
 __all__ = ["ARCHETYPES", "DEMO_END", "DEMO_SEED", "DemoFiles", "campaign_window", "holdout_draw", "write_demo_store"]
 
 DEMO_SEED = 20261115
@@ -32,7 +34,6 @@ CAMPAIGN_UPLIFT = 0.09  # chance that a treated customer buys once more because 
 
 MEMBER_HEADERS = ("会员卡号", "姓名", "手机号", "性别", "生日", "入会日期", "所属门店", "积分", "微信授权", "短信授权")
 SALES_HEADERS = ("订单号", "消费时间", "会员卡号", "门店", "品类", "商品", "数量", "单价", "实收金额", "是否促销")
-CAMPAIGN_HEADERS = ("会员卡号", "组别", "分层")
 
 _STORES = ("上海南京路店", "北京三里屯店", "杭州湖滨店", "成都春熙路店", "深圳万象城店", "广州天河店")
 _STORE_WEIGHTS = (0.24, 0.20, 0.14, 0.14, 0.15, 0.13)
@@ -569,11 +570,11 @@ def _birthdays(n: int, end: date, rng: np.random.Generator) -> np.ndarray:
 def _campaign_frame(plan: _Plan, ids: np.ndarray, listed: np.ndarray, control: np.ndarray) -> pd.DataFrame:
     tiers = np.array([a.tier for a in ARCHETYPES], dtype=object)
     frame = pd.DataFrame({
-        "会员卡号": ids[listed],
-        "组别": np.where(control[listed], "control", "treatment"),
-        "分层": tiers[plan.arch[listed]],
+        CAMPAIGN_HEADERS[0]: ids[listed],
+        CAMPAIGN_HEADERS[1]: np.where(control[listed], "control", "treatment"),
+        CAMPAIGN_HEADERS[2]: tiers[plan.arch[listed]],
     })  # fmt: skip
-    return frame.sort_values("会员卡号", ignore_index=True)
+    return frame.sort_values(CAMPAIGN_HEADERS[0], ignore_index=True)
 
 
 def _write_csv(frame: pd.DataFrame, headers: tuple[str, ...], path: Path) -> None:

@@ -27,9 +27,10 @@ import pandas as pd
 import xlsxwriter
 
 from segcore import fmt
-from segcore.campaigns import GROUPS, campaign_record, warning_texts
+from segcore.campaigns import campaign_record, warning_texts
 from segcore.catalog import text
 from segcore.errors import InputError
+from segcore.keys import CAMPAIGN_GROUPS
 from segcore.targets import describe, describe_exclusion, id_key
 
 __all__ = [
@@ -160,8 +161,8 @@ def list_frame(
     con: duckdb.DuckDBPyConnection, campaign_id: str, group: str = "treatment", lang: str | None = None
 ) -> pd.DataFrame:
     """One group of a campaign as an export table (contacts from the members file, phones masked as recorded)."""
-    if group not in GROUPS:
-        raise InputError("bad_export_group", group=group, allowed=", ".join(GROUPS))
+    if group not in CAMPAIGN_GROUPS:
+        raise InputError("bad_export_group", group=group, allowed=", ".join(CAMPAIGN_GROUPS))
     record = campaign_record(con, campaign_id)
     params = {"campaign_id": campaign_id, "group": group, "dataset_id": record["dataset_id"]}
     frame = con.execute(_LIST_SQL, params).df().astype(object)
@@ -216,7 +217,7 @@ def rules_sheet(con: duckdb.DuckDBPyConnection, campaign_id: str, lang: str = "e
         'select "group", count(*) from campaign_members where campaign_id = $campaign_id group by "group"',
         {"campaign_id": campaign_id},
     ).fetchall()
-    n = {g: 0 for g in GROUPS} | {g: int(c) for g, c in sizes}
+    n = {g: 0 for g in CAMPAIGN_GROUPS} | {g: int(c) for g, c in sizes}
     removed = sum(count for _, count in record["exclusions"])
     rows: list[tuple[str, Any]] = [
         (text("export.rules.name", lang), record["name"]),

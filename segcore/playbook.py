@@ -6,10 +6,9 @@ import duckdb
 import pandas as pd
 
 from segcore.catalog import text
+from segcore.keys import CHANNELS
 
 __all__ = ["CHANNELS", "DEFAULT_CHANNELS", "playbook", "save_playbook"]
-
-CHANNELS = ("wechat", "sms", "phone", "store")
 
 # (scheme, segment) -> default channel; the default action text is the catalog's `play.<scheme>.<segment>`.
 DEFAULT_CHANNELS: dict[tuple[str, str], str] = {

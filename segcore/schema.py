@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
-__all__ = ["MEMBER_COLUMNS", "SALES_COLUMNS", "create_tables"]
+__all__ = ["MEMBER_COLUMNS", "SALES_COLUMNS", "create_campaign_tables", "create_tables"]
 
 SALES_COLUMNS = (
     "customer_id",
@@ -125,3 +125,43 @@ create table if not exists rejects (
 def create_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Create every workspace table that does not exist yet."""
     con.execute(_DDL)
+
+
+# The campaign registry: created with the workspace file, and on first save in a connection made without it.
+_CAMPAIGN_DDL = """
+create table if not exists campaigns (
+    campaign_id varchar primary key,
+    dataset_id varchar not null,
+    name varchar not null,
+    channel varchar not null,
+    start_date date not null,
+    end_date date not null,
+    holdout_share double not null,
+    seed bigint not null,
+    as_of date,
+    rules json not null,
+    exclusions json not null,
+    config_toml varchar,
+    config_hash varchar,
+    mask_phone boolean not null,
+    source varchar not null,
+    warnings json not null,
+    created_at timestamp not null
+);
+create table if not exists campaign_members (
+    campaign_id varchar not null,
+    customer_id varchar not null,
+    "group" varchar not null,
+    tier varchar,
+    lifecycle varchar,
+    rfm_segment varchar,
+    cn8_segment varchar,
+    groups varchar,
+    primary key (campaign_id, customer_id)
+);
+"""
+
+
+def create_campaign_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the campaign registry's tables (campaigns, campaign_members) if they do not exist yet."""
+    con.execute(_CAMPAIGN_DDL)

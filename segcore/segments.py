@@ -7,11 +7,10 @@ from datetime import date, timedelta
 import duckdb
 import pandas as pd
 
-from segcore.config import GROUP_KEYS, TierConfig
-from segcore.tiers import CN8_SEGMENTS, LIFECYCLES, RFM_SEGMENTS
+from segcore.config import TierConfig
+from segcore.keys import CN8_SEGMENTS, GROUP_KEYS, LIFECYCLES, RFM_SEGMENTS, SCHEME_COLUMNS
 
 __all__ = [
-    "SCHEMES",
     "customer_purchases",
     "group_overlap",
     "rf_grid",
@@ -20,9 +19,6 @@ __all__ = [
     "segment_sizes",
     "tier_history",
 ]
-
-# scheme key -> tier-table column ("groups" is special: a customer can be in several)
-SCHEMES = {"tier": "tier", "groups": "groups", "lifecycle": "lifecycle", "rfm": "rfm_segment", "cn8": "cn8_segment"}
 
 
 def segment_order(scheme: str, cfg: TierConfig) -> list[str]:
@@ -44,7 +40,7 @@ def _memberships(table: pd.DataFrame, scheme: str) -> pd.DataFrame:
             for g in GROUP_KEYS
         ]
         return pd.concat(parts, ignore_index=True)
-    column = SCHEMES[scheme]
+    column = SCHEME_COLUMNS[scheme]
     return table.loc[table[column].notna(), ["customer_id", "spend_w", column]].rename(columns={column: "segment"})
 
 
@@ -73,7 +69,7 @@ def segment_members(table: pd.DataFrame, scheme: str, segment: str) -> pd.DataFr
     if scheme == "groups":
         chosen = table[table[segment].fillna(False).astype(bool)]
     else:
-        chosen = table[table[SCHEMES[scheme]] == segment]
+        chosen = table[table[SCHEME_COLUMNS[scheme]] == segment]
     return chosen.sort_values(["spend_w", "customer_id"], ascending=[False, True]).reset_index(drop=True)
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import duckdb
 
 __all__ = [
@@ -12,6 +15,7 @@ __all__ = [
     "US_ONLY_SQL",
     "install_parsers",
     "quote_ident",
+    "transaction",
 ]
 
 # DuckDB must never try to download an extension: these machines have no internet.
@@ -47,6 +51,18 @@ FALSE_FLAGS = ("否", "n", "no", "0", "false", "f", "off", "非促销", "×", "0
 def quote_ident(name: str) -> str:
     """Quote a column or table name for DuckDB; the only way a variable identifier enters SQL."""
     return '"' + name.replace('"', '""') + '"'
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Run the block in one transaction on `con`: commit when it ends, roll back (and re-raise) on any exception."""
+    con.execute("begin transaction")
+    try:
+        yield con
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("commit")
 
 
 def _string_list(values: tuple[str, ...]) -> str:

@@ -71,12 +71,13 @@ import duckdb
 import pandas as pd
 
 from segcore.catalog import text
-from segcore.config import DEFAULT_CONFIG, GROUP_KEYS, TierConfig
+from segcore.config import DEFAULT_CONFIG, TierConfig
 from segcore.errors import InputError
+from segcore.keys import CHANNELS, CN8_SEGMENTS, GROUP_KEYS, LIFECYCLES, RFM_SEGMENTS, TIER_KEYS
 from segcore.mapping import guess_mapping
 from segcore.sources import staged_source
 from segcore.sql import NO_EXTENSIONS, install_parsers, quote_ident
-from segcore.tiers import CN8_SEGMENTS, LIFECYCLES, RFM_SEGMENTS, TIER_KEYS, has_promo, tier_table
+from segcore.tiers import has_promo, tier_table
 
 __all__ = [
     "CANDIDATES",
@@ -120,7 +121,6 @@ CANDIDATES = "target_candidates"
 _TIERS_TABLE = "target_tiers"
 
 OPERATORS = ("=", "!=", "in", "not in", ">=", "<=", "between")
-CHANNELS = ("sms", "wechat", "phone", "store")
 EXCLUSION_KINDS = ("promo_chaser", "contacted_within_days", "manual", "unreachable")
 
 ZODIAC = ("rat", "ox", "tiger", "rabbit", "dragon", "snake", "horse", "goat", "monkey", "rooster", "dog", "pig")

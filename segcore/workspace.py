@@ -21,10 +21,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from segcore.campaigns import create_campaign_tables
 from segcore.errors import InputError
-from segcore.schema import create_tables
-from segcore.sql import NO_EXTENSIONS, quote_ident
+from segcore.schema import create_campaign_tables, create_tables
+from segcore.sql import NO_EXTENSIONS, quote_ident, transaction
 
 __all__ = [
     "NO_EXTENSIONS",
@@ -268,14 +267,8 @@ class Workspace:
 
     def delete_dataset(self, dataset_id: str) -> None:
         """Remove a dataset and everything loaded into it, in one transaction."""
-        with self.writer() as cursor:
-            cursor.execute("begin transaction")
-            try:
-                delete_dataset_rows(cursor, dataset_id)
-                cursor.execute("commit")
-            except BaseException:
-                cursor.execute("rollback")
-                raise
+        with self.writer() as cursor, transaction(cursor):
+            delete_dataset_rows(cursor, dataset_id)
 
     def loads(self, dataset_id: str) -> pd.DataFrame:
         """The files loaded into a dataset, newest first."""

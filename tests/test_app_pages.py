@@ -6,16 +6,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-APP = "../app.py"  # AppTest resolves paths from this test file's folder
-TIMEOUT = 60
-
-
-def _app(lang: str = "en") -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.query_params["lang"] = lang
-    return at.run()
+from tests.helpers import app
+from tests.helpers import run_app as _app
 
 
 def test_overview_shows_the_demo_banner_and_kpis(app_workspace: Path) -> None:
@@ -209,7 +202,7 @@ def test_campaigns_page_in_chinese(app_workspace: Path) -> None:
 
 
 def test_a_shared_link_opens_the_same_view(app_workspace: Path) -> None:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at = app()
     for key, value in {"lang": "en", "as_of": "2026-10-01", "scheme": "cn8", "segment": "general_keep"}.items():
         at.query_params[key] = value
     at.run()
@@ -222,7 +215,7 @@ def test_a_shared_link_opens_the_same_view(app_workspace: Path) -> None:
 
 
 def test_weekly_review_in_presentation_mode_shows_one_section_at_a_time(app_workspace: Path) -> None:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at = app()
     at.query_params["lang"] = "en"
     at.query_params["present"] = "1"
     at.run()

@@ -11,11 +11,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
+
+from tests.helpers import run_app as _app
 
 ROOT = Path(__file__).resolve().parents[1]
-APP = "../app.py"
-TIMEOUT = 60
 
 _HOLD = """
 import sys, time, duckdb
@@ -35,12 +34,6 @@ def held_by_another_process(path: Path, seconds: float) -> Iterator[None]:
     finally:
         proc.kill()
         proc.wait()
-
-
-def _app(lang: str = "en") -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.query_params["lang"] = lang
-    return at.run()
 
 
 def test_the_cli_can_read_the_workspace_between_two_runs_of_the_app(app_workspace: Path) -> None:

@@ -23,9 +23,9 @@ import pytest
 import xlsxwriter
 
 from segcore.cli import main
+from tests.helpers import TABLES, snapshot_file
 
 ROOT = Path(__file__).resolve().parents[1]
-TABLES = ("datasets", "loads", "sales", "members", "rejects")
 SALES_HEADER = "会员卡号,消费时间,实收金额\n"
 BASE = SALES_HEADER + "BASE1,2024-03-01,9.90\n"  # loaded before each bad command
 MEMBERS = "会员卡号,姓名,手机号,生日\nM1,张三,13800000001,1990-05-01\n"
@@ -171,13 +171,6 @@ def _run(args: list[str]) -> subprocess.CompletedProcess[str]:
     )
 
 
-def _snapshot(workspace: Path) -> dict[str, list[tuple]]:
-    if not workspace.exists():
-        return {table: [] for table in TABLES}
-    with duckdb.connect(str(workspace), read_only=True) as con:
-        return {table: con.execute(f"select * from {table} order by all").fetchall() for table in TABLES}
-
-
 @pytest.mark.parametrize("case", BAD_FILES, ids=[case.id for case in BAD_FILES])
 def test_bad_file_exits_2_with_a_clear_line_and_changes_nothing(tmp_path, case):
     base = tmp_path / "base.csv"
@@ -186,7 +179,7 @@ def test_bad_file_exits_2_with_a_clear_line_and_changes_nothing(tmp_path, case):
     args = _materialise(tmp_path, case.files, case.args)
     setup = _materialise(tmp_path, {}, case.setup)
     assert main(_ingest_args(["--sales", str(base), *setup], workspace)) == 0
-    before = _snapshot(workspace)
+    before = snapshot_file(workspace)
     assert len(before["sales"]) == 1
 
     run = _run(_ingest_args(args, workspace))
@@ -194,7 +187,7 @@ def test_bad_file_exits_2_with_a_clear_line_and_changes_nothing(tmp_path, case):
     assert (run.returncode, run.stdout) == (2, "")
     assert len(run.stderr.splitlines()) == 1 and "Traceback" not in run.stderr
     assert run.stderr.startswith("error: ") and case.message in run.stderr
-    assert _snapshot(workspace) == before
+    assert snapshot_file(workspace) == before
 
 
 @pytest.mark.parametrize("case", [c for c in BAD_FILES if not c.setup], ids=[c.id for c in BAD_FILES if not c.setup])
@@ -204,7 +197,7 @@ def test_bad_file_adds_nothing_to_a_fresh_workspace(tmp_path, case, capsys, monk
     args = _materialise(tmp_path, case.files, case.args)
     assert main(_ingest_args(args, workspace)) == 2
     assert case.message in capsys.readouterr().err
-    assert _snapshot(workspace) == {table: [] for table in TABLES}
+    assert snapshot_file(workspace) == {table: [] for table in TABLES}
 
 
 @dataclass(frozen=True)

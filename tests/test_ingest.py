@@ -24,6 +24,7 @@ from segcore.cli import main
 from segcore.errors import InputError
 from segcore.ingest import LoadReport, load_file, preview_file
 from segcore.workspace import Workspace
+from tests.helpers import TABLES, snapshot
 
 ROOT = Path(__file__).resolve().parents[1]
 LOADED_AT = datetime(2026, 11, 22, 12, 0)
@@ -36,7 +37,6 @@ CN_MAPPING = {
     "is_promo": "是否促销",
 }
 SALE_COLUMNS = "customer_id, order_id, order_date, amount, is_promo"
-TABLES = ("datasets", "loads", "sales", "members", "rejects")
 
 
 def write(path: Path, content: str | bytes) -> Path:
@@ -57,10 +57,6 @@ def rows(con: duckdb.DuckDBPyConnection, columns: str = SALE_COLUMNS, table: str
 def one_sale(tmp_path: Path, *, when: str = "2024-03-05", amount: str = "10", promo: str = "否") -> Path:
     """A sales file with the Chinese header and one line; the amount is quoted (it may hold a comma)."""
     return write(tmp_path / "one.csv", f'{HEADER}\nA1,o1,{when},"{amount}",{promo}\n')
-
-
-def snapshot(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
-    return {table: con.execute(f"select * from {table} order by all").fetchall() for table in TABLES}
 
 
 # --- encodings and delimiters -------------------------------------------------------------------------------

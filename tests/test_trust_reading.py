@@ -24,10 +24,10 @@ import xlsxwriter
 from segcore.errors import InputError
 from segcore.ingest import FileSpec, LoadReport, load_file, load_files
 from segcore.schema import create_tables
+from tests.helpers import snapshot
 
 ROOT = Path(__file__).resolve().parents[1]
 LOADED_AT = datetime(2026, 11, 22, 12, 0)
-TABLES = ("datasets", "loads", "sales", "members", "rejects")
 
 
 def write(path: Path, content: str | bytes) -> Path:
@@ -45,10 +45,6 @@ def sales(con: duckdb.DuckDBPyConnection, columns: str = "customer_id, amount") 
 
 def rejects(con: duckdb.DuckDBPyConnection) -> list[tuple]:
     return con.execute("select line_no, reason from rejects order by line_no").fetchall()
-
-
-def snapshot(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
-    return {table: con.execute(f"select * from {table} order by all").fetchall() for table in TABLES}
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:

@@ -8,15 +8,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import CHROMIUM, need
+from tests.helpers import app
 
-APP = "../app.py"  # AppTest resolves paths from this test file's folder
-TIMEOUT = 180
+TIMEOUT = 180  # the PDF step can take a while
 
 
 def _weekly(lang: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.query_params["lang"] = lang
-    at.run()
+    at = app(TIMEOUT, lang=lang).run()
     return at.switch_page("pages/weekly.py").run()
 
 

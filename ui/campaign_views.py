@@ -12,6 +12,7 @@ from segcore import fmt
 from segcore.campaigns import import_campaign, read_campaign_file
 from segcore.errors import InputError
 from segcore.export import export_csv, export_file_name, export_xlsx, invalid_phones
+from segcore.keys import CHANNELS, LIST_FILE_TYPES
 from segcore.lift import Effect, LiftReport, SegmentLift
 from segcore.measure import campaign_status
 from ui import cached, charts, state
@@ -264,9 +265,9 @@ def compare(campaigns: pd.DataFrame, as_of: date, code: str) -> None:
 def import_form(dataset: str) -> None:
     """Upload a list made outside the app (customer ids, optionally treatment/control) as a campaign."""
     with st.expander(t("camp.import")):
-        upload = st.file_uploader(t("camp.import_file_any"), type=["csv", "txt", "tsv", "xlsx"], key="camp_import_file")
+        upload = st.file_uploader(t("camp.import_file_any"), type=list(LIST_FILE_TYPES), key="camp_import_file")
         name = st.text_input(t("camp.col.name"), key="camp_import_name")
-        labels = {c: t(f"channel.{c}") for c in ("sms", "wechat", "phone", "store")}
+        labels = {c: t(f"channel.{c}") for c in CHANNELS}
         channel = st.selectbox(
             t("camp.col.channel"), list(labels), key="camp_import_channel", format_func=labels.__getitem__
         )

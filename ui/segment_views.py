@@ -9,7 +9,8 @@ import streamlit as st
 
 from segcore import fmt
 from segcore.config import TierConfig
-from segcore.playbook import CHANNELS, playbook, save_playbook
+from segcore.keys import CHANNELS
+from segcore.playbook import playbook, save_playbook
 from ui import cached, charts, state
 from ui.i18n import lang, t
 

@@ -10,10 +10,17 @@ import pandas as pd
 import streamlit as st
 
 from segcore.catalog import text
-from segcore.config import GROUP_KEYS
 from segcore.errors import InputError
-from segcore.targets import CHANNELS, STAR_SIGNS, ZODIAC, Exclusion, Rule, read_id_list
-from segcore.tiers import CN8_SEGMENTS, LIFECYCLES, RFM_SEGMENTS, TIER_KEYS
+from segcore.keys import (
+    CHANNELS,
+    CN8_SEGMENTS,
+    GROUP_KEYS,
+    LIFECYCLES,
+    LIST_FILE_TYPES,
+    RFM_SEGMENTS,
+    TIER_KEYS,
+)
+from segcore.targets import STAR_SIGNS, ZODIAC, Exclusion, Rule, read_id_list
 from ui import charts
 from ui.i18n import lang, t
 from ui.uploads import saved_upload
@@ -173,7 +180,7 @@ def exclusions(campaigns: pd.DataFrame, as_of: date) -> list[Exclusion]:
     if left.checkbox(t("tgt.fatigue"), value=not campaigns.empty, key="tgt_ex_fatigue"):
         days = right.number_input(t("tgt.fatigue_days"), min_value=1, value=30, step=1, key="tgt_ex_fatigue_days")
         chosen.append(Exclusion("contacted_within_days", int(days)))
-    upload = st.file_uploader(t("tgt.manual_any"), type=["csv", "txt", "tsv", "xlsx"], key="tgt_ex_manual")
+    upload = st.file_uploader(t("tgt.manual_any"), type=list(LIST_FILE_TYPES), key="tgt_ex_manual")
     if upload is not None:
         chosen.append(manual_list(saved_upload(upload), upload.name))
     if st.checkbox(t("tgt.unreachable"), value=True, key="tgt_ex_unreachable"):
