@@ -7,6 +7,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +50,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     workspace = open_workspace(args.workspace)
     try:
         with workspace.writer() as con:  # one writer and one transaction for the whole command
-            reports = load_all(con, args.dataset, specs)
+            reports = load_all(con, args.dataset, specs, args.started_at)
         for report in reports:
             print(_report_line(report.to_dict()) if not args.json else json.dumps(report.to_dict(), default=str))
     finally:
@@ -161,6 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; bad input prints one line to stderr and returns 2."""
     args = build_parser().parse_args(argv)
+    args.started_at = datetime.now()  # the CLI is the edge that reads the clock: loads are stamped with this moment
     try:
         return int(args.run(args))
     except InputError as exc:

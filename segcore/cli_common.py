@@ -167,12 +167,15 @@ def file_specs(args: argparse.Namespace) -> list[FileSpec]:
     return specs
 
 
-def load_all(con: duckdb.DuckDBPyConnection, dataset_id: str, specs: list[FileSpec]) -> list[LoadReport]:
-    """Load the command's files in one transaction; with several files, an error names the failing one."""
+def load_all(
+    con: duckdb.DuckDBPyConnection, dataset_id: str, specs: list[FileSpec], loaded_at: datetime
+) -> list[LoadReport]:
+    """Load the command's files in one transaction, stamped `loaded_at`; with several files, an error names the
+    failing one."""
     from segcore.ingest import load_files
 
     try:
-        return load_files(con, dataset_id, specs, loaded_at=datetime.now())
+        return load_files(con, dataset_id, specs, loaded_at=loaded_at)
     except InputError as exc:
         name = getattr(exc, "file_name", None)
         if len(specs) > 1 and name:
@@ -262,7 +265,7 @@ def data_connection(
         con = duckdb.connect(":memory:", config=NO_EXTENSIONS)
         try:
             create_tables(con)
-            load_all(con, CLI_DATASET, specs)
+            load_all(con, CLI_DATASET, specs, args.started_at)  # the moment segcore.cli.main started the run
             yield con, CLI_DATASET
         finally:
             con.close()
