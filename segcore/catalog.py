@@ -1224,6 +1224,35 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "waiting for the workspace (another program is writing to it)…",
         "zh": "正在等待工作区（另一个程序正在写入）…",
     },
+    # cli: --dataset and --map
+    "err.sales_and_dataset": {
+        "en": "Give either --sales (files to read) or --dataset (data already loaded), not both.",
+        "zh": "请只给出 --sales（要读取的文件）或 --dataset（已导入的数据）其中之一，不能同时给出。",
+    },
+    "err.no_sales_or_dataset": {
+        "en": "Give the data: --sales FILE (files to read) or --dataset NAME (a dataset loaded with ingest).",
+        "zh": "请给出数据：--sales 文件（要读取的文件）或 --dataset 名称（用 ingest 导入的数据集）。",
+    },
+    "err.file_option_with_dataset": {
+        "en": "{option} describes files to read: use it with --sales, not with --dataset.",
+        "zh": "{option} 用于描述要读取的文件：请与 --sales 一起使用，不能与 --dataset 一起使用。",
+    },
+    "err.workspace_without_dataset": {
+        "en": "--workspace goes with --dataset: --sales files are read without a workspace.",
+        "zh": "--workspace 需与 --dataset 一起使用：--sales 的文件不经过工作区读取。",
+    },
+    "err.unknown_dataset": {
+        "en": "There is no dataset {dataset} in {path}; its datasets: {known}.",
+        "zh": "{path} 中没有数据集 {dataset}；已有的数据集：{known}。",
+    },
+    "err.workspace_no_datasets": {
+        "en": "The workspace {path} has no datasets yet: load data into it with the ingest command first.",
+        "zh": "工作区 {path} 还没有数据集：请先用 ingest 命令导入数据。",
+    },
+    "err.ambiguous_dataset": {
+        "en": "Several datasets are named {dataset} ({ids}): give the dataset's id instead.",
+        "zh": "有多个数据集名为 {dataset}（{ids}）：请改用数据集编号。",
+    },
 }
 
 

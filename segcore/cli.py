@@ -7,89 +7,50 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import duckdb
-import pandas as pd
-
-from segcore.config import TierConfig
+from segcore.cli_common import (
+    add_data_args,
+    check_out_suffix,
+    cli_lang,
+    data_connection,
+    expand_paths,
+    file_specs,
+    load_all,
+    open_workspace,
+    parse_day,
+    read_config,
+    resolve_as_of,
+    sales_range,
+    write_table,
+)
+from segcore.cli_lift import add_lift_command
+from segcore.cli_migration import add_migration_command
+from segcore.cli_report import add_report_command
+from segcore.cli_targets import add_targets_command
 from segcore.errors import InputError
 
-if TYPE_CHECKING:
-    from segcore.ingest import FileSpec, LoadReport
-    from segcore.workspace import Workspace
-
-__all__ = ["expand_paths", "main", "open_workspace", "parse_day", "resolve_as_of", "sales_range", "write_table"]
-
-_CLI_DATASET = "cli"
-
-
-def _lang() -> str:
-    env = os.environ.get("SEGCORE_LANG") or os.environ.get("LANG", "")
-    return "zh" if env.lower().startswith("zh") else "en"
-
-
-def parse_day(value: str) -> date:
-    """A YYYY-MM-DD argument as a date."""
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise InputError("bad_date_arg", value=value) from exc
-
-
-_DATA_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".parquet")
-
-
-def expand_paths(paths: Sequence[str]) -> list[Path]:
-    """Files as given; a folder stands for its data files in name order (InputError for a folder without any)."""
-    out: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.suffix.lower() in _DATA_SUFFIXES and p.is_file())
-            if not found:
-                raise InputError("empty_folder", path=str(path))
-            out += found
-        else:
-            out.append(path)
-    return out
-
-
-def _file_specs(args: argparse.Namespace) -> list[FileSpec]:
-    """The command's --sales / --members files (folders expanded); InputError when there are none."""
-    from segcore.ingest import FileSpec
-    from segcore.mapping import parse_map_args
-
-    mapping = parse_map_args(args.map) if getattr(args, "map", None) else None
-    sheet = getattr(args, "sheet", None)
-    specs = [FileSpec(path, "sales", mapping, sheet) for path in expand_paths(getattr(args, "sales", None) or [])]
-    specs += [FileSpec(path, "members", None, sheet) for path in expand_paths(getattr(args, "members", None) or [])]
-    if not specs:
-        raise InputError("no_files")
-    return specs
-
-
-def _load_all(con: duckdb.DuckDBPyConnection, dataset_id: str, specs: list[FileSpec]) -> list[LoadReport]:
-    """Load the command's files in one transaction; with several files, an error names the failing one."""
-    from segcore.ingest import load_files
-
-    try:
-        return load_files(con, dataset_id, specs, loaded_at=datetime.now())
-    except InputError as exc:
-        name = getattr(exc, "file_name", None)
-        if len(specs) > 1 and name:
-            raise InputError("in_file", file=name, message=exc.message(_lang())) from exc
-        raise
+# The shared helpers live in segcore.cli_common; the names stay importable from here for existing callers.
+__all__ = [
+    "build_parser",
+    "expand_paths",
+    "main",
+    "open_workspace",
+    "parse_day",
+    "resolve_as_of",
+    "sales_range",
+    "write_table",
+]
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
-    specs = _file_specs(args)
+    specs = file_specs(args)
     workspace = open_workspace(args.workspace)
     try:
         with workspace.writer() as con:  # one writer and one transaction for the whole command
-            reports = _load_all(con, args.dataset, specs)
+            reports = load_all(con, args.dataset, specs, args.started_at)
         for report in reports:
             print(_report_line(report.to_dict()) if not args.json else json.dumps(report.to_dict(), default=str))
     finally:
@@ -126,106 +87,17 @@ def _report_line(report: dict[str, Any]) -> str:
     return line
 
 
-def _memory_dataset(args: argparse.Namespace) -> tuple[duckdb.DuckDBPyConnection, str]:
-    """Load --sales/--members files into an in-memory workspace (the CLI's commands that take files)."""
-    from segcore.schema import create_tables
-    from segcore.sql import NO_EXTENSIONS
-
-    specs = _file_specs(args)
-    con = duckdb.connect(":memory:", config=NO_EXTENSIONS)
-    create_tables(con)
-    _load_all(con, _CLI_DATASET, specs)
-    return con, _CLI_DATASET
-
-
-_SALES_RANGE_SQL = """
-select min(cast(order_date as date)), max(cast(order_date as date)) from sales where dataset_id = $dataset_id
-"""
-AS_OF_SLACK_DAYS = 366  # an --as-of more than a year after the last sale is a typo, not a question
-
-
-def sales_range(con: duckdb.DuckDBPyConnection, dataset_id: str) -> tuple[date, date]:
-    """The first and last sales day of a dataset; InputError when it has no sales."""
-    row = con.execute(_SALES_RANGE_SQL, {"dataset_id": dataset_id}).fetchall()[0]
-    if row[0] is None:
-        raise InputError("no_sales")
-    return row[0], row[1]
-
-
-def resolve_as_of(con: duckdb.DuckDBPyConnection, dataset_id: str, raw: str | None) -> date:
-    """The --as-of day: None means the last sales day; '' , a day before the first sale, or one more than a year
-    after the last sale is an InputError naming the data's date range."""
-    first, last = sales_range(con, dataset_id)
-    if raw is None:
-        return last
-    if not raw.strip():
-        raise InputError("as_of_empty", first=first, last=last)
-    day = parse_day(raw.strip())
-    if day < first:
-        raise InputError("as_of_before_data", as_of=day, first=first, last=last)
-    if (day - last).days > AS_OF_SLACK_DAYS:
-        raise InputError("as_of_after_data", as_of=day, first=first, last=last)
-    return day
-
-
-def _last_sales_day(con: duckdb.DuckDBPyConnection, dataset_id: str) -> date:
-    return sales_range(con, dataset_id)[1]
-
-
-def _read_config(path: str | None) -> TierConfig:
-    from segcore.config import DEFAULT_CONFIG, from_toml, validate
-
-    if path is None:
-        return DEFAULT_CONFIG
-    try:
-        cfg = from_toml(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise InputError("bad_config", path=path, reason=str(exc).splitlines()[0][:200]) from exc
-    problems = validate(cfg)
-    if problems:
-        reason = ", ".join(f"{p.field} ({p.code})" for p in problems)
-        raise InputError("bad_config", path=path, reason=reason)
-    return cfg
-
-
-def check_out_suffix(out: str, allowed: tuple[str, ...] = (".csv", ".parquet", ".xlsx")) -> str:
-    """The output file's suffix, or InputError before any work is done."""
-    suffix = Path(out).suffix.lower()
-    if suffix not in allowed:
-        raise InputError("bad_out_suffix", path=out)
-    return suffix
-
-
-def write_table(frame: pd.DataFrame, out: str) -> None:
-    """Write a result table as CSV (UTF-8 with BOM), Parquet or XLSX, chosen by the file's suffix."""
-    path = Path(out)
-    suffix = check_out_suffix(out)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if suffix == ".csv":
-        frame.to_csv(path, index=False, encoding="utf-8-sig")
-    elif suffix == ".parquet":
-        frame.to_parquet(path, index=False)
-    else:
-        frame.to_excel(path, index=False, engine="xlsxwriter")
-
-
 def _cmd_tiers(args: argparse.Namespace) -> int:
     from segcore.tiers import tier_table
 
     check_out_suffix(args.out)
-    cfg = _read_config(args.config)
-    con, dataset_id = _memory_dataset(args)
-    as_of = resolve_as_of(con, dataset_id, args.as_of)
-    table = tier_table(con, dataset_id, as_of, cfg)
+    cfg = read_config(args.config)
+    with data_connection(args) as (con, dataset_id):
+        as_of = resolve_as_of(con, dataset_id, args.as_of)
+        table = tier_table(con, dataset_id, as_of, cfg)
     write_table(table, args.out)
     print(f"{len(table)} customers as of {as_of} -> {args.out}")
     return 0
-
-
-def _add_file_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--sales", action="append", required=True, metavar="FILE", help="sales file or folder")
-    parser.add_argument("--members", action="append", metavar="FILE", help="members file")
-    parser.add_argument("--map", action="append", metavar="canonical=source", help="column mapping for sales files")
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
@@ -237,25 +109,12 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def open_workspace(path: str | None, *, read_only: bool = False) -> Workspace:
-    """The --workspace file (or the default), read-only for commands that only read. While another program
-    writes to it, say so once on stderr and wait up to $SEGCORE_WAIT_SECONDS (default 25), then
-    InputError("workspace_busy")."""
-    from segcore.catalog import text
-    from segcore.workspace import Workspace
-
-    def tell() -> None:
-        print(text("cli.workspace_waiting", _lang()), file=sys.stderr, flush=True)
-
-    return Workspace(Path(path) if path else None, read_only=read_only, on_wait=tell)
-
-
 def _cmd_datasets(args: argparse.Namespace) -> int:
     from segcore.catalog import text
 
     table = open_workspace(args.workspace, read_only=True).datasets()
     if table.empty:
-        print(text("cli.no_datasets", _lang()))
+        print(text("cli.no_datasets", cli_lang()))
         return 0
     table["rejected"] = table["rejected"].astype("int64")
     print(table.to_csv(sep="\t", index=False, date_format="%Y-%m-%d %H:%M"), end="")
@@ -264,8 +123,6 @@ def _cmd_datasets(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with one sub-command per capability."""
-    from segcore.cli_lift import add_lift_command
-
     parser = argparse.ArgumentParser(prog="python -m segcore", description="Customer tiering for store owners.")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -285,25 +142,16 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(run=_cmd_demo)
 
     tiers = sub.add_parser("tiers", help="one row per customer: RFM, segments, lifecycle, groups and tier")
-    _add_file_args(tiers)
+    add_data_args(tiers)
     tiers.add_argument("--as-of", help="YYYY-MM-DD within the data's dates (default: the last date in the data)")
     tiers.add_argument("--config", help="tier rules as TOML (default: the spec's defaults)")
     tiers.add_argument("--out", required=True, help="output file: .csv, .parquet or .xlsx")
     tiers.set_defaults(run=_cmd_tiers)
 
-    from segcore.cli_targets import add_targets_command  # `targets`: target lists and holdouts
-
-    add_targets_command(sub)
-
-    add_lift_command(sub)
-
-    from segcore.cli_migration import add_migration_command  # `migration`: moves between snapshot dates
-
-    add_migration_command(sub)
-
-    from segcore.cli_report import add_report_command  # `report`: the weekly review as HTML or PDF
-
-    add_report_command(sub)
+    add_targets_command(sub)  # target lists and holdouts
+    add_lift_command(sub)  # what a campaign earned
+    add_migration_command(sub)  # moves between snapshot dates
+    add_report_command(sub)  # the weekly review as HTML or PDF
 
     datasets = sub.add_parser("datasets", help="list the workspace's datasets")
     datasets.add_argument("--workspace")
@@ -314,10 +162,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; bad input prints one line to stderr and returns 2."""
     args = build_parser().parse_args(argv)
+    args.started_at = datetime.now()  # the CLI is the edge that reads the clock: loads are stamped with this moment
     try:
         return int(args.run(args))
     except InputError as exc:
-        print(f"error: {exc.message(_lang())}", file=sys.stderr)
+        print(f"error: {exc.message(cli_lang())}", file=sys.stderr)
         return 2
     except Exception as exc:  # the CLI never shows a traceback; SEGCORE_DEBUG=1 re-raises for developers
         if os.environ.get("SEGCORE_DEBUG"):

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from segcore.cli_common import add_data_args, check_out_suffix, data_connection, input_files, parse_day
+from segcore.cli_targets import check_out_paths
 from segcore.errors import InputError
 
 __all__ = ["add_lift_command", "read_campaign_list"]
@@ -32,19 +34,17 @@ def read_campaign_list(path: Path) -> pd.DataFrame:
 
 
 def _cmd_lift(args: argparse.Namespace) -> int:
-    from segcore.cli import _memory_dataset, check_out_suffix, parse_day
-    from segcore.cli_targets import check_out_paths
     from segcore.lift import headline, lift_report
     from segcore.outcomes import campaign_outcomes
 
     check_out_suffix(args.out, (".csv", ".json"))
-    check_out_paths(args.out, None, [*args.sales, *(args.members or []), args.campaign])
+    check_out_paths(args.out, None, [*input_files(args), args.campaign])
     start, end = parse_day(args.start), parse_day(args.end)
     if start > end:
         raise InputError("start_after_end", start=args.start, end=args.end)
     listed = read_campaign_list(Path(args.campaign))
-    con, dataset_id = _memory_dataset(args)
-    outcomes = campaign_outcomes(con, dataset_id, listed, start, end)
+    with data_connection(args) as (con, dataset_id):
+        outcomes = campaign_outcomes(con, dataset_id, listed, start, end)
     cut = args.winsorize * 100 if args.winsorize is not None and args.winsorize <= 1 else args.winsorize
     report = lift_report(outcomes, args.holdout_share, winsorize_at=cut)
     rows = report.to_rows()
@@ -66,10 +66,8 @@ def _cmd_lift(args: argparse.Namespace) -> int:
 
 def add_lift_command(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Register `lift` on the CLI."""
-    from segcore.cli import _add_file_args
-
     lift = sub.add_parser("lift", help="campaign lift: treatment against the holdout, with 95%% intervals")
-    _add_file_args(lift)
+    add_data_args(lift)
     lift.add_argument("--campaign", required=True, help="CSV with customer_id and group (treatment/control), tier")
     lift.add_argument("--start", required=True, help="first day of the offer, YYYY-MM-DD")
     lift.add_argument("--end", required=True, help="last day measured (inclusive), YYYY-MM-DD")

@@ -1,9 +1,9 @@
 """The `migration` command: how many customers moved between tiers (or lifecycle stages, segments, in / out of a
-group) from each snapshot date to the next, from sales / members files.
+group) from each snapshot date to the next, from sales / members files or a dataset of the workspace.
 
-The files are loaded into an in-memory workspace like `tiers` does; the transitions are computed in one pass over
-all snapshots (segcore.migration.transition_table) and written as from_date, to_date, from_state, to_state,
-customers.
+The files are loaded into an in-memory workspace like `tiers` does (a --dataset is read in place, read-only); the
+transitions are computed in one pass over all snapshots (segcore.migration.transition_table, never the workspace's
+migration_cache) and written as from_date, to_date, from_state, to_state, customers.
 """
 
 from __future__ import annotations
@@ -11,13 +11,21 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from segcore.cli_common import (
+    add_data_args,
+    check_out_suffix,
+    data_connection,
+    parse_day,
+    read_config,
+    resolve_as_of,
+    write_table,
+)
 from segcore.errors import InputError
 
 __all__ = ["add_migration_command"]
 
 
 def _cmd_migration(args: argparse.Namespace) -> int:
-    from segcore.cli import _memory_dataset, _read_config, check_out_suffix, parse_day, resolve_as_of, write_table
     from segcore.migration import check_scheme, snapshot_dates, transition_table
 
     check_out_suffix(args.out)
@@ -26,11 +34,11 @@ def _cmd_migration(args: argparse.Namespace) -> int:
     dates = snapshot_dates(start, end, args.every)
     if not dates:
         raise InputError("no_snapshot_in_range", start=start, end=end, every=args.every)
-    cfg = _read_config(args.config)
-    con, dataset_id = _memory_dataset(args)
-    # The period must meet the data: its end neither before the first sale nor more than a year after the last.
-    resolve_as_of(con, dataset_id, args.end)
-    table = transition_table(con, dataset_id, dates, cfg, scheme)
+    cfg = read_config(args.config)
+    with data_connection(args) as (con, dataset_id):
+        # The period must meet the data: its end neither before the first sale nor more than a year after the last.
+        resolve_as_of(con, dataset_id, args.end)
+        table = transition_table(con, dataset_id, dates, cfg, scheme)
     for column in ("from_date", "to_date"):
         table[column] = table[column].dt.date  # plain dates in the file (CSV: YYYY-MM-DD, Parquet: date32)
     write_table(table, args.out)
@@ -40,10 +48,8 @@ def _cmd_migration(args: argparse.Namespace) -> int:
 
 def add_migration_command(sub: Any) -> None:
     """Add the `migration` sub-command to the CLI's sub-parsers."""
-    from segcore.cli import _add_file_args
-
     migration = sub.add_parser("migration", help="customers moving between tiers from one snapshot date to the next")
-    _add_file_args(migration)
+    add_data_args(migration)
     migration.add_argument("--start", required=True, help="first day of the period, YYYY-MM-DD")
     migration.add_argument("--end", required=True, help="last day of the period, YYYY-MM-DD")
     migration.add_argument("--every", required=True, help="week (each Sunday) or month (each month's last day)")

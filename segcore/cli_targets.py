@@ -1,6 +1,8 @@
 """The `targets` command: build a target list from sales/members files, split the holdout and write the lists.
 
-The list is recorded as a campaign in the run's in-memory workspace (so the files carry the same rules, counts and
+The data is --sales / --members files, or a --dataset of the workspace (copied into memory with its past
+campaigns, so contacted_within_days sees them; nothing is written to the workspace). The list is recorded as a
+campaign in the run's in-memory workspace (so the files carry the same rules, counts and
 groups as a campaign saved in the app), then the treatment list goes to --out and the control list, marked
 do not contact, to --control-out. Headers and values are the stable keys (customer_id, group, tier, ...); the
 XLSX's second sheet reads the rules in words ($SEGCORE_LANG / $LANG: zh or en).
@@ -25,6 +27,17 @@ from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+from segcore.cli_common import (
+    add_data_args,
+    check_out_suffix,
+    cli_lang,
+    data_connection,
+    expand_paths,
+    input_files,
+    parse_day,
+    read_config,
+    resolve_as_of,
+)
 from segcore.errors import InputError
 
 __all__ = ["add_targets_command", "check_out_paths"]
@@ -46,8 +59,6 @@ def _manual_ids(path: str) -> Any:
 
 def check_out_paths(out: str, control_out: str | None, inputs: list[str]) -> None:
     """Refuse an output that is a folder or one of the input files, and a control list written over the send list."""
-    from segcore.cli import expand_paths
-
     read = {path.resolve() for path in expand_paths(inputs) if path.is_file()}
     for path in (out, control_out):
         if path is not None and Path(path).is_dir():
@@ -61,7 +72,7 @@ def check_out_paths(out: str, control_out: str | None, inputs: list[str]) -> Non
 def _inputs(args: argparse.Namespace) -> list[str]:
     """Every file the command reads: sales, members, do-not-contact lists, the config."""
     manual = [v.partition("=")[2] for v in args.exclude or [] if v.startswith("manual=")]
-    return [*args.sales, *(args.members or []), *manual, *([args.config] if args.config else [])]
+    return [*input_files(args), *manual, *([args.config] if args.config else [])]
 
 
 def _write(path: str, data: bytes) -> None:
@@ -92,12 +103,11 @@ def _cmd_targets(args: argparse.Namespace) -> int:
     from segcore.campaigns import campaign_record as record_of
     from segcore.campaigns import check_seed, default_seed, holdout_warnings, save_campaign, warning_texts
     from segcore.catalog import text
-    from segcore.cli import _lang, _memory_dataset, _read_config, check_out_suffix, parse_day, resolve_as_of
     from segcore.config import to_toml
     from segcore.export import export_csv, export_xlsx, invalid_phones
     from segcore.targets import CHANNELS, build_list, empty_reason, parse_rule
 
-    lang = _lang()
+    lang = cli_lang()
     out_suffix = check_out_suffix(args.out, (".csv", ".xlsx"))
     control_suffix = check_out_suffix(args.control_out, (".csv", ".xlsx")) if args.control_out else None
     check_out_paths(args.out, args.control_out, _inputs(args))
@@ -111,73 +121,74 @@ def _cmd_targets(args: argparse.Namespace) -> int:
         raise InputError("empty_campaign_name")
     rules = [parse_rule(expr) for expr in args.where or []]
     exclusions = _exclusions(args.exclude, args.discount)
-    cfg = _read_config(args.config)
+    cfg = read_config(args.config)
     start = parse_day(args.start) if args.start else None
     end = parse_day(args.end) if args.end else None
 
-    con, dataset_id = _memory_dataset(args)
-    as_of = resolve_as_of(con, dataset_id, args.as_of)
-    target_list = build_list(con, dataset_id, as_of, cfg, rules, exclusions, args.channel)
-    for count in target_list.id_lists:
-        print(text("target.id_list_read", lang, read=count.read, matched=count.matched))
-    reason = empty_reason(target_list, lang)
-    if reason is not None:
-        raise InputError("empty_send_list", reason=reason)
-    start = start or as_of + timedelta(days=1)
-    end = end or start + timedelta(days=27)
-    seed = args.seed if args.seed is not None else default_seed(args.name, start)
-    campaign_id = save_campaign(
-        con,
-        dataset_id,
-        target_list,
-        name=args.name,
-        channel=args.channel,
-        start=start,
-        end=end,
-        holdout_share=args.holdout,
-        seed=seed,
-        config_toml=to_toml(cfg),
-        mask_phone=mask,
-        created_at=datetime.combine(as_of, time()),  # the run's registry is in memory: stamped with the data's date
-    )
-    counts = con.execute(
-        "select count(*) filter (where \"group\" = 'treatment'), count(*) filter (where \"group\" = 'control') "
-        "from campaign_members where campaign_id = $campaign_id",
-        {"campaign_id": campaign_id},
-    ).fetchone()
-    n_t, n_c = counts if counts else (0, 0)
-    if n_t == 0:
-        raise InputError("empty_send_list", reason=text("target.empty.all_control", lang, n=n_c))
+    # the campaign is recorded in a private in-memory workspace (a copy of a --dataset): never in the file
+    with data_connection(args, writes=True) as (con, dataset_id):
+        as_of = resolve_as_of(con, dataset_id, args.as_of)
+        target_list = build_list(con, dataset_id, as_of, cfg, rules, exclusions, args.channel)
+        for count in target_list.id_lists:
+            print(text("target.id_list_read", lang, read=count.read, matched=count.matched))
+        reason = empty_reason(target_list, lang)
+        if reason is not None:
+            raise InputError("empty_send_list", reason=reason)
+        start = start or as_of + timedelta(days=1)
+        end = end or start + timedelta(days=27)
+        seed = args.seed if args.seed is not None else default_seed(args.name, start)
+        campaign_id = save_campaign(
+            con,
+            dataset_id,
+            target_list,
+            name=args.name,
+            channel=args.channel,
+            start=start,
+            end=end,
+            holdout_share=args.holdout,
+            seed=seed,
+            config_toml=to_toml(cfg),
+            mask_phone=mask,
+            created_at=datetime.combine(as_of, time()),  # the run's registry is in memory: stamped with the data's date
+        )
+        counts = con.execute(
+            "select count(*) filter (where \"group\" = 'treatment'), count(*) filter (where \"group\" = 'control') "
+            "from campaign_members where campaign_id = $campaign_id",
+            {"campaign_id": campaign_id},
+        ).fetchone()
+        n_t, n_c = counts if counts else (0, 0)
+        if n_t == 0:
+            raise InputError("empty_send_list", reason=text("target.empty.all_control", lang, n=n_c))
 
-    def data(suffix: str, group: str) -> bytes:
-        return export_csv(con, campaign_id, group) if suffix == ".csv" else export_xlsx(con, campaign_id, group, None)
+        def data(suffix: str, group: str) -> bytes:
+            return (
+                export_csv(con, campaign_id, group) if suffix == ".csv" else export_xlsx(con, campaign_id, group, None)
+            )
 
-    files = [(args.out, data(out_suffix, "treatment"))]
-    if args.control_out and control_suffix:
-        files.append((args.control_out, data(control_suffix, "control")))
-    for path, content in files:  # every file is built before the first is written
-        _write(path, content)
-    removed = ", ".join(f"{e.kind} -{n}" for e, n in target_list.removed) or "no exclusions"
-    print(
-        f"{target_list.matched} customers matched as of {as_of} ({removed}); "
-        f"{n_t} treatment -> {args.out}, {n_c} control"
-        + (f" -> {args.control_out}" if args.control_out else " (not written: use --control-out)")
-        + f"; seed {seed}"
-    )
-    for warning in warning_texts(record_of(con, campaign_id), lang):
-        print(f"warning: {warning}")
-    bad_phones = invalid_phones(con, campaign_id)
-    if bad_phones:
-        print(f"warning: {text('export.phones_invalid', lang, n=bad_phones)}")
+        files = [(args.out, data(out_suffix, "treatment"))]
+        if args.control_out and control_suffix:
+            files.append((args.control_out, data(control_suffix, "control")))
+        for path, content in files:  # every file is built before the first is written
+            _write(path, content)
+        removed = ", ".join(f"{e.kind} -{n}" for e, n in target_list.removed) or "no exclusions"
+        print(
+            f"{target_list.matched} customers matched as of {as_of} ({removed}); "
+            f"{n_t} treatment -> {args.out}, {n_c} control"
+            + (f" -> {args.control_out}" if args.control_out else " (not written: use --control-out)")
+            + f"; seed {seed}"
+        )
+        for warning in warning_texts(record_of(con, campaign_id), lang):
+            print(f"warning: {warning}")
+        bad_phones = invalid_phones(con, campaign_id)
+        if bad_phones:
+            print(f"warning: {text('export.phones_invalid', lang, n=bad_phones)}")
     return 0
 
 
 def add_targets_command(sub: Any) -> None:
     """Add the `targets` sub-command to the CLI's sub-parsers."""
-    from segcore.cli import _add_file_args
-
     targets = sub.add_parser("targets", help="a target list with a hashed holdout, as CSV or XLSX")
-    _add_file_args(targets)
+    add_data_args(targets)
     targets.add_argument("--as-of", help="YYYY-MM-DD (default: the last date in the data)")
     targets.add_argument("--config", help="tier rules as TOML (default: the spec's defaults)")
     targets.add_argument(

@@ -7,7 +7,15 @@ from collections.abc import Iterable, Mapping
 
 from segcore.errors import InputError
 
-__all__ = ["MEMBER_SYNONYMS", "SALES_SYNONYMS", "check_mapping", "guess_mapping", "missing_required", "parse_map_args"]
+__all__ = [
+    "MEMBER_SYNONYMS",
+    "SALES_SYNONYMS",
+    "check_mapping",
+    "complete_mapping",
+    "guess_mapping",
+    "missing_required",
+    "parse_map_args",
+]
 
 # Most specific names first: the first canonical column to claim a header keeps it.
 SALES_SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -116,6 +124,20 @@ def guess_mapping(headers: Iterable[str], kind: str) -> dict[str, str]:
                 taken.add(header)
                 break
     return mapping
+
+
+def complete_mapping(explicit: Mapping[str, str], headers: Iterable[str], kind: str) -> dict[str, str]:
+    """The explicit canonical -> source entries, plus a guess for every other canonical column.
+
+    The guess is made as if the explicitly mapped source columns were not in the file: a column the user assigned
+    is never used twice, and a canonical column the guesser had put on it is guessed again from the remaining
+    headers (its next synonym), or left out. Canonical order; explicit names unknown to `kind` are kept (at the
+    end) for check_mapping to refuse."""
+    given = set(explicit.values())
+    guessed = guess_mapping([h for h in headers if h not in given], kind)
+    out = {c: explicit.get(c) or guessed[c] for c in synonyms(kind) if c in explicit or c in guessed}
+    out.update({c: s for c, s in explicit.items() if c not in out})
+    return out
 
 
 def missing_required(mapping: Mapping[str, str], kind: str) -> list[str]:
