@@ -58,9 +58,9 @@ def child(case: str, workspace: Path, weeks: int, last_day: date) -> dict[str, o
     import duckdb
     from bench_tiers import vm_hwm_kib
 
+    from segcore.engine import tier_table
     from segcore.migration import cached_transitions, transition_table
     from segcore.sql import NO_EXTENSIONS
-    from segcore.tiers import tier_table
 
     dates = snapshots(last_day, weeks)
     scratch = OUT / f"migration_scratch_{os.getpid()}.duckdb"

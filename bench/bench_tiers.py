@@ -248,9 +248,9 @@ def child(case: str, parquet: Path, workspace: Path, as_of: date, check: Path | 
         import duckdb
         import pandas as pd  # noqa: F401
 
+        from segcore.engine import tier_table
         from segcore.schema import create_tables
         from segcore.sql import NO_EXTENSIONS
-        from segcore.tiers import tier_table
 
     out: dict[str, object] = {}
     con = None

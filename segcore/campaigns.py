@@ -41,6 +41,7 @@ import pandas as pd
 from segcore.catalog import CATALOG, LANGS, text
 from segcore.config import DEFAULT_CONFIG, TierConfig, to_toml
 from segcore.demo import holdout_draw
+from segcore.engine import tier_table
 from segcore.errors import InputError
 from segcore.keys import (
     CAMPAIGN_GROUP_HEADERS,
@@ -65,7 +66,6 @@ from segcore.targets import (
     rules_from_json,
     rules_to_json,
 )
-from segcore.tiers import tier_table
 
 __all__ = [
     "DEFAULT_HOLDOUT_SHARE",

@@ -88,7 +88,7 @@ def _report_line(report: dict[str, Any]) -> str:
 
 
 def _cmd_tiers(args: argparse.Namespace) -> int:
-    from segcore.tiers import tier_table
+    from segcore.engine import tier_table
 
     check_out_suffix(args.out)
     cfg = read_config(args.config)

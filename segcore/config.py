@@ -8,6 +8,8 @@ import tomllib
 from dataclasses import dataclass, fields
 from typing import Any
 
+from segcore.keys import DEFAULT_TIER_ORDER, GROUP_KEYS
+
 __all__ = [
     "DEFAULT_CONFIG",
     "DEFAULT_TIER_ORDER",
@@ -18,11 +20,6 @@ __all__ = [
     "to_toml",
     "validate",
 ]
-
-# The member groups, in the order of the spec's table (also the order of `groups` in the tier table).
-GROUP_KEYS = ("high_spend", "high_ticket", "loyal", "promo_frequent", "promo_chaser", "silent", "sleeping")
-# The headline tier is the first group, in this order, that a customer is in.
-DEFAULT_TIER_ORDER = ("high_spend", "high_ticket", "loyal", "promo_frequent", "silent", "sleeping", "promo_chaser")
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,9 @@ import pandas as pd
 
 from segcore.campaigns import campaign_members, campaign_record
 from segcore.config import TierConfig
+from segcore.engine import tier_table
 from segcore.lift import Effect, LiftReport, did_estimate, lift_report
 from segcore.outcomes import campaign_outcomes, daily_revenue, did_frames
-from segcore.tiers import tier_table
 
 __all__ = ["CampaignResult", "campaign_status", "measure_campaign"]
 

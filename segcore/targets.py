@@ -72,12 +72,12 @@ import pandas as pd
 
 from segcore.catalog import text
 from segcore.config import DEFAULT_CONFIG, TierConfig
+from segcore.engine import has_promo, tier_table
 from segcore.errors import InputError
 from segcore.keys import CHANNELS, CN8_SEGMENTS, GROUP_KEYS, LIFECYCLES, RFM_SEGMENTS, TIER_KEYS
 from segcore.mapping import guess_mapping
 from segcore.sources import staged_source
 from segcore.sql import NO_EXTENSIONS, install_parsers, quote_ident
-from segcore.tiers import has_promo, tier_table
 
 __all__ = [
     "CANDIDATES",

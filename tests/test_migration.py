@@ -32,6 +32,7 @@ import pytest
 
 from segcore import migration
 from segcore.config import DEFAULT_CONFIG, TierConfig, from_toml, to_toml
+from segcore.engine import tier_table
 from segcore.errors import InputError
 from segcore.ingest import load_file
 from segcore.migration import (
@@ -50,7 +51,6 @@ from segcore.migration import (
     transitions,
     transitions_between,
 )
-from segcore.tiers import tier_table
 
 ROOT = Path(__file__).resolve().parents[1]
 S1, S2, S3, S4 = date(2024, 6, 9), date(2024, 6, 16), date(2024, 6, 23), date(2024, 6, 30)

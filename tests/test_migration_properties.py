@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from segcore.config import DEFAULT_CONFIG, TierConfig
+from segcore.engine import tier_table
 from segcore.migration import snapshot_states, snapshot_values, transition_table, transitions
 from segcore.schema import create_tables
-from segcore.tiers import tier_table
 
 D = date(2024, 6, 30)
 SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])

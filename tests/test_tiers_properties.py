@@ -12,8 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from segcore.config import DEFAULT_CONFIG, TierConfig
+from segcore.engine import tier_table
+from segcore.keys import CN8_SEGMENTS, GROUP_KEYS, LIFECYCLES, RFM_SEGMENTS
 from segcore.schema import create_tables
-from segcore.tiers import CN8_SEGMENTS, GROUP_KEYS, LIFECYCLES, RFM_SEGMENTS, tier_table
 
 D = date(2024, 6, 30)
 SETTINGS = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])

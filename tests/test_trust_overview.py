@@ -8,8 +8,8 @@ from datetime import date
 import duckdb
 import pytest
 
+from segcore.engine import tier_table
 from segcore.overview import store_summary
-from segcore.tiers import tier_table
 
 AS_OF = date(2024, 3, 31)
 

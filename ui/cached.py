@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from segcore import outcomes, overview, segments, tiers
+from segcore import engine, outcomes, overview, segments
 from segcore import weekly as weekly_core
 from segcore.campaigns import list_campaigns
 from segcore.config import TierConfig
@@ -71,7 +71,7 @@ def tier_config() -> TierConfig:
 @st.cache_data(ttl=3600, max_entries=24, show_spinner=False)
 def _tier_table(dataset_id: str, as_of: date, cfg: TierConfig, version: int) -> pd.DataFrame:
     with state.workspace().reader() as con:
-        return tiers.tier_table(con, dataset_id, as_of, cfg)
+        return engine.tier_table(con, dataset_id, as_of, cfg)
 
 
 def tier_table(dataset_id: str, as_of: date, cfg: TierConfig | None = None) -> pd.DataFrame:
@@ -82,7 +82,7 @@ def tier_table(dataset_id: str, as_of: date, cfg: TierConfig | None = None) -> p
 @st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
 def _has_promo(dataset_id: str, version: int) -> bool:
     with state.workspace().reader() as con:
-        return tiers.has_promo(con, dataset_id)
+        return engine.has_promo(con, dataset_id)
 
 
 def has_promo(dataset_id: str) -> bool:

@@ -9,6 +9,6 @@
 from __future__ import annotations
 
 from segcore.engine.one_date import has_promo, tier_table
-from segcore.engine.rules import CN8_SEGMENTS, GROUPS, LIFECYCLES, RFM_GRID, RFM_SEGMENTS
+from segcore.engine.rules import GROUPS, RFM_GRID
 
-__all__ = ["CN8_SEGMENTS", "GROUPS", "LIFECYCLES", "RFM_GRID", "RFM_SEGMENTS", "has_promo", "tier_table"]
+__all__ = ["GROUPS", "RFM_GRID", "has_promo", "tier_table"]

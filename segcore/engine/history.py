@@ -34,9 +34,10 @@ from segcore import config
 from segcore.config import DEFAULT_CONFIG, TierConfig
 from segcore.engine.one_date import decode, has_promo, output_columns
 from segcore.engine.orders import order_days_ctes
-from segcore.engine.rules import CN8_SEGMENTS, LIFECYCLES, RFM_SEGMENTS, rule_params, rules_ctes
+from segcore.engine.rules import rule_params, rules_ctes
 from segcore.engine.run import arrow, run
 from segcore.errors import InputError
+from segcore.keys import CN8_SEGMENTS, GROUP_KEYS, LIFECYCLES, RFM_SEGMENTS, SEGMENT_KEY_COLUMNS
 from segcore.sql import NO_EXTENSIONS, quote_ident
 
 __all__ = [
@@ -57,7 +58,7 @@ __all__ = [
 ]
 
 NONE = "none"
-SCHEMES = ("tier", "lifecycle", "rfm_segment", "cn8_segment")  # and "group:<key>" for each member group
+SCHEMES = SEGMENT_KEY_COLUMNS  # and "group:<key>" for each member group
 STATE_COLUMNS = ["snapshot_date", "customer_id", "state"]
 TRANSITION_COLUMNS = ["from_date", "to_date", "from_state", "to_state", "customers"]
 _CACHE_VERSION = 2  # part of the cache key: bump when the states SQL changes what it returns
@@ -73,9 +74,9 @@ def clean_dates(dates: Iterable[date]) -> list[date]:
 
 def check_scheme(scheme: str) -> str:
     """The scheme if known (tier, lifecycle, rfm_segment, cn8_segment or group:<key>), else InputError."""
-    if scheme in SCHEMES or (scheme.startswith("group:") and scheme.removeprefix("group:") in config.GROUP_KEYS):
+    if scheme in SCHEMES or (scheme.startswith("group:") and scheme.removeprefix("group:") in GROUP_KEYS):
         return scheme
-    choices = ", ".join([*SCHEMES, *(f"group:{key}" for key in config.GROUP_KEYS)])
+    choices = ", ".join([*SCHEMES, *(f"group:{key}" for key in GROUP_KEYS)])
     raise InputError("unknown_scheme", scheme=scheme, choices=choices)
 
 

@@ -32,8 +32,9 @@ import pandas as pd
 from segcore.config import DEFAULT_CONFIG, TierConfig
 from segcore.engine.facts import ONE_DATE_FACTS_CTES
 from segcore.engine.orders import order_days_ctes
-from segcore.engine.rules import CN8_SEGMENTS, GROUPS, LIFECYCLES, RFM_SEGMENTS, rule_params, rules_ctes
+from segcore.engine.rules import GROUPS, rule_params, rules_ctes
 from segcore.engine.run import run
+from segcore.keys import CN8_SEGMENTS, LIFECYCLES, RFM_SEGMENTS
 
 __all__ = ["customer_facts", "decode", "has_promo", "output_columns", "tier_table", "tier_table_sql"]
 

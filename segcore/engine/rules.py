@@ -25,6 +25,7 @@ from typing import Any
 
 from segcore import config
 from segcore.config import TierConfig
+from segcore.keys import CN8_SEGMENTS, GROUP_KEYS, LIFECYCLES, RFM_SEGMENTS
 
 __all__ = [
     "CN8_CLASSES",
@@ -40,28 +41,15 @@ __all__ = [
     "rules_ctes",
 ]
 
-RFM_SEGMENTS = [
-    "champions",
-    "loyal_customers",
-    "potential_loyalists",
-    "new_customers",
-    "promising",
-    "need_attention",
-    "about_to_sleep",
-    "at_risk",
-    "cannot_lose",
-    "hibernating",
-]
-
 # The spec's R x F grid: RFM_GRID[r - 1][f - 1] for 5-grid scores r, f (row r = 1 first).
 _HIB, _RISK, _SLEEP, _PL = "hibernating", "at_risk", "about_to_sleep", "potential_loyalists"
-RFM_GRID = [
-    [_HIB, _HIB, _RISK, _RISK, "cannot_lose"],
-    [_HIB, _HIB, _RISK, _RISK, "cannot_lose"],
-    [_SLEEP, _SLEEP, "need_attention", "loyal_customers", "loyal_customers"],
-    ["promising", _PL, _PL, "loyal_customers", "loyal_customers"],
-    ["new_customers", _PL, _PL, "champions", "champions"],
-]
+RFM_GRID = (
+    (_HIB, _HIB, _RISK, _RISK, "cannot_lose"),
+    (_HIB, _HIB, _RISK, _RISK, "cannot_lose"),
+    (_SLEEP, _SLEEP, "need_attention", "loyal_customers", "loyal_customers"),
+    ("promising", _PL, _PL, "loyal_customers", "loyal_customers"),
+    ("new_customers", _PL, _PL, "champions", "champions"),
+)
 
 # The eight classes: (key, recent, f_high, m_high), in the spec's order.
 CN8_CLASSES = (
@@ -74,7 +62,7 @@ CN8_CLASSES = (
     ("general_keep", False, True, False),
     ("general_winback", False, False, False),
 )
-CN8_SEGMENTS = [key for key, *_ in CN8_CLASSES]
+assert tuple(key for key, *_ in CN8_CLASSES) == CN8_SEGMENTS
 
 # The lifecycle: the first rule that matches, for a customer with a purchase (`potential` is the member without one).
 LIFECYCLE_RULES = (
@@ -84,7 +72,7 @@ LIFECYCLE_RULES = (
     ("loyal", "purchases_lifecycle >= $lifecycle_loyal_purchases"),
     ("active", "true"),
 )
-LIFECYCLES = ["potential", *(key for key, _ in LIFECYCLE_RULES)]
+assert ("potential", *(key for key, _ in LIFECYCLE_RULES)) == LIFECYCLES
 
 # Who is ranked: the scored population (RFM), P (groups on spend) and Q (groups on promo spend).
 _POPULATIONS = {
@@ -152,7 +140,7 @@ GROUPS = (
     ),
     Group("sleeping", "recency_days > $sleeping_days"),
 )
-assert tuple(group.key for group in GROUPS) == config.GROUP_KEYS
+assert tuple(group.key for group in GROUPS) == GROUP_KEYS
 
 # The RFM scores: (score column, ranked value, ranked descending: the longest ago ranks first for recency).
 _SCORES = (("r_score", "recency_days", True), ("f_score", "frequency", False), ("m_score", "monetary", False))
