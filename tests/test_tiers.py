@@ -554,7 +554,7 @@ def test_groups_are_listed_in_spec_order_and_the_tier_follows_the_tier_order(con
         "y": ("high_spend;high_ticket;promo_frequent", "high_spend", "new"),
         "z": ("promo_chaser;silent", "silent", "at_risk"),  # silent comes before promo_chaser in the tier order
     }
-    flags = df.set_index("customer_id")[GROUP_KEYS].astype(object)
+    flags = df.set_index("customer_id")[list(GROUP_KEYS)].astype(object)
     assert flags.loc["z"].tolist() == [False, False, False, False, True, True, False]
 
 
