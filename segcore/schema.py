@@ -85,6 +85,11 @@ create table if not exists migration_cache (
     customer_id varchar not null,
     state varchar not null
 );
+create table if not exists migration_cache_keys (
+    dataset_id varchar not null,
+    key varchar not null,
+    seq bigint not null  -- 1, 2, ... per dataset: the newest states are kept
+);
 create table if not exists members (
     dataset_id varchar not null,
     load_id varchar not null,

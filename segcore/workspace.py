@@ -79,8 +79,17 @@ final as (
 select * from final order by is_demo, created_at, dataset_id
 """
 
-_DATASET_TABLES = ("campaigns", "order_days", "sales", "members", "rejects", "loads", "datasets")
-_HAS_MIGRATION_CACHE_SQL = "select count(*) from duckdb_tables() where table_name = 'migration_cache'"
+_DATASET_TABLES = (
+    "campaigns",
+    "migration_cache",
+    "migration_cache_keys",
+    "order_days",
+    "sales",
+    "members",
+    "rejects",
+    "loads",
+    "datasets",
+)
 _DELETE_CAMPAIGN_MEMBERS_SQL = """
 delete from campaign_members
 where campaign_id in (select campaign_id from campaigns where dataset_id = $dataset_id)
@@ -91,8 +100,6 @@ def delete_dataset_rows(con: duckdb.DuckDBPyConnection, dataset_id: str) -> None
     """Delete every row of a dataset (campaigns, cached states, sales, members, loads, rejects) inside the
     caller's transaction."""
     con.execute(_DELETE_CAMPAIGN_MEMBERS_SQL, {"dataset_id": dataset_id})
-    if con.execute(_HAS_MIGRATION_CACHE_SQL).fetchone() != (0,):  # created on first use
-        con.execute("delete from migration_cache where dataset_id = $dataset_id", {"dataset_id": dataset_id})
     for table in _DATASET_TABLES:
         con.execute(f"delete from {quote_ident(table)} where dataset_id = $dataset_id", {"dataset_id": dataset_id})
 

@@ -556,13 +556,19 @@ def test_the_cache_is_reused_until_data_or_config_change(con, tmp_path):
     # a second call reads the stored rows: a row changed behind its back shows
     con.execute("update migration_cache set state = 'tampered' where customer_id = 'ola'")
     assert set(by_customer(cached_states(con, "d", SNAPSHOTS))["ola"]) == {"tampered"}
-    # another scheme, other dates or another config: recomputed, the dataset's old rows dropped
+    # another scheme, other dates or another config: computed and kept beside the others, the last 3 per dataset
     assert by_customer(cached_states(con, "d", SNAPSHOTS, scheme="lifecycle"))["ola"] == ("active",) * 4
-    assert cache_keys(con) == [("d", 1)]
-    assert by_customer(cached_states(con, "d", SNAPSHOTS))["ola"] == ("regular",) * 4
+    assert cache_keys(con) == [("d", 2)]
+    assert set(by_customer(cached_states(con, "d", SNAPSHOTS))["ola"]) == {"tampered"}  # still the stored rows
     strict = TierConfig(sleeping_days=360)
     assert by_customer(cached_states(con, "d", SNAPSHOTS, strict))["quinn"][1] == "sleeping"
-    assert cache_keys(con) == [("d", 1)]
+    assert cache_keys(con) == [("d", 3)]
+    # a fourth set drops the oldest, the tampered tier states: asked again, they are computed afresh
+    assert by_customer(cached_states(con, "d", SNAPSHOTS[:2]))["ola"] == ("regular",) * 2
+    assert cache_keys(con) == [("d", 3)]
+    assert by_customer(cached_states(con, "d", SNAPSHOTS))["ola"] == ("regular",) * 4
+    assert cache_keys(con) == [("d", 3)]
+    assert con.execute("select count(*) from migration_cache_keys").fetchall() == [(3,)]
     # loading more data: recomputed
     con.execute("update migration_cache set state = 'tampered'")
     load(con, write_csv(tmp_path, "more.csv", [("zoe", "Z1", datetime(2024, 6, 20, 10), "5.00")]))

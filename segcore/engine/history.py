@@ -38,7 +38,7 @@ from segcore.engine.rules import rule_params, rules_ctes
 from segcore.engine.run import arrow, run
 from segcore.errors import InputError
 from segcore.keys import CN8_SEGMENTS, GROUP_KEYS, LIFECYCLES, RFM_SEGMENTS, SEGMENT_KEY_COLUMNS
-from segcore.sql import NO_EXTENSIONS, quote_ident
+from segcore.sql import NO_EXTENSIONS, quote_ident, transaction
 
 __all__ = [
     "NONE",
@@ -465,6 +465,15 @@ where dataset_id = $dataset_id
 order by snapshot_date, customer_id
 """
 
+_SOME_CACHED_STATES_SQL = """
+select snapshot_date, customer_id, state
+from migration_cache
+where dataset_id = $dataset_id
+  and key = $key
+  and customer_id in (select unnest($customer_ids))
+order by snapshot_date, customer_id
+"""
+
 _CACHED_CODES = f"""
 with states as (
     select {_idx("snapshot_date")} as idx, customer_id, list_position($state_keys, state) as code
@@ -583,24 +592,51 @@ def _cache_key(con: duckdb.DuckDBPyConnection, dataset_id: str, days: list[date]
     return hashlib.sha256(json.dumps(recipe, sort_keys=True).encode()).hexdigest()[:32]
 
 
+_KEPT_KEYS = 3  # states kept per dataset: e.g. the migration page's weekly and monthly states and the month-ends
+
+_EVICT_SQL = """
+delete from migration_cache
+where dataset_id = $dataset_id
+  and key not in (
+      select key
+      from migration_cache_keys
+      where dataset_id = $dataset_id
+      order by seq desc
+      limit $kept
+  )
+"""
+
+
+_NEW_KEY_SQL = """
+insert into migration_cache_keys
+select $dataset_id, $key, coalesce(max(seq), 0) + 1
+from migration_cache_keys
+where dataset_id = $dataset_id
+"""
+
+
 def _ensure_cached(
     con: duckdb.DuckDBPyConnection, dataset_id: str, days: list[date], cfg: TierConfig, scheme: str
 ) -> str:
-    """The cache key of these states; computes and stores them first (dropping the dataset's older keys) if needed."""
+    """The cache key of these states; computes and stores them first if needed (the dataset keeps its last
+    _KEPT_KEYS sets of states)."""
     key = _cache_key(con, dataset_id, days, cfg, scheme)
     params = {"dataset_id": dataset_id, "key": key}
-    found = con.execute("select count(*) from migration_cache where dataset_id = $dataset_id and key = $key", params)
+    found = con.execute(
+        "select count(*) from migration_cache_keys where dataset_id = $dataset_id and key = $key", params
+    )
     if found.fetchall()[0][0]:
         return key
     sql = _states_ctes(con, dataset_id, scheme, cfg) + _CACHE_INSERT
-    con.execute("begin transaction")
-    try:
-        con.execute("delete from migration_cache where dataset_id = $dataset_id", {"dataset_id": dataset_id})
+    with transaction(con):
         run(con, sql, {**_states_params(con, dataset_id, days, cfg, scheme), "key": key})
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
+        con.execute(_NEW_KEY_SQL, params)
+        con.execute(_EVICT_SQL, {"dataset_id": dataset_id, "kept": _KEPT_KEYS})
+        con.execute(
+            "delete from migration_cache_keys where dataset_id = $dataset_id"
+            " and key not in (select distinct key from migration_cache where dataset_id = $dataset_id)",
+            {"dataset_id": dataset_id},
+        )
     return key
 
 
@@ -610,11 +646,16 @@ def cached_states(
     dates: Iterable[date],
     cfg: TierConfig = DEFAULT_CONFIG,
     scheme: str = "tier",
+    customer_ids: Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """snapshot_states, kept in the workspace (migration_cache) until the data, config, dates or scheme change."""
+    """snapshot_states (for everyone, or just `customer_ids`), kept in the workspace (migration_cache) until the
+    data, config, dates or scheme change."""
     days = clean_dates(dates)
     key = _ensure_cached(con, dataset_id, days, cfg, check_scheme(scheme))
-    return con.execute(_CACHED_STATES_SQL, {"dataset_id": dataset_id, "key": key}).df()
+    params = {"dataset_id": dataset_id, "key": key}
+    if customer_ids is None:
+        return con.execute(_CACHED_STATES_SQL, params).df()
+    return con.execute(_SOME_CACHED_STATES_SQL, {**params, "customer_ids": list(customer_ids)}).df()
 
 
 def cached_transitions(
