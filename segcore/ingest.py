@@ -331,16 +331,19 @@ def _flag_expr(cols: _Columns, canonical: str) -> str:
     if cols.fast_typ(canonical) == "BOOLEAN":
         return f"coalesce({x}, false)"  # 'true' / 'false' / empty
     if cols.fast_typ(canonical) == "VARCHAR":
-        # the flags exactly as listed first: lower(trim(s)) is s for them
+        # seg_flag written as CASE ... WHEN constants, the flags exactly as listed first (lower(trim(s)) is s for
+        # them): seg_flag's two list_contains become two joins over every line, lower(trim(s)) on each
+        words = _flag_whens()
         return (
-            f"case when {x} in {_sql_tuple(TRUE_FLAGS)} then true when {x} in {_sql_tuple(FALSE_FLAGS)} then false "
-            f"else seg_flag({x}) end"
+            f"case {x} {words} else case when {x} is null then false "
+            f"else case lower(trim({x})) {words} when '' then false end end end"
         )
     return f"seg_flag({cols.text(canonical)})"
 
 
-def _sql_tuple(values: tuple[str, ...]) -> str:
-    return "(" + ", ".join(_literal(v) for v in values) + ")"
+def _flag_whens() -> str:
+    yes = " ".join(f"when {_literal(v)} then true" for v in TRUE_FLAGS)
+    return yes + " " + " ".join(f"when {_literal(v)} then false" for v in FALSE_FLAGS)
 
 
 def _sci_expr(cols: _Columns, canonical: str) -> str:

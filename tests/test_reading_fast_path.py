@@ -259,3 +259,15 @@ def test_csv_excel_serial_dates_column(tmp_path, monkeypatch):
         ("C", None, datetime(2024, 3, 5), Decimal("3.00"), None, None, None),
     ]
     assert report.warnings == {"excel_serial_dates": 2}
+
+
+def test_csv_promo_flags_in_every_spelling(tmp_path, monkeypatch):
+    flags = ["是", "否", "Y", " yes ", "TRUE", "1.0", "√", "×", "-", "Off", "促销", "", "maybe", "\u3000是"]
+    lines = "".join(f"C{i},2024-03-05,1,{flag}\n" for i, flag in enumerate(flags))
+    path = write_csv(tmp_path / "s.csv", "customer_id,order_date,amount,is_promo\n" + lines)
+    stored, report = load_both(path, monkeypatch)
+    promo = {row[0]: row[4] for row in stored}
+    assert [promo[f"C{i}"] for i in range(len(flags))] == [
+        True, False, True, True, True, True, True, False, False, False, True, False, False, True,
+    ]  # fmt: skip
+    assert (report.warnings, report.examples["promo_unrecognised"]) == ({"promo_unrecognised": 1}, ["row 13: maybe"])
