@@ -7,7 +7,9 @@ files are written together or not at all.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
@@ -20,8 +22,16 @@ import pandas as pd
 from segcore.engine.orders import build_order_days
 from segcore.errors import InputError
 from segcore.mapping import check_mapping, guess_mapping, missing_required
-from segcore.sources import SourceInfo, content_hash, staged_source
-from segcore.sql import EU_ONLY_SQL, NO_EXTENSIONS, US_ONLY_SQL, install_parsers, quote_ident
+from segcore.sources import SourceInfo, content_hash, staged_source, text_expr
+from segcore.sql import (
+    EU_ONLY_SQL,
+    FALSE_FLAGS,
+    NO_EXTENSIONS,
+    TRUE_FLAGS,
+    US_ONLY_SQL,
+    install_parsers,
+    quote_ident,
+)
 
 __all__ = [
     "KINDS",
@@ -124,6 +134,53 @@ def _col(mapping: Mapping[str, str], canonical: str) -> str:
     return quote_ident(mapping[canonical]) if canonical in mapping else "null"
 
 
+_INTEGER_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT")
+_DATE_TYPES = ("DATE", "TIMESTAMP", "TIMESTAMP_MS", "TIMESTAMP_S")
+_DECIMAL_TYPE = re.compile(r"DECIMAL\((\d+),(\d+)\)")
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """The mapped columns of the typed relation `<raw>_typed`: their DuckDB types, their text, their typed value.
+
+    Every parser takes the text (`text`), as the file meant it; a typed column (a Parquet DATE, DECIMAL, ...) is
+    used directly only where that gives exactly the value the text would, with the text parser for the other lines.
+    """
+
+    mapping: Mapping[str, str]
+    types: Mapping[str, str]  # source column -> DuckDB type in `<raw>_typed`
+    fast: bool = True  # False: every value through the text parsers (the reference the tests compare with)
+
+    def typ(self, canonical: str) -> str:
+        return self.types.get(self.mapping[canonical], "VARCHAR") if canonical in self.mapping else "NULL"
+
+    def fast_typ(self, canonical: str) -> str:
+        """The column's type where a fast form may be used ('TEXT_ONLY' when not)."""
+        return self.typ(canonical) if self.fast else "TEXT_ONLY"
+
+    def typed(self, canonical: str) -> str:
+        return _col(self.mapping, canonical)
+
+    def text(self, canonical: str) -> str:
+        if canonical not in self.mapping:
+            return "null"
+        return text_expr(quote_ident(self.mapping[canonical]), self.typ(canonical))
+
+    def scale(self, canonical: str) -> int | None:
+        """The scale of a DECIMAL column (None for another type)."""
+        found = _DECIMAL_TYPE.fullmatch(self.typ(canonical).replace(" ", ""))
+        return int(found.group(2)) if found else None
+
+
+# Tests set this to False to read every value through the text parsers, and compare.
+FAST_PATHS = True
+
+
+def _columns(con: duckdb.DuckDBPyConnection, mapping: Mapping[str, str]) -> _Columns:
+    rows = con.execute(f"describe {_RAW}_typed").fetchall()
+    return _Columns(mapping, {str(name): str(kind) for name, kind, *_ in rows}, FAST_PATHS)
+
+
 @dataclass(frozen=True)
 class _Reading:
     """How a file's columns are read, found from the file itself before parsing (number_conventions)."""
@@ -140,23 +197,77 @@ class _Reading:
 
 _NUMERIC = {"sales": ("amount", "quantity", "unit_price"), "members": ("points",)}
 _DATES = {"sales": ("order_date",), "members": ("birthday", "join_date")}
+# Only a value with a '.' or ',' can be evidence of a convention; EU evidence needs a ',' or two '.'s (1.234.567):
+# these cheap tests skip the regex for the other values and never change a count.
+_US_GUARD = "(contains({c}, '.') or contains({c}, ','))"
+_EU_GUARD = "(contains({c}, ',') or {c} like '%.%.%')"
+# A serial day is digits and at most one '.': a value with '-', '/' or ':' (an ISO date) is never one.
+_SERIAL_GUARD = "not (contains({c}, '-') or contains({c}, '/') or contains({c}, ':'))"
 
 
-def number_conventions(con: duckdb.DuckDBPyConnection, kind: str, mapping: Mapping[str, str]) -> _Reading:
-    """Per mapped column: its number convention and whether it is mostly Excel serial dates (one SQL scan)."""
+def _typed_evidence(cols: _Columns, canonical: str) -> tuple[int, int] | None:
+    """The convention evidence of a typed number column known from its type alone, as (us, eu) flags; None when
+    its text must be scanned. An integer's text ('88') is evidence of nothing; a DECIMAL's text always has its
+    scale's digits after the dot ('88.50'), evidence of 'us' for a scale other than 3."""
+    typ, scale = cols.fast_typ(canonical), cols.scale(canonical)
+    if typ == "TEXT_ONLY":
+        return None
+    if typ in _INTEGER_TYPES or scale == 0:
+        return 0, 0
+    if scale is not None and scale != 3:
+        return -1, 0  # us when the column has a value: counted by the scan below
+    return None
+
+
+def number_conventions(con: duckdb.DuckDBPyConnection, kind: str, cols: _Columns) -> _Reading:
+    """Per mapped column: its number convention and whether it is mostly Excel serial dates.
+
+    Each count only needs to be known as zero or not (and the serial count against the filled count), so each is
+    an early-stopping probe for one matching line, over the text of the column."""
+    mapping = cols.mapping
+    if not cols.fast:
+        return _text_conventions(con, kind, cols)
+
+    def found(condition: str) -> bool:
+        return bool(_query(con, f"select 1 from {_RAW}_typed where {condition} limit 1").fetchall())
+
+    numbers: dict[str, str] = {}
+    for canonical in (c for c in _NUMERIC[kind] if c in mapping):
+        text = cols.text(canonical)
+        known = _typed_evidence(cols, canonical)
+        if known is not None:
+            us = bool(known[0]) and found(f"{cols.typed(canonical)} is not null")
+            eu = bool(known[1])
+        else:
+            us = found(f"{_US_GUARD.replace('{c}', text)} and {US_ONLY_SQL.replace('{c}', text)}")
+            eu = found(f"{_EU_GUARD.replace('{c}', text)} and {EU_ONLY_SQL.replace('{c}', text)}")
+        numbers[canonical] = "mixed" if us and eu else "us" if us else "eu" if eu else "none"
+    serials: dict[str, bool] = {}
+    for canonical in (c for c in _DATES[kind] if c in mapping):
+        if cols.fast_typ(canonical) in _DATE_TYPES:  # its text is 2024-03-05...: never a serial day
+            serials[canonical] = False
+            continue
+        text = cols.text(canonical)
+        serial_sql = f"{_SERIAL_GUARD.replace('{c}', text)} and seg_serial({text})"
+        serials[canonical] = found(serial_sql) and _serials_dominate(con, serial_sql, text)
+    return _Reading(numbers, serials)
+
+
+def _text_conventions(con: duckdb.DuckDBPyConnection, kind: str, cols: _Columns) -> _Reading:
+    """number_conventions as one scan counting every value's evidence (the reference for the probes)."""
     parts: list[str] = []
-    numeric = [c for c in _NUMERIC[kind] if c in mapping]
-    dates = [c for c in _DATES[kind] if c in mapping]
+    numeric = [c for c in _NUMERIC[kind] if c in cols.mapping]
+    dates = [c for c in _DATES[kind] if c in cols.mapping]
     for canonical in numeric:
-        col = quote_ident(mapping[canonical])
-        parts.append(f"count(*) filter (where {US_ONLY_SQL.replace('{c}', col)})")
-        parts.append(f"count(*) filter (where {EU_ONLY_SQL.replace('{c}', col)})")
+        text = cols.text(canonical)
+        parts.append(f"count(*) filter (where {US_ONLY_SQL.replace('{c}', text)})")
+        parts.append(f"count(*) filter (where {EU_ONLY_SQL.replace('{c}', text)})")
     for canonical in dates:
-        col = quote_ident(mapping[canonical])
-        parts += [f"count(*) filter (where seg_serial({col}))", f"count(seg_text({col}))"]
+        text = cols.text(canonical)
+        parts += [f"count(*) filter (where seg_serial({text}))", f"count(seg_text({text}))"]
     if not parts:
         return _Reading({}, {})
-    counts = list(_query(con, f"select {', '.join(parts)} from {_RAW}").fetchall()[0])
+    counts = list(_query(con, f"select {', '.join(parts)} from {_RAW}_typed").fetchall()[0])
     numbers: dict[str, str] = {}
     for canonical in numeric:
         us, eu = counts.pop(0), counts.pop(0)
@@ -166,6 +277,82 @@ def number_conventions(con: duckdb.DuckDBPyConnection, kind: str, mapping: Mappi
         serial, filled = counts.pop(0), counts.pop(0)
         serials[canonical] = serial * 2 > filled
     return _Reading(numbers, serials)
+
+
+def _serials_dominate(con: duckdb.DuckDBPyConnection, serial_sql: str, text: str) -> bool:
+    serial, filled = _query(
+        con, f"select count(*) filter (where {serial_sql}), count(seg_text({text})) from {_RAW}_typed"
+    ).fetchall()[0]
+    return bool(serial * 2 > filled)
+
+
+def _number_exprs(cols: _Columns, reading: _Reading, canonical: str) -> tuple[str, str]:
+    """SQL for a number column's exact value (DECIMAL(18, 4), NULL when unreadable) and whether it is ambiguous,
+    identical to seg_number_as / seg_num_ambiguous on its text; a cheaper form first where it gives the same."""
+    text, conv = cols.text(canonical), reading.conv(canonical)
+    exact = f"seg_number_as({text}, {_literal(conv)})"
+    ambiguous = f"coalesce(seg_num_ambiguous({text}, {_literal(conv)}), false)"
+    typ, scale, x = cols.fast_typ(canonical), cols.scale(canonical), cols.typed(canonical)
+    ok: str | None = None
+    if typ in _INTEGER_TYPES or scale == 0:
+        ok = f"abs({x}) < 1e14"  # '88' reads 88 in every convention
+    elif scale is not None and scale <= 4 and conv == "us":
+        ok = f"abs({x}) < 1e14"  # '88.50' is try_cast('88.50' as decimal(18, 4))
+    elif typ == "DOUBLE" and conv in ("us", "none"):
+        # whole numbers read the same in every convention; with 'us', any value with at most 4 decimals (its
+        # shortest text has them, and the double rounds to the same decimal: checked on millions of values)
+        ok = f"abs({x}) < 1e11 and {x} = {'round' if conv == 'us' else 'trunc'}({x}{', 4' if conv == 'us' else ''})"
+    elif typ == "VARCHAR" and conv == "us":
+        # seg_num_us starts with try_cast(trim(s) as decimal(18, 4)): without trim it is the same where it reads
+        return f"coalesce(try_cast({x} as decimal(18, 4)), {exact})", "false"
+    if ok is None:
+        return exact, ambiguous
+    return (
+        f"case when {ok} then cast({x} as decimal(18, 4)) else {exact} end",
+        f"case when {ok} then false else {ambiguous} end",
+    )
+
+
+def _timestamp_expr(cols: _Columns, reading: _Reading, canonical: str) -> str:
+    """SQL for a date column's TIMESTAMP (NULL when unreadable), identical to seg_ts_as on its text."""
+    text, serials, x = cols.text(canonical), reading.serial(canonical), cols.typed(canonical)
+    parsed = f"seg_ts_as({text}, {serials})"
+    if cols.fast_typ(canonical) in _DATE_TYPES:
+        # the text of a year 1-9999 value is ISO, which the text parser reads back to the same instant
+        return f"case when isfinite({x}) and year({x}) between 1 and 9999 then cast({x} as timestamp) else {parsed} end"
+    if cols.fast_typ(canonical) == "VARCHAR":
+        # seg_ts_as starts with try_cast(trim(s) as timestamp): without trim it is the same where it reads
+        return f"coalesce(try_cast({x} as timestamp), {parsed})"
+    return parsed
+
+
+def _flag_expr(cols: _Columns, canonical: str) -> str:
+    """SQL for a yes/no column, identical to seg_flag on its text (NULL: present but not understood)."""
+    x = cols.typed(canonical)
+    if cols.fast_typ(canonical) == "BOOLEAN":
+        return f"coalesce({x}, false)"  # 'true' / 'false' / empty
+    if cols.fast_typ(canonical) == "VARCHAR":
+        # seg_flag written as CASE ... WHEN constants, the flags exactly as listed first (lower(trim(s)) is s for
+        # them): seg_flag's two list_contains become two joins over every line, lower(trim(s)) on each
+        words = _flag_whens()
+        return (
+            f"case {x} {words} else case when {x} is null then false "
+            f"else case lower(trim({x})) {words} when '' then false end end end"
+        )
+    return f"seg_flag({cols.text(canonical)})"
+
+
+def _flag_whens() -> str:
+    yes = " ".join(f"when {_literal(v)} then true" for v in TRUE_FLAGS)
+    return yes + " " + " ".join(f"when {_literal(v)} then false" for v in FALSE_FLAGS)
+
+
+def _sci_expr(cols: _Columns, canonical: str) -> str:
+    """coalesce(seg_sci(text), false), skipped for a value without an e (scientific notation needs one)."""
+    text = cols.text(canonical)
+    if not cols.fast:
+        return f"coalesce(seg_sci({text}), false)"
+    return f"coalesce((contains({text}, 'e') or contains({text}, 'E')) and seg_sci({text}), false)"
 
 
 def _issue_join(mapping: Mapping[str, str], kind: str) -> str:
@@ -189,47 +376,52 @@ def _literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def _sales_select(mapping: Mapping[str, str], reading: _Reading) -> str:
-    c = lambda name: _col(mapping, name)  # noqa: E731
-    conv = lambda name: _literal(reading.conv(name))  # noqa: E731
+def _sales_select(cols: _Columns, reading: _Reading) -> str:
+    c = cols.text
+    mapping = cols.mapping
+    quantity, quantity_ambiguous = _number_exprs(cols, reading, "quantity")
+    unit_price, unit_price_ambiguous = _number_exprs(cols, reading, "unit_price")
     if "amount" in mapping:
-        amount = f"seg_money_as({c('amount')}, {conv('amount')})"
-        ambiguous = f"coalesce(seg_num_ambiguous({c('amount')}, {conv('amount')}), false)"
-        exact = f"seg_number_as({c('amount')}, {conv('amount')})"
-        rounded = f"coalesce({exact} <> round({exact}, 2), false)"
+        exact, ambiguous = _number_exprs(cols, reading, "amount")
+        amount = "cast(round(amount_exact, 2) as decimal(18, 2))"  # seg_money_as
+        rounded = "coalesce(amount_exact <> round(amount_exact, 2), false)"
     else:
+        exact, ambiguous = "null", f"{quantity_ambiguous} or {unit_price_ambiguous}"
         rounded = "false"  # quantity x unit price is rounded to the cent by definition
-        amount = (
-            f"cast(round(seg_number_as({c('quantity')}, {conv('quantity')}) "
-            f"* seg_number_as({c('unit_price')}, {conv('unit_price')}), 2) as decimal(18, 2))"
-        )
-        ambiguous = (
-            f"coalesce(seg_num_ambiguous({c('quantity')}, {conv('quantity')}), false) "
-            f"or coalesce(seg_num_ambiguous({c('unit_price')}, {conv('unit_price')}), false)"
-        )
+        amount = "cast(round(quantity_exact * unit_price_exact, 2) as decimal(18, 2))"
     # NULL only for a flag that is present but not understood (counted in the report, stored as not promo)
-    promo = f"seg_flag({c('is_promo')})" if "is_promo" in mapping else "cast(null as boolean)"
+    promo = _flag_expr(cols, "is_promo") if "is_promo" in mapping else "cast(null as boolean)"
     serials = reading.serial("order_date")
+    serial_warning = f"coalesce(seg_serial({c('order_date')}), false)" if serials == "true" else "false"
     return f"""
-    select line_no,
-           seg_id({c("customer_id")}) as customer_id,
-           seg_text({c("order_id")}) as order_id,
-           seg_ts_as({c("order_date")}, {serials}) as order_date,
-           {amount} as amount,
-           {promo} as is_promo,
-           cast(seg_number_as({c("quantity")}, {conv("quantity")}) as double) as quantity,
-           cast(seg_number_as({c("unit_price")}, {conv("unit_price")}) as double) as unit_price,
-           seg_text({c("store")}) as store,
-           seg_text({c("category")}) as category,
-           seg_text({c("product")}) as product,
-           seg_text({c("channel")}) as channel,
-           coalesce(issues.extra_fields, false) as extra_fields,
-           coalesce(seg_sci({c("customer_id")}), false) or coalesce(issues.lossy_id, false) as mangled_id,
-           {ambiguous} as amount_ambiguous,
-           {serials} and coalesce(seg_serial({c("order_date")}), false) as w_excel_serial_dates,
+    select * exclude (amount_exact, quantity_exact, unit_price_exact)
+             replace ({amount} as amount,
+                      cast(quantity_exact as double) as quantity,
+                      cast(unit_price_exact as double) as unit_price),
            {rounded} as w_amount_rounded
-    from {_RAW}
-    {_issue_join(mapping, "sales")}
+    from (
+        select line_no,
+               seg_id({c("customer_id")}) as customer_id,
+               seg_text({c("order_id")}) as order_id,
+               {_timestamp_expr(cols, reading, "order_date")} as order_date,
+               null as amount,
+               {promo} as is_promo,
+               null as quantity,
+               null as unit_price,
+               seg_text({c("store")}) as store,
+               seg_text({c("category")}) as category,
+               seg_text({c("product")}) as product,
+               seg_text({c("channel")}) as channel,
+               coalesce(issues.extra_fields, false) as extra_fields,
+               {_sci_expr(cols, "customer_id")} or coalesce(issues.lossy_id, false) as mangled_id,
+               {ambiguous} as amount_ambiguous,
+               {serial_warning} as w_excel_serial_dates,
+               {exact} as amount_exact,
+               {quantity} as quantity_exact,
+               {unit_price} as unit_price_exact
+        from {_RAW}_typed
+        {_issue_join(mapping, "sales")}
+    )
     """
 
 
@@ -255,18 +447,27 @@ select * from final
 """
 
 
-def _members_select(mapping: Mapping[str, str], headers: tuple[str, ...], reading: _Reading) -> str:
-    c = lambda name: _col(mapping, name)  # noqa: E731
+def _members_select(cols: _Columns, headers: tuple[str, ...], reading: _Reading) -> str:
+    c = cols.text
+    mapping = cols.mapping
     extra = [h for h in headers if h not in mapping.values()]
     extra_json = (
-        "to_json(struct_pack(" + ", ".join(f"{quote_ident(h)} := {quote_ident(h)}" for h in extra) + "))"
+        "to_json(struct_pack("
+        + ", ".join(f"{quote_ident(h)} := {text_expr(quote_ident(h), cols.types.get(h, 'VARCHAR'))}" for h in extra)
+        + "))"
         if extra
         else "cast(null as json)"
     )
-    birthday = f"cast(seg_ts_as({c('birthday')}, {reading.serial('birthday')}) as date)"
-    join_date = f"cast(seg_ts_as({c('join_date')}, {reading.serial('join_date')}) as date)"
-    points_conv = _literal(reading.conv("points"))
-    phone_bad = f"(coalesce(seg_sci({c('phone')}), false) or coalesce(issues.lossy_phone, false))"
+    birthday = f"cast({_timestamp_expr(cols, reading, 'birthday')} as date)"
+    join_date = f"cast({_timestamp_expr(cols, reading, 'join_date')} as date)"
+    points, points_ambiguous = _number_exprs(cols, reading, "points")
+    phone_bad = f"({_sci_expr(cols, 'phone')} or coalesce(issues.lossy_phone, false))"
+    serial_warnings = [
+        f"coalesce(seg_serial({c(name)}), false)"
+        for name in ("birthday", "join_date")
+        if reading.serial(name) == "true"
+    ]
+    flags = {name: _flag_expr(cols, name) if name in mapping else "cast(null as boolean)" for name in FLAG_COLUMNS}
     return f"""
     select line_no,
            seg_id({c("customer_id")}) as customer_id,
@@ -278,23 +479,24 @@ def _members_select(mapping: Mapping[str, str], headers: tuple[str, ...], readin
            {birthday} as birthday,
            {join_date} as join_date,
            seg_text({c("store")}) as store,
-           cast(seg_number_as({c("points")}, {points_conv}) as double) as points,
-           {"seg_flag(" + c("wechat") + ")" if "wechat" in mapping else "cast(null as boolean)"} as wechat,
-           {"seg_flag(" + c("sms") + ")" if "sms" in mapping else "cast(null as boolean)"} as sms,
-           {"seg_flag(" + c("email") + ")" if "email" in mapping else "cast(null as boolean)"} as email,
+           cast({points} as double) as points,
+           {flags["wechat"]} as wechat,
+           {flags["sms"]} as sms,
+           {flags["email"]} as email,
            {extra_json} as extra,
            seg_text({c("birthday")}) is not null and {birthday} is null as w_bad_birthday,
            seg_text({c("join_date")}) is not null and {join_date} is null as w_bad_join_date,
            {phone_bad} as w_mangled_phone,
-           coalesce(seg_num_ambiguous({c("points")}, {points_conv}), false) as w_ambiguous_number,
-           ({reading.serial("birthday")} and coalesce(seg_serial({c("birthday")}), false))
-           or ({reading.serial("join_date")} and coalesce(seg_serial({c("join_date")}), false))
-               as w_excel_serial_dates,
+           {points_ambiguous} as w_ambiguous_number,
+           {" or ".join(serial_warnings) or "false"} as w_excel_serial_dates,
            coalesce(issues.extra_fields, false) as extra_fields,
-           coalesce(seg_sci({c("customer_id")}), false) or coalesce(issues.lossy_id, false) as mangled_id
-    from {_RAW}
+           {_sci_expr(cols, "customer_id")} or coalesce(issues.lossy_id, false) as mangled_id
+    from {_RAW}_typed
     {_issue_join(mapping, "members")}
     """
+
+
+FLAG_COLUMNS = ("wechat", "sms", "email")
 
 
 _MEMBERS_PARSE_SQL = """
@@ -453,13 +655,14 @@ def _parse(
     today: date,
     parsed: str,
 ) -> _Reading:
-    reading = number_conventions(con, kind, mapping)
+    cols = _columns(con, mapping)
+    reading = number_conventions(con, kind, cols)
     params: dict[str, object] = {"today": today, "earliest": EARLIEST_DAY}
     if kind == "sales":
-        sql = _SALES_PARSE_SQL.format(parsed=parsed, select=_sales_select(mapping, reading))
+        sql = _SALES_PARSE_SQL.format(parsed=parsed, select=_sales_select(cols, reading))
         _query(con, sql, {**params, "has_promo": "is_promo" in mapping})
     else:
-        sql = _MEMBERS_PARSE_SQL.format(parsed=parsed, select=_members_select(mapping, info.headers, reading))
+        sql = _MEMBERS_PARSE_SQL.format(parsed=parsed, select=_members_select(cols, info.headers, reading))
         _query(con, sql, params)
     return reading
 
@@ -573,6 +776,23 @@ def _write(con: duckdb.DuckDBPyConnection, staged: list[_Staged], loaded_at: dat
     except BaseException:
         con.execute("rollback")
         raise
+    _compact(con, "")
+
+
+def _in_memory(con: duckdb.DuckDBPyConnection) -> bool:
+    found = con.execute("select path from duckdb_databases() where database_name = current_database()").fetchall()
+    return bool(found) and found[0][0] is None
+
+
+def _compact(con: duckdb.DuckDBPyConnection, database: str) -> None:
+    """In an in-memory workspace (the CLI's), checkpoint `database` ('temp', or '' for the workspace) so its
+    tables are stored compressed: until then every value takes its full width (10M sales lines: 1.7 GB, with a
+    64-character load_id on each line). A workspace file is checkpointed when it closes."""
+    if not _in_memory(con):
+        return
+    # another transaction running makes it fail: the tables then stay as they are, which is only bigger
+    with contextlib.suppress(duckdb.Error):
+        con.execute(f"checkpoint {database}".strip())
 
 
 @dataclass(frozen=True)
@@ -633,6 +853,7 @@ def _stage_file(
         check_mapping(used, info.headers, spec.kind)
         step(0.3, "parsing")
         reading = _parse(con, spec.kind, used, info, today, parsed)
+        _compact(con, "temp")
         if int(_scalar(con, f"select count(*) from {parsed}")) == 0:
             raise InputError("header_only", found=", ".join(info.headers))
         _query(con, _STAGE_REJECTS_SQL.format(rejected=rejected, parsed=parsed, raw=_RAW))

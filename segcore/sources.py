@@ -25,7 +25,7 @@ import pyarrow as pa
 
 from segcore.errors import InputError
 
-__all__ = ["SourceInfo", "content_hash", "detect_text_format", "sheet_names", "staged_source"]
+__all__ = ["SourceInfo", "content_hash", "detect_text_format", "sheet_names", "staged_source", "text_expr"]
 
 _SAMPLE_BYTES = 1 << 16
 _DELIMITERS = (",", ";", "\t", "|")
@@ -420,6 +420,22 @@ def _quote_count(path: Path, encoding: str) -> int:
 _MAX_EXACT = 2**53  # a float above this no longer holds every integer: an id or phone stored so lost digits
 
 
+_FLOAT_TYPES = ("FLOAT", "DOUBLE")
+
+
+def text_expr(col: str, column_type: str) -> str:
+    """SQL turning a typed column (quoted `col` of DuckDB type `column_type`) into the text the file meant."""
+    if column_type == "VARCHAR":
+        return col
+    if column_type in _FLOAT_TYPES:
+        # 13812345678.0 -> '13812345678', never '1.38E10': whole numbers are written as integers
+        return (
+            f"case when {col} = trunc({col}) and abs({col}) < {_MAX_EXACT} "
+            f"then cast(cast({col} as bigint) as varchar) else cast({col} as varchar) end"
+        )
+    return f"cast({col} as varchar)"
+
+
 def _arrow_columns(table: pa.Table) -> tuple[list[str], list[str]]:
     """Select expressions that turn every column into text, and the float columns (checked for lost digits)."""
     exprs: list[str] = []
@@ -428,11 +444,7 @@ def _arrow_columns(table: pa.Table) -> tuple[list[str], list[str]]:
         col = _quote(name)
         if pa.types.is_floating(column_type):
             floats.append(name)
-            # 13812345678.0 -> '13812345678', never '1.38E10': whole numbers are written as integers
-            exprs.append(
-                f"case when {col} = trunc({col}) and abs({col}) < {_MAX_EXACT} "
-                f"then cast(cast({col} as bigint) as varchar) else cast({col} as varchar) end as {col}"
-            )
+            exprs.append(f"{text_expr(col, 'DOUBLE')} as {col}")
         else:
             exprs.append(f"cast({col} as varchar) as {col}")
     return exprs, floats
@@ -480,6 +492,10 @@ def staged_source(
 ) -> Iterator[SourceInfo]:
     """Expose `path` as relation `target` (a `line_no` column plus every source column as text) while in use.
 
+    Also `<target>_typed`: the same lines and columns with the types the file gives them (a Parquet file read in
+    place keeps its DATE, TIMESTAMP, DECIMAL, ... columns; text files and XLSX are all text), so a reader can use a
+    typed value directly where that gives exactly what parsing the text would.
+
     Also, while in use: relation `<target>_issues` (line_no, col, issue) lists rows with more fields than the
     header ('extra_fields') and numeric cells too large to hold their digits ('lossy_number', XLSX / Parquet).
     """
@@ -493,9 +509,14 @@ def staged_source(
     if file_format == "csv":
         sniffed = detect_text_format(path)
         _check_headers(sniffed)
-        with _csv_table(con, path, sniffed, target) as info:
+        with _csv_table(con, path, sniffed, target) as info, _same_typed(con, target):
             yield info
         return
+    if file_format == "parquet":
+        with _parquet_in_place(con, path, target) as found:
+            if found is not None:
+                yield found
+                return
     lossy = None
     if file_format == "xlsx":
         table, used_sheet, lossy = _xlsx_table(path, sheet)
@@ -507,9 +528,84 @@ def staged_source(
     _check_headers(info)
     try:
         _stage_arrow(con, table, target, lossy)
-        yield info
+        del table  # the text table holds the values now
+        with _same_typed(con, target):
+            yield info
     finally:
         con.execute(f"drop table if exists {target}")
+        con.execute(f"drop table if exists {target}_issues")
+
+
+@contextmanager
+def _same_typed(con: duckdb.DuckDBPyConnection, target: str) -> Iterator[None]:
+    """`<target>_typed` for a source read as text only: the text relation itself."""
+    con.execute(f"create or replace temp view {target}_typed as select * from {target}")
+    try:
+        yield
+    finally:
+        con.execute(f"drop view if exists {target}_typed")
+
+
+# DuckDB reads a Parquet file in place (streamed, no copy in memory) when it gives every column the type the Arrow
+# route gives it; the text relation is then a view that casts each value exactly as the Arrow route did.
+_ROW_NUMBER = "file_row_number"
+
+
+def _relation_types(con: duckdb.DuckDBPyConnection, relation: str) -> list[tuple[str, str]]:
+    return [(str(row[0]), str(row[1])) for row in con.execute(f"describe {relation}").fetchall()]
+
+
+@contextmanager
+def _parquet_in_place(con: duckdb.DuckDBPyConnection, path: Path, target: str) -> Iterator[SourceInfo | None]:
+    """Expose a Parquet file read by DuckDB in place: `<target>_typed` (line_no and the file's typed columns),
+    `<target>` (line_no and the same columns as text) and `<target>_issues`. Yields None (nothing created) when the
+    file needs the Arrow route: repeated, empty or reserved column names, or a type DuckDB reads differently."""
+    import pyarrow.parquet as pq
+
+    try:
+        schema = pq.read_schema(path)
+    except Exception as exc:  # pyarrow raises several types for damaged files
+        raise InputError("bad_parquet", reason=str(exc).splitlines()[0][:200]) from exc
+    names = tuple(schema.names)
+    if unique_headers(names)[0] != names or {"line_no", _ROW_NUMBER} & set(names) or not names:
+        yield None
+        return
+    literal = "'" + str(path).replace("'", "''") + "'"
+    typed = f"{target}_typed"
+    try:
+        con.register("_segcore_schema", schema.empty_table())
+        try:
+            arrow_types = _relation_types(con, "_segcore_schema")
+        finally:
+            con.unregister("_segcore_schema")
+        con.execute(
+            f"create or replace temp view {typed} as select {_ROW_NUMBER} + 1 as line_no, * exclude ({_ROW_NUMBER}) "
+            f"from read_parquet({literal}, {_ROW_NUMBER} = true)"
+        )
+        if _relation_types(con, f"(select * exclude (line_no) from {typed})") != arrow_types:
+            con.execute(f"drop view if exists {typed}")
+            yield None
+            return
+    except duckdb.Error as exc:
+        con.execute(f"drop view if exists {typed}")
+        raise InputError("bad_parquet", reason=str(exc).splitlines()[0][:200]) from exc
+    info = SourceInfo("parquet", headers=names, duplicate_headers=())
+    try:
+        _check_headers(info)
+        texts = ", ".join(f"{text_expr(_quote(n), t)} as {_quote(n)}" for n, t in arrow_types)
+        con.execute(f"create or replace temp view {target} as select line_no, {texts} from {typed}")
+        issues = _issues_table(con, target)
+        for name in (n for n, t in arrow_types if t in _FLOAT_TYPES):
+            col = _quote(name)
+            con.execute(
+                f"insert into {issues} select line_no, $name, 'lossy_number' from {typed} "
+                f"where {col} = trunc({col}) and abs({col}) >= {_MAX_EXACT}",
+                {"name": name},
+            )
+        yield info
+    finally:
+        con.execute(f"drop view if exists {target}")
+        con.execute(f"drop view if exists {typed}")
         con.execute(f"drop table if exists {target}_issues")
 
 
