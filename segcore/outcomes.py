@@ -12,51 +12,40 @@ from datetime import date, timedelta
 import duckdb
 import pandas as pd
 
+from segcore.engine.orders import ORDERS_AS_OF_CTES, order_days_ctes
+
 __all__ = ["baseline_rate", "campaign_outcomes", "daily_revenue", "did_frames"]
 
 _LIST_TABLE = "seg_campaign_list"
 
-_OUTCOMES_SQL = f"""
-with listed as (
+# The orders as of the window's last day come from the engine (segcore.engine.orders), with its spend window bound to
+# the campaign window: `age` < $window_days is "dated in [start, end]", and `spend_w` is the net spend of the lines
+# dated in it.
+_OUTCOMES_CTES = (
+    ORDERS_AS_OF_CTES
+    + f""",
+listed as (
     select customer_id, "group", tier from {_LIST_TABLE}
 ),
-lines as (
-    select s.customer_id, s.order_id is null as no_id,
-           coalesce(s.order_id, strftime(s.order_date, '%Y-%m-%d')) as order_key,
-           cast(s.order_date as date) as day, s.amount
-    from sales s
-    join listed l using (customer_id)
-    where s.dataset_id = $dataset_id
-      and cast(s.order_date as date) <= $end
-),
-orders as (
-    select customer_id, no_id, order_key, min(day) as day, sum(amount) as value
-    from lines
-    group by all
-),
-purchases as (
-    select customer_id, count(*) as purchases
+per_customer as (
+    select customer_id,
+           count(*) filter (where is_purchase and age < $window_days) as purchases,
+           sum(spend_w) as revenue
     from orders
-    where value > 0 and day between $start and $end
-    group by customer_id
-),
-revenue as (
-    select customer_id, sum(amount) as revenue
-    from lines
-    where day between $start and $end
+    where customer_id in (select customer_id from listed)
     group by customer_id
 ),
 final as (
     select l.customer_id, l."group", l.tier,
            coalesce(p.purchases, 0) as purchases,
            cast(coalesce(p.purchases, 0) > 0 as integer) as responded,
-           cast(coalesce(r.revenue, 0) as double) as revenue
+           cast(coalesce(p.revenue, 0) as double) as revenue
     from listed l
-    left join purchases p using (customer_id)
-    left join revenue r using (customer_id)
+    left join per_customer p using (customer_id)
 )
 select * from final order by customer_id
 """
+)
 
 
 def _register(con: duckdb.DuckDBPyConnection, listed: pd.DataFrame) -> None:
@@ -71,8 +60,15 @@ def campaign_outcomes(
 ) -> pd.DataFrame:
     """Per listed customer (customer_id, group, tier): purchases, responded (0/1), revenue in [start, end]."""
     _register(con, listed)
-    params = {"dataset_id": dataset_id, "start": start, "end": end}
-    return con.execute(_OUTCOMES_SQL, params).df()
+    days = (end - start).days + 1
+    params = {
+        "dataset_id": dataset_id,
+        "as_of": end,
+        "window_days": days,
+        "rfm_lookback_days": days,
+        "groups_window_days": days,
+    }
+    return con.execute("with " + order_days_ctes(con, dataset_id) + _OUTCOMES_CTES, params).df()
 
 
 _DAILY_SQL = f"""

@@ -7,34 +7,35 @@ from datetime import date
 import duckdb
 import pandas as pd
 
+from segcore.engine.orders import ORDERS_AS_OF_CTES, order_days_ctes
+
 __all__ = ["monthly_revenue", "store_summary"]
 
-_SUMMARY_SQL = """
-with lines as (
-    select customer_id, order_id, cast(order_date as date) as day, amount
-    from sales
-    where dataset_id = $dataset_id and cast(order_date as date) <= $as_of
-),
-orders as (  -- as in tiers.py: (customer, order id), or (customer, day) for a line without an order id
-    select customer_id, min(day) as day, sum(amount) as value
-    from lines
-    group by customer_id, order_id, case when order_id is null then day end
-),
-recent as (
-    select * from orders where day > $as_of - 365
+# Orders as of $as_of come from the engine (segcore.engine.orders): `age` < 365 is "dated in the last 365 days", and
+# its spend sum over the group window, bound to those 365 days here, is the net revenue of the lines dated in them.
+_SUMMARY_CTES = (
+    ORDERS_AS_OF_CTES
+    + """,
+days as (
+    select day
+    from order_days
+    where dataset_id = $dataset_id and day <= $as_of
 ),
 final as (
-    select (select count(distinct customer_id) from orders where value > 0) as customers,
-           (select count(distinct customer_id) from recent where value > 0) as active_customers,
+    select (select count(distinct customer_id) from orders where is_purchase) as customers,
+           (select count(distinct customer_id) from orders where is_purchase and age < $year_days) as active_customers,
            (select count(*) from members where dataset_id = $dataset_id
                 and (join_date is null or join_date <= $as_of)) as members,
-           (select coalesce(sum(amount), 0) from lines where day > $as_of - 365) as revenue_12m,
-           (select count(*) from recent where value > 0) as purchases_12m,
-           (select min(day) from lines) as first_day,
-           (select max(day) from lines) as last_day
+           (select coalesce(sum(spend_w), 0) from orders) as revenue_12m,
+           (select count(*) from orders where is_purchase and age < $year_days) as purchases_12m,
+           (select min(day) from days) as first_day,
+           (select max(day) from days) as last_day
 )
 select * from final
 """
+)
+_YEAR_DAYS = 365
+
 
 _MONTHLY_SQL = """
 with lines as (
@@ -57,7 +58,14 @@ select * from final order by month
 
 def store_summary(con: duckdb.DuckDBPyConnection, dataset_id: str, as_of: date) -> dict[str, object]:
     """Customers ever, active in 365 days, members, net revenue and purchases in the last 365 days, date range."""
-    cursor = con.execute(_SUMMARY_SQL, {"dataset_id": dataset_id, "as_of": as_of})
+    params = {
+        "dataset_id": dataset_id,
+        "as_of": as_of,
+        "year_days": _YEAR_DAYS,
+        "rfm_lookback_days": _YEAR_DAYS,
+        "groups_window_days": _YEAR_DAYS,
+    }
+    cursor = con.execute("with " + order_days_ctes(con, dataset_id) + _SUMMARY_CTES, params)
     row = cursor.fetchone()
     assert row is not None
     return dict(zip([col[0] for col in cursor.description], row, strict=True))

@@ -73,6 +73,8 @@ import pandas as pd
 from segcore.catalog import text
 from segcore.config import DEFAULT_CONFIG, TierConfig
 from segcore.engine import has_promo, tier_table
+from segcore.engine.order_views import ORDERS_AT_DATES_CTES, order_key_sql
+from segcore.engine.orders import order_days_ctes
 from segcore.errors import InputError
 from segcore.keys import CHANNELS, CN8_SEGMENTS, GROUP_KEYS, LIFECYCLES, RFM_SEGMENTS, TIER_KEYS
 from segcore.mapping import guess_mapping
@@ -507,9 +509,9 @@ VALID_PHONE_SQL = (
     " and length(regexp_replace(" + _PHONE_TEXT_SQL + ", '[^0-9]', '', 'g')) between 5 and 15, false)"
 )
 
-_CANDIDATES_SQL = f"""
-create or replace temp table {CANDIDATES} as
-with tiers as (
+_CANDIDATES_TABLE = f"create or replace temp table {CANDIDATES} as\nwith "
+_CANDIDATES_CTES = f"""
+tiers as (
     select customer_id,
            tier,
            case when coalesce(groups, '') = '' then []::varchar[] else string_split(groups, ';') end as groups,
@@ -545,7 +547,7 @@ member_rows as (
 ),
 lines as (
     select customer_id,
-           coalesce('o:' || order_id, 'd:' || cast(cast(order_date as date) as varchar)) as order_key,
+           {order_key_sql("order_id", "cast(order_date as date)")} as order_key,
            cast(order_date as date) as day,
            order_date,
            amount,
@@ -556,14 +558,23 @@ lines as (
     where dataset_id = $dataset_id
       and cast(order_date as date) <= $as_of
 ),
+-- the orders as of D (segcore.engine.orders, through order_views for the key that joins them to their lines)
+as_of_dates as (
+    select cast($as_of as date) as as_of
+),{ORDERS_AT_DATES_CTES},
 orders as (
     select customer_id,
-           order_key,
-           min(day) as order_day,  -- an order is dated by its earliest line
-           sum(amount) > 0 as is_purchase,
-           bool_or(is_promo) as has_promo_line
+           {order_key_sql("order_id", "day")} as order_key,
+           day as order_day,  -- an order is dated by its earliest line
+           is_purchase
+    from orders_at
+),
+-- "with at least one promo line" is read from the lines: order_days keeps only each order day's promo amount, and a
+-- promo line of amount 0 (or promo lines that cancel out) leaves it at 0, so promo_amount != 0 is not the same test.
+promo_orders as (
+    select distinct customer_id, order_key
     from lines
-    group by customer_id, order_key
+    where is_promo
 ),
 purchase_lines as (
     select l.*, o.order_day
@@ -573,11 +584,12 @@ purchase_lines as (
       and l.amount > 0
 ),
 promo_counts as (
-    select customer_id,
-           count(*) filter (where has_promo_line and $as_of - order_day < $window_days) as promo_purchases
-    from orders
-    where is_purchase
-    group by customer_id
+    select o.customer_id,
+           count(*) filter (where $as_of - o.order_day < $window_days) as promo_purchases
+    from orders as o
+    join promo_orders as p using (customer_id, order_key)
+    where o.is_purchase
+    group by o.customer_id
 ),
 category_ages as (
     select customer_id, category, min($as_of - day) as age
@@ -706,7 +718,7 @@ def candidates(con: duckdb.DuckDBPyConnection, dataset_id: str, as_of: date, cfg
         "has_promo": has_promo(con, dataset_id),
         "zodiac": list(ZODIAC),
     }
-    con.execute(_CANDIDATES_SQL, params)
+    con.execute(_CANDIDATES_TABLE + order_days_ctes(con, dataset_id) + _CANDIDATES_CTES, params)
     con.execute(f"drop table if exists {_TIERS_TABLE}")
     return CANDIDATES
 

@@ -54,6 +54,8 @@ from segcore import fmt
 from segcore.catalog import text
 from segcore.config import DEFAULT_CONFIG, TierConfig
 from segcore.engine.history import snapshot_tables
+from segcore.engine.order_views import ORDERS_AT_DATES_CTES
+from segcore.engine.orders import order_days_ctes
 from segcore.errors import InputError
 
 __all__ = [
@@ -89,7 +91,7 @@ ALERT_KEYS = ("went_silent", "vip_quiet", "no_second_purchase")
 ALERT_COLUMNS = ["customer_id", "name", "phone", "tier", "last_purchase", "spend_w"]
 _LOWER_IS_BETTER = {"lost_to_sleeping"}
 _MONEY_KPIS = {"revenue"}
-_SQL_KPIS = {"active", "revenue", "purchases", "new"}  # from _HISTORY_SQL; the others from the tier tables
+_SQL_KPIS = {"active", "revenue", "purchases", "new"}  # from _HISTORY_CTES; the others from the tier tables
 
 
 # --- weeks ------------------------------------------------------------------------------------------------------
@@ -182,69 +184,55 @@ class Kpi:
         return self.change / self.previous if self.previous else None
 
 
-# Orders valued as of each Sunday: an order is dated by its earliest line and its value as of a Sunday is the sum
-# of its lines dated on or before it. Lines are first summed per order and day so the join with the Sundays is small.
-_HISTORY_SQL = """
-with sundays as (
-    select unnest(cast($sundays as date[])) as sunday
-),
-lines as (
-    select customer_id, order_id, cast(order_date as date) as day, amount
-    from sales
-    where dataset_id = $dataset_id
-      and cast(order_date as date) <= $last_sunday
-),
-order_days as (
-    select customer_id, order_id, case when order_id is null then day end as loose_day, day, sum(amount) as amount
-    from lines
-    group by all
-),
-dated as (
-    select *, min(day) over (partition by customer_id, order_id, loose_day) as order_day
-    from order_days
-),
-orders_as_of as (
-    select s.sunday, d.customer_id, d.order_id, d.loose_day, d.order_day, sum(d.amount) as value
-    from dated as d
-    join sundays as s on d.day <= s.sunday
-    group by all
-),
+# Orders valued as of each Sunday come from the engine (segcore.engine.order_views, on segcore.engine.orders'
+# order days): an order is dated by its earliest line and its value as of a Sunday is the sum of its lines dated on
+# or before it. The week's revenue is the net sum of the order days dated in the week (the lines summed per day).
+_HISTORY_CTES = (
+    """
+as_of_dates as (
+    select unnest(cast($sundays as date[])) as as_of
+),"""
+    + ORDERS_AT_DATES_CTES
+    + """,
 per_customer as (
-    select sunday,
+    select as_of as sunday,
            customer_id,
-           min(order_day) filter (where value > 0) as first_purchase,
-           count(*) filter (where value > 0 and order_day > sunday - 7) as purchases_week,
-           bool_or(value > 0 and order_day > sunday - $active_days) as is_active
-    from orders_as_of
+           max(age) filter (where is_purchase) as first_purchase_age,
+           count(*) filter (where is_purchase and age < 7) as purchases_week,
+           bool_or(is_purchase and age < $active_days) as is_active
+    from orders_at
     group by all
 ),
 counts as (
     select sunday,
            sum(purchases_week) as purchases,
-           count(*) filter (where first_purchase > sunday - 7) as new_customers,
+           count(*) filter (where first_purchase_age < 7) as new_customers,
            count(*) filter (where is_active) as active
     from per_customer
     group by sunday
 ),
 revenue as (
-    select s.sunday, sum(l.amount) as revenue
-    from sundays as s
-    join lines as l on l.day > s.sunday - 7 and l.day <= s.sunday
-    group by s.sunday
+    select d.as_of as sunday, sum(o.amount) as revenue
+    from as_of_dates as d
+    join order_days as o
+        on o.day > d.as_of - 7 and o.day <= d.as_of
+    where o.dataset_id = $dataset_id
+    group by d.as_of
 ),
 final as (
-    select s.sunday,
+    select d.as_of as sunday,
            coalesce(c.active, 0) as active,
            cast(coalesce(r.revenue, 0) as double) as revenue,
            cast(coalesce(c.purchases, 0) as bigint) as purchases,
            coalesce(c.new_customers, 0) as new
-    from sundays as s
-    left join counts as c using (sunday)
-    left join revenue as r using (sunday)
+    from as_of_dates as d
+    left join counts as c on c.sunday = d.as_of
+    left join revenue as r on r.sunday = d.as_of
 )
 select * from final
 order by sunday
 """
+)
 
 
 def _flag(table: pd.DataFrame, column: str) -> pd.Series:
@@ -289,14 +277,13 @@ def weekly_kpis(
     params = {
         "dataset_id": dataset_id,
         "sundays": sundays,
-        "last_sunday": week_end,
         "active_days": cfg.lifecycle_at_risk_days,
     }
     frames = _tables_for(con, dataset_id, week_end, cfg, tables, HISTORY_WEEKS + 1)
     rows: dict[date, dict[str, Any]] = {
         sunday: _tier_counts(frames[sunday - timedelta(days=7)], frames[sunday], sunday) for sunday in sundays
     }
-    for row in con.execute(_HISTORY_SQL, params).df().to_dict("records"):
+    for row in con.execute("with " + order_days_ctes(con, dataset_id) + _HISTORY_CTES, params).df().to_dict("records"):
         rows[pd.Timestamp(row["sunday"]).date()].update({str(k): v for k, v in row.items() if k in _SQL_KPIS})
     kpis = []
     for key in KPI_KEYS:
