@@ -1,6 +1,7 @@
 """The tier engine: customer facts in, tiers and states out, for one date or many (shared/spec/tiers.md).
 
 - `orders`: the one definition of an order and a purchase as of a date (and the `order_days` table behind it);
+  `order_views`: the same orders at several dates, and an order's key, for the pages' figures;
 - `facts`: the per-customer measures behind every rule, for one date (`facts`) or many (`history`);
 - `rules`: every rule of the spec, declared as data and turned into portable SQL;
 - `one_date.tier_table` and `history.snapshot_states` / `history.transition_table`: the two cases.
