@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from segcore import engine, outcomes, overview, segments
+from segcore import engine, migration, outcomes, overview, segments
 from segcore import weekly as weekly_core
 from segcore.campaigns import list_campaigns
 from segcore.config import TierConfig
@@ -24,8 +24,14 @@ __all__ = [
     "distinct_values",
     "has_promo",
     "measure",
-    "migration_states",
+    "migration_between",
+    "migration_key",
+    "migration_movers",
+    "migration_net_flow",
+    "migration_sizes",
+    "migration_summary",
     "monthly_revenue",
+    "movers_details",
     "store_summary",
     "target_list",
     "tier_config",
@@ -175,16 +181,74 @@ def baseline_rate(dataset_id: str, as_of: date, ids: tuple[str, ...], days: int)
 
 
 @st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
-def _migration_states(dataset_id: str, dates: tuple[date, ...], cfg: TierConfig, version: int) -> pd.DataFrame:
-    from segcore.migration import cached_states
-
+def _migration_key(dataset_id: str, dates: tuple[date, ...], cfg: TierConfig, version: int) -> str:
     with state.workspace().writer() as con:  # the states are kept in the workspace and reused
-        return cached_states(con, dataset_id, list(dates), cfg, "tier")
+        return migration.cache_key(con, dataset_id, list(dates), cfg, "tier")
 
 
-def migration_states(dataset_id: str, dates: tuple[date, ...]) -> pd.DataFrame:
-    """Every customer's tier at each snapshot date (one set-based pass; reused until data or rules change)."""
-    return _migration_states(dataset_id, dates, tier_config(), state.data_version())
+def migration_key(dataset_id: str, dates: tuple[date, ...]) -> str:
+    """The key of every customer's tier at each snapshot date in the workspace (one set-based pass the first time;
+    reused until data or rules change). The states stay in DuckDB: the migration_* reads below take this key, which
+    changes with everything the states depend on, so their caches need no data version."""
+    return _migration_key(dataset_id, dates, tier_config(), state.data_version())
+
+
+@st.cache_data(ttl=3600, max_entries=32, show_spinner=False)
+def migration_between(dataset_id: str, key: str, start: date, end: date) -> pd.DataFrame:
+    """Customers per (from_state, to_state) between two snapshot dates of the cached states `key`."""
+    with state.workspace().reader() as con:
+        return migration.transitions_between_from_cache(con, dataset_id, key, start, end)
+
+
+@st.cache_data(ttl=3600, max_entries=32, show_spinner=False)
+def migration_summary(dataset_id: str, key: str, start: date, end: date, cfg: TierConfig) -> dict[str, int]:
+    """Moved up, down, stayed and VIPs gone silent between two snapshot dates of the cached states `key`."""
+    with state.workspace().reader() as con:
+        return migration.summary_counts_from_cache(con, dataset_id, key, start, end, cfg)
+
+
+@st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
+def migration_sizes(dataset_id: str, key: str) -> pd.DataFrame:
+    """Customers per (snapshot_date, tier) of the cached states `key`, `none` left out."""
+    with state.workspace().reader() as con:
+        return migration.state_sizes_from_cache(con, dataset_id, key)
+
+
+@st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
+def migration_net_flow(dataset_id: str, key: str) -> pd.DataFrame:
+    """Inflow, outflow and net per (to_date, tier) between consecutive snapshots of the cached states `key`."""
+    with state.workspace().reader() as con:
+        return migration.net_flow_from_cache(con, dataset_id, key)
+
+
+@st.cache_data(ttl=3600, max_entries=32, show_spinner=False)
+def migration_movers(
+    dataset_id: str, key: str, start: date, end: date, source: str, target: str, limit: int | None
+) -> migration.Movers:
+    """The first `limit` customers (None: all) in `source` at start and `target` at end, and how many there are."""
+    with state.workspace().reader() as con:
+        return migration.movers_from_cache(con, dataset_id, key, start, end, source, target, limit)
+
+
+@st.cache_data(ttl=3600, max_entries=16, show_spinner=False)
+def _movers_details(
+    dataset_id: str, ids: tuple[str, ...], start: date, end: date, cfg: TierConfig, version: int
+) -> pd.DataFrame:
+    picked = pd.Index(ids, name="customer_id")
+    with state.workspace().reader() as con:
+        before = engine.tier_table(con, dataset_id, start, cfg).set_index("customer_id")
+        after = engine.tier_table(con, dataset_id, end, cfg).set_index("customer_id")
+    return pd.DataFrame({
+        "last_purchase": after["last_purchase"].reindex(picked),
+        "spend_before": before["spend_w"].reindex(picked).fillna(0),
+        "spend_after": after["spend_w"].reindex(picked).fillna(0),
+    }).reset_index()  # fmt: skip
+
+
+def movers_details(dataset_id: str, ids: tuple[str, ...], start: date, end: date) -> pd.DataFrame:
+    """Last purchase (as of end) and spend in the groups window before and after, for some customers (only their
+    rows are kept in the cache)."""
+    return _movers_details(dataset_id, ids, start, end, tier_config(), state.data_version())
 
 
 @st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
