@@ -43,7 +43,7 @@ right.plotly_chart(migration_views.matrix(moves, code), width="stretch", key="mi
 st.subheader(t("mig.sizes_over_time"))
 st.plotly_chart(migration_views.sizes_area(cached.migration_sizes(dataset, key), code), width="stretch", key="mig_area")
 st.subheader(t("mig.net_flow"))
-flows = cached.migration_net_flow(dataset, key)
+flows = cached.migration_net_flow(dataset, key, tuple(dates), cached.tier_config())
 st.plotly_chart(migration_views.net_flow_bars(flows, code), width="stretch", key="mig_net")
 
 st.subheader(t("mig.movers"))

@@ -220,3 +220,19 @@ def test_generated_states_give_the_same_answers(rows, data):
     assert movers_from_cache(con, "d", "k", d1, d2, before, after, limit) == Movers(
         expected if limit is None else expected[:limit], len(expected)
     )
+
+
+def test_net_flow_of_the_packed_transitions_equals_the_one_from_the_cache(con):
+    """The page takes net flow from the engine's packed transition count: the same answer."""
+    from segcore.migration import cached_transitions
+
+    con.execute("insert into datasets values ('d', 'd', now(), false)")
+    con.execute(
+        "insert into order_days values ('d', 'ann', 'o1', date '2024-06-01', true, 100.00, 0.00),"
+        " ('d', 'bob', 'o2', date '2024-06-12', true, 50.00, 0.00), ('d', 'cat', 'o3', date '2024-06-20', true,"
+        " 500.00, 0.00)"
+    )
+    key = cache_key(con, "d", [S1, S2, S3])
+    pd.testing.assert_frame_equal(
+        net_flow(cached_transitions(con, "d", [S1, S2, S3])), net_flow_from_cache(con, "d", key), check_dtype=False
+    )
