@@ -30,19 +30,21 @@ if len(dates) < 2:
     st.info(t("mig.too_short"))
     st.stop()
 with st.spinner(t("mig.computing")):
-    states = cached.migration_states(dataset, tuple(dates))
+    key = cached.migration_key(dataset, tuple(dates))
 start, end = migration_views.date_pair(dates, every, code)
 
-moves = migration_views.between(states, start, end)
-st.markdown("#### " + migration_views.summary_line(moves, start, end, code))
+moves = cached.migration_between(dataset, key, start, end)
+counts = cached.migration_summary(dataset, key, start, end, cached.tier_config())
+st.markdown("#### " + migration_views.summary_line(counts, start, end, code))
 left, right = st.columns([3, 2])
 left.plotly_chart(migration_views.sankey(moves, code), width="stretch", key="mig_sankey")
 right.plotly_chart(migration_views.matrix(moves, code), width="stretch", key="mig_matrix")
 
 st.subheader(t("mig.sizes_over_time"))
-st.plotly_chart(migration_views.sizes_area(states, code), width="stretch", key="mig_area")
+st.plotly_chart(migration_views.sizes_area(cached.migration_sizes(dataset, key), code), width="stretch", key="mig_area")
 st.subheader(t("mig.net_flow"))
-st.plotly_chart(migration_views.net_flow_bars(states, code), width="stretch", key="mig_net")
+flows = cached.migration_net_flow(dataset, key, tuple(dates), cached.tier_config())
+st.plotly_chart(migration_views.net_flow_bars(flows, code), width="stretch", key="mig_net")
 
 st.subheader(t("mig.movers"))
-migration_views.movers_panel(dataset, states, start, end, moves, code)
+migration_views.movers_panel(dataset, key, start, end, moves, code)

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import itertools
 from calendar import monthrange
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
+from typing import Any, NamedTuple
 
+import duckdb
 import pandas as pd
 
 from segcore.config import DEFAULT_CONFIG, TierConfig
@@ -20,9 +22,11 @@ from segcore.engine.history import (
     SCHEMES,
     STATE_COLUMNS,
     TRANSITION_COLUMNS,
+    _ensure_cached,  # the cache's one owner; to be made public there
     cached_states,
     cached_transitions,
     check_scheme,
+    clean_dates,
     empty_transitions,
     snapshot_states,
     snapshot_values,
@@ -38,20 +42,29 @@ __all__ = [
     "STATE_COLUMNS",
     "TRANSITION_COLUMNS",
     "VIP_TIERS",
+    "Movers",
+    "cache_key",
     "cached_states",
     "cached_transitions",
     "check_scheme",
     "direction",
     "movers",
+    "movers_from_cache",
     "net_flow",
+    "net_flow_from_cache",
     "snapshot_dates",
     "snapshot_states",
     "snapshot_values",
     "state_keys",
+    "state_sizes",
+    "state_sizes_from_cache",
     "summary_counts",
+    "summary_counts_from_cache",
     "transition_table",
     "transitions",
     "transitions_between",
+    "transitions_between_from_cache",
+    "transitions_from_cache",
 ]
 
 EVERY = ("week", "month")
@@ -93,7 +106,7 @@ def _pair_counts(states: pd.DataFrame, pairs: Sequence[tuple[pd.Timestamp, pd.Ti
     if not frames:
         return empty_transitions()
     out = pd.concat(frames, ignore_index=True)[TRANSITION_COLUMNS]
-    out["customers"] = out["customers"].astype("int64")
+    out = out.astype({"from_date": "datetime64[us]", "to_date": "datetime64[us]", "customers": "int64"})
     return out.sort_values(["from_date", "from_state", "to_state"], ignore_index=True)
 
 
@@ -160,3 +173,305 @@ def summary_counts(transitions: pd.DataFrame, cfg: TierConfig = DEFAULT_CONFIG) 
         if before in VIP_TIERS and after == "silent":
             out["vip_to_silent"] += int(customers)
     return out
+
+
+def state_sizes(states: pd.DataFrame) -> pd.DataFrame:
+    """Customers per (snapshot_date, state) at every snapshot, `none` left out; sorted."""
+    present = states[states["state"] != NONE]
+    out = present.groupby(["snapshot_date", "state"]).size().rename("customers").reset_index()
+    out["customers"] = out["customers"].astype("int64")
+    return out.sort_values(["snapshot_date", "state"], ignore_index=True)
+
+
+# ---------------------------------------------------------------- the same analyses, read from migration_cache
+#
+# The functions below take the key of a set of states kept in the workspace table migration_cache (cache_key) and
+# return exactly what the pandas functions above return for those states, without fetching the states: only the
+# counts (or the movers shown) leave DuckDB.
+
+
+class Movers(NamedTuple):
+    """The customers in one cell of a transition matrix: the first `limit` ids (sorted) and how many there are."""
+
+    ids: list[str]
+    total: int
+
+
+def cache_key(
+    con: duckdb.DuckDBPyConnection,
+    dataset_id: str,
+    dates: Iterable[date],
+    cfg: TierConfig = DEFAULT_CONFIG,
+    scheme: str = "tier",
+) -> str:
+    """The key of these states in migration_cache (computing and storing them first if needed), for the *_from_cache
+    functions."""
+    return _ensure_cached(con, dataset_id, clean_dates(dates), cfg, check_scheme(scheme))
+
+
+def _bind_day(value: date) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+_CACHED_CTE = """
+cached as (
+    select snapshot_date, customer_id, state
+    from migration_cache
+    where dataset_id = $dataset_id
+      and key = $key
+)"""
+
+_KNOWN_DATES_SQL = """
+select distinct snapshot_date
+from migration_cache
+where dataset_id = $dataset_id
+  and key = $key
+  and snapshot_date in ($d1, $d2)
+order by snapshot_date
+"""
+
+
+def _check_dates(con: duckdb.DuckDBPyConnection, dataset_id: str, key: str, d1: date, d2: date) -> dict[str, Any]:
+    """The parameters of a two-date query; ValueError (as transitions_between's) for a date with no cached states."""
+    params = {"dataset_id": dataset_id, "key": key, "d1": _bind_day(d1), "d2": _bind_day(d2)}
+    known = {row[0] for row in con.execute(_KNOWN_DATES_SQL, params).fetchall()}
+    missing = [str(day) for day in (params["d1"], params["d2"]) if day not in known]
+    if missing:
+        raise ValueError(f"not a snapshot date of these states: {', '.join(missing)}")
+    return params
+
+
+# consecutive snapshots: each date of the cached states and the next one
+_TRANSITIONS_CTES = (
+    "with"
+    + _CACHED_CTE
+    + """,
+days as (
+    select snapshot_date as from_date,
+           lead(snapshot_date) over (order by snapshot_date) as to_date
+    from (select distinct snapshot_date from cached)
+),
+pairs as (
+    select d.from_date, d.to_date, a.state as from_state, b.state as to_state
+    from days as d
+    join cached as a on a.snapshot_date = d.from_date
+    join cached as b on b.snapshot_date = d.to_date and b.customer_id = a.customer_id
+),
+transitions as (
+    select from_date, to_date, from_state, to_state, count(*) as customers
+    from pairs
+    group by from_date, to_date, from_state, to_state
+)"""
+)
+
+_TRANSITIONS_SQL = (
+    _TRANSITIONS_CTES
+    + """
+select * from transitions
+order by from_date, from_state, to_state
+"""
+)
+
+
+def transitions_from_cache(con: duckdb.DuckDBPyConnection, dataset_id: str, key: str) -> pd.DataFrame:
+    """transitions() of the cached states `key`: customers per state pair between consecutive snapshots."""
+    out = con.execute(_TRANSITIONS_SQL, {"dataset_id": dataset_id, "key": key}).df()
+    return out.astype({"customers": "int64"}) if len(out) else empty_transitions()
+
+
+_BETWEEN_SQL = (
+    "with"
+    + _CACHED_CTE
+    + """,
+pairs as (
+    select a.state as from_state, b.state as to_state
+    from cached as a
+    join cached as b on b.customer_id = a.customer_id
+    where a.snapshot_date = $d1
+      and b.snapshot_date = $d2
+),
+final as (
+    select cast($d1 as date) as from_date,
+           cast($d2 as date) as to_date,
+           from_state,
+           to_state,
+           count(*) as customers
+    from pairs
+    group by from_state, to_state
+)
+select * from final
+order by from_date, from_state, to_state
+"""
+)
+
+
+def transitions_between_from_cache(
+    con: duckdb.DuckDBPyConnection, dataset_id: str, key: str, d1: date, d2: date
+) -> pd.DataFrame:
+    """transitions_between() of the cached states `key`: customers in each state at d1, by state at d2."""
+    params = _check_dates(con, dataset_id, key, d1, d2)
+    out = con.execute(_BETWEEN_SQL, params).df()
+    return out.astype({"customers": "int64"}) if len(out) else empty_transitions()
+
+
+_MOVERS_SQL = """
+with before as (
+    select customer_id
+    from migration_cache
+    where dataset_id = $dataset_id
+      and key = $key
+      and snapshot_date = $d1
+      and state = $from_state
+),
+after as (
+    select customer_id
+    from migration_cache
+    where dataset_id = $dataset_id
+      and key = $key
+      and snapshot_date = $d2
+      and state = $to_state
+),
+both_dates as (
+    select customer_id from before
+    intersect
+    select customer_id from after
+),
+final as (
+    select customer_id, count(*) over () as total
+    from both_dates
+)
+select * from final
+order by customer_id
+limit $limit
+"""
+
+
+def movers_from_cache(
+    con: duckdb.DuckDBPyConnection,
+    dataset_id: str,
+    key: str,
+    d1: date,
+    d2: date,
+    from_state: str,
+    to_state: str,
+    limit: int | None = None,
+) -> Movers:
+    """movers() of the cached states `key`: the first `limit` (None: all) customers in from_state at d1 and
+    to_state at d2, sorted, and their number."""
+    if limit is not None and limit < 0:
+        raise ValueError(f"limit must be at least 0, got {limit}")
+    params = {"dataset_id": dataset_id, "key": key, "d1": _bind_day(d1), "d2": _bind_day(d2)}
+    params |= {"from_state": from_state, "to_state": to_state, "limit": 1 if limit == 0 else limit}
+    rows = con.execute(_MOVERS_SQL, params).fetchall()
+    return Movers([row[0] for row in rows][:limit], int(rows[0][1]) if rows else 0)
+
+
+_NET_FLOW_SQL = (
+    _TRANSITIONS_CTES
+    + """,
+moved as (
+    select * from transitions where from_state <> to_state
+),
+inflow as (
+    select to_date, to_state as state, sum(customers) as inflow
+    from moved
+    group by to_date, to_state
+),
+outflow as (
+    select to_date, from_state as state, sum(customers) as outflow
+    from moved
+    group by to_date, from_state
+),
+seen as (
+    select to_date, from_state as state from transitions
+    union
+    select to_date, to_state as state from transitions
+),
+final as (
+    select s.to_date,
+           s.state,
+           cast(coalesce(i.inflow, 0) as bigint) as inflow,
+           cast(coalesce(o.outflow, 0) as bigint) as outflow,
+           cast(coalesce(i.inflow, 0) - coalesce(o.outflow, 0) as bigint) as net
+    from seen as s
+    left join inflow as i on i.to_date = s.to_date and i.state = s.state
+    left join outflow as o on o.to_date = s.to_date and o.state = s.state
+)
+select * from final
+order by to_date, state
+"""
+)
+
+
+def net_flow_from_cache(con: duckdb.DuckDBPyConnection, dataset_id: str, key: str) -> pd.DataFrame:
+    """net_flow(transitions()) of the cached states `key`: per (to_date, state) inflow, outflow and net."""
+    return con.execute(_NET_FLOW_SQL, {"dataset_id": dataset_id, "key": key}).df()
+
+
+# {ranks}: one ($rN, N) row per tier state, best first; {vips}: $vipN for each of VIP_TIERS
+_SUMMARY_SQL = (
+    "with"
+    + _CACHED_CTE
+    + """,
+ranks(state, position) as (
+    values {ranks}
+),
+pairs as (
+    select a.state as from_state, b.state as to_state
+    from cached as a
+    join cached as b on b.customer_id = a.customer_id
+    where a.snapshot_date = $d1
+      and b.snapshot_date = $d2
+),
+ranked as (
+    select p.from_state, p.to_state, r1.position as before, r2.position as after
+    from pairs as p
+    left join ranks as r1 on r1.state = p.from_state
+    left join ranks as r2 on r2.state = p.to_state
+),
+final as (
+    select count(*) filter (where after < before) as up,
+           count(*) filter (where after > before) as down,
+           count(*) filter (where after = before) as same,
+           count(*) filter (where from_state in ({vips}) and to_state = $silent) as vip_to_silent,
+           min(case when before is null then from_state when after is null then to_state end) as unknown
+    from ranked
+)
+select * from final
+"""
+)
+
+
+def summary_counts_from_cache(
+    con: duckdb.DuckDBPyConnection, dataset_id: str, key: str, d1: date, d2: date, cfg: TierConfig = DEFAULT_CONFIG
+) -> dict[str, int]:
+    """summary_counts(transitions_between()) of the cached tier states `key`: moved up, down, stayed, VIP to silent."""
+    params = _check_dates(con, dataset_id, key, d1, d2)
+    order = state_keys("tier", cfg)
+    ranks = ", ".join(f"($r{i}, {i})" for i in range(len(order)))
+    vips = ", ".join(f"$vip{i}" for i in range(len(VIP_TIERS)))
+    params |= {f"r{i}": state for i, state in enumerate(order)} | {f"vip{i}": v for i, v in enumerate(VIP_TIERS)}
+    sql = _SUMMARY_SQL.replace("{ranks}", ranks).replace("{vips}", vips)
+    up, down, same, vip, unknown = con.execute(sql, {**params, "silent": "silent"}).fetchall()[0]
+    if unknown is not None:
+        raise ValueError(f"{unknown!r} is not a tier state: direction() compares tiers")
+    return {"up": int(up), "down": int(down), "same": int(same), "vip_to_silent": int(vip)}
+
+
+_SIZES_SQL = """
+with sizes as (
+    select snapshot_date, state, count(*) as customers
+    from migration_cache
+    where dataset_id = $dataset_id
+      and key = $key
+      and state <> $none
+    group by snapshot_date, state
+)
+select * from sizes
+order by snapshot_date, state
+"""
+
+
+def state_sizes_from_cache(con: duckdb.DuckDBPyConnection, dataset_id: str, key: str) -> pd.DataFrame:
+    """state_sizes() of the cached states `key`: customers per (snapshot_date, state), `none` left out."""
+    return con.execute(_SIZES_SQL, {"dataset_id": dataset_id, "key": key, "none": NONE}).df()

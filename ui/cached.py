@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Sequence
+from datetime import date, datetime
 
+import duckdb
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
-from segcore import engine, outcomes, overview, segments
+from segcore import engine, migration, outcomes, overview, segments, targets
 from segcore import weekly as weekly_core
 from segcore.campaigns import list_campaigns
 from segcore.config import TierConfig
 from segcore.measure import CampaignResult, measure_campaign
 from segcore.settings import load_config
-from segcore.targets import Exclusion, Rule, TargetList, build_list
+from segcore.sql import NO_EXTENSIONS, quote_ident
+from segcore.targets import Exclusion, Rule, TargetList
 from segcore.weekly import WeeklyReview
 from ui import state
 
@@ -22,10 +26,17 @@ __all__ = [
     "campaigns",
     "customer_purchases",
     "distinct_values",
+    "filter_candidates",
     "has_promo",
     "measure",
-    "migration_states",
+    "migration_between",
+    "migration_key",
+    "migration_movers",
+    "migration_net_flow",
+    "migration_sizes",
+    "migration_summary",
     "monthly_revenue",
+    "movers_details",
     "store_summary",
     "target_list",
     "tier_config",
@@ -142,6 +153,70 @@ def distinct_values(dataset_id: str, column: str) -> list[str]:
     return _distinct_values(dataset_id, column, state.data_version())
 
 
+@st.cache_resource(ttl=600, max_entries=2, show_spinner=False)
+def _target_candidates(dataset_id: str, as_of: date, cfg: TierConfig, version: int) -> pa.Table:
+    # the expensive part of a list (the tier table and every candidate column), built once per dataset, date and
+    # rules; cache_resource: the Arrow table is shared, not copied (filter_candidates only reads it)
+    with state.workspace().reader() as con:  # temp tables are private to this cursor
+        table = targets.candidates(con, dataset_id, as_of, cfg)
+        return con.sql(f"select * from {quote_ident(table)} order by customer_id").to_arrow_table()
+
+
+def filter_candidates(
+    con: duckdb.DuckDBPyConnection,
+    candidates: pa.Table,
+    dataset_id: str,
+    as_of: date,
+    rules: Sequence[Rule] = (),
+    exclusions: Sequence[Exclusion] = (),
+    channel: str = "sms",
+) -> TargetList:
+    """build_list over an already built candidate table (segcore.targets.candidates as Arrow): the rules, then each
+    exclusion in order; `con` (the workspace) answers the exclusions' questions (contacts, consent, promo data).
+
+    The same steps as segcore.targets.build_list after its `candidates(...)` call (a test holds them equal): to be
+    replaced by a build_list that takes the candidate table, once segcore.targets offers one."""
+    if isinstance(as_of, datetime):
+        as_of = as_of.date()
+    targets._check_channel(channel)
+    typed_rules = tuple(targets.normalize_rule(r) for r in rules)
+    checked = [targets._check_exclusion(e) for e in exclusions]
+    where, params = targets.rules_to_sql(typed_rules, targets.FIELDS, as_of=as_of)
+    mem = duckdb.connect(":memory:", config=NO_EXTENSIONS)
+    try:
+        mem.register(targets.CANDIDATES, candidates)
+        match = targets._MATCH_SQL.format(table=quote_ident(targets.CANDIDATES), where=where)
+        rows = mem.execute(match, params).df()
+        matched = len(rows)
+        removed: list[tuple[Exclusion, int]] = []
+        warnings: list[str] = []
+        id_lists: list[targets.IdListCount] = []
+        for exclusion in checked:
+            if exclusion.kind == "promo_chaser":
+                if not engine.has_promo(con, dataset_id):
+                    warnings.append("target.warn.no_promo_data")
+                drop = rows["groups"].map(lambda g: "promo_chaser" in list(g))
+            elif exclusion.kind == "contacted_within_days":
+                drop = rows["customer_id"].isin(targets._recent_contacts(con, dataset_id, as_of, exclusion.value))
+            elif exclusion.kind == "manual":
+                drop = targets._on_id_list(rows, exclusion)
+                everyone = mem.execute(f"select customer_id, phone from {quote_ident(targets.CANDIDATES)}").df()
+                id_lists.append(
+                    targets.IdListCount(len(exclusion.value), int(targets._on_id_list(everyone, exclusion).sum()))
+                )
+            else:
+                if channel in targets._CONSENT_CHANNELS and not targets.consent_recorded(con, dataset_id, channel):
+                    warnings.append(f"target.warn.no_consent.{channel}")
+                drop = ~targets.reachable(rows, channel)
+            removed.append((exclusion, int(drop.sum())))
+            rows = rows[~drop.astype(bool)].reset_index(drop=True)
+    finally:
+        mem.close()
+    return TargetList(
+        dataset_id, as_of, channel, typed_rules, matched, tuple(removed), rows, tuple(warnings), tuple(id_lists)
+    )
+
+
 @st.cache_data(ttl=600, max_entries=16, show_spinner=False)
 def _target_list(
     dataset_id: str,
@@ -152,14 +227,16 @@ def _target_list(
     cfg: TierConfig,
     version: int,
 ) -> TargetList:
-    with state.workspace().reader() as con:  # temp tables are private to this cursor
-        return build_list(con, dataset_id, as_of, cfg, list(rules), list(exclusions), channel)
+    candidates = _target_candidates(dataset_id, as_of, cfg, version)  # the same for every filter and exclusion
+    with state.workspace().reader() as con:
+        return filter_candidates(con, candidates, dataset_id, as_of, rules, exclusions, channel)
 
 
 def target_list(
     dataset_id: str, as_of: date, rules: tuple[Rule, ...], exclusions: tuple[Exclusion, ...], channel: str
 ) -> TargetList:
-    """The list for these filters and exclusions (cached per choice)."""
+    """The list for these filters and exclusions (cached per choice; the candidate table behind every choice is
+    built once per dataset, date and rules, so a filter change only filters)."""
     return _target_list(dataset_id, as_of, rules, exclusions, channel, tier_config(), state.data_version())
 
 
@@ -175,16 +252,76 @@ def baseline_rate(dataset_id: str, as_of: date, ids: tuple[str, ...], days: int)
 
 
 @st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
-def _migration_states(dataset_id: str, dates: tuple[date, ...], cfg: TierConfig, version: int) -> pd.DataFrame:
-    from segcore.migration import cached_states
-
+def _migration_key(dataset_id: str, dates: tuple[date, ...], cfg: TierConfig, version: int) -> str:
     with state.workspace().writer() as con:  # the states are kept in the workspace and reused
-        return cached_states(con, dataset_id, list(dates), cfg, "tier")
+        return migration.cache_key(con, dataset_id, list(dates), cfg, "tier")
 
 
-def migration_states(dataset_id: str, dates: tuple[date, ...]) -> pd.DataFrame:
-    """Every customer's tier at each snapshot date (one set-based pass; reused until data or rules change)."""
-    return _migration_states(dataset_id, dates, tier_config(), state.data_version())
+def migration_key(dataset_id: str, dates: tuple[date, ...]) -> str:
+    """The key of every customer's tier at each snapshot date in the workspace (one set-based pass the first time;
+    reused until data or rules change). The states stay in DuckDB: the migration_* reads below take this key, which
+    changes with everything the states depend on, so their caches need no data version."""
+    return _migration_key(dataset_id, dates, tier_config(), state.data_version())
+
+
+@st.cache_data(ttl=3600, max_entries=32, show_spinner=False)
+def migration_between(dataset_id: str, key: str, start: date, end: date) -> pd.DataFrame:
+    """Customers per (from_state, to_state) between two snapshot dates of the cached states `key`."""
+    with state.workspace().reader() as con:
+        return migration.transitions_between_from_cache(con, dataset_id, key, start, end)
+
+
+@st.cache_data(ttl=3600, max_entries=32, show_spinner=False)
+def migration_summary(dataset_id: str, key: str, start: date, end: date, cfg: TierConfig) -> dict[str, int]:
+    """Moved up, down, stayed and VIPs gone silent between two snapshot dates of the cached states `key`."""
+    with state.workspace().reader() as con:
+        return migration.summary_counts_from_cache(con, dataset_id, key, start, end, cfg)
+
+
+@st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
+def migration_sizes(dataset_id: str, key: str) -> pd.DataFrame:
+    """Customers per (snapshot_date, tier) of the cached states `key`, `none` left out."""
+    with state.workspace().reader() as con:
+        return migration.state_sizes_from_cache(con, dataset_id, key)
+
+
+@st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
+def migration_net_flow(dataset_id: str, key: str, dates: tuple[date, ...], cfg: TierConfig) -> pd.DataFrame:
+    """Inflow, outflow and net per (to_date, tier) between consecutive snapshots of the cached states `key` (of
+    these dates and rules): net_flow_from_cache's answer, from the engine's packed transition count over the cache
+    (3x faster than a join of consecutive snapshots; only the transition counts leave DuckDB)."""
+    with state.workspace().reader() as con:
+        return migration.net_flow(migration.cached_transitions(con, dataset_id, list(dates), cfg, "tier"))
+
+
+@st.cache_data(ttl=3600, max_entries=32, show_spinner=False)
+def migration_movers(
+    dataset_id: str, key: str, start: date, end: date, source: str, target: str, limit: int | None
+) -> migration.Movers:
+    """The first `limit` customers (None: all) in `source` at start and `target` at end, and how many there are."""
+    with state.workspace().reader() as con:
+        return migration.movers_from_cache(con, dataset_id, key, start, end, source, target, limit)
+
+
+@st.cache_data(ttl=3600, max_entries=16, show_spinner=False)
+def _movers_details(
+    dataset_id: str, ids: tuple[str, ...], start: date, end: date, cfg: TierConfig, version: int
+) -> pd.DataFrame:
+    picked = pd.Index(ids, name="customer_id")
+    with state.workspace().reader() as con:
+        before = engine.tier_table(con, dataset_id, start, cfg).set_index("customer_id")
+        after = engine.tier_table(con, dataset_id, end, cfg).set_index("customer_id")
+    return pd.DataFrame({
+        "last_purchase": after["last_purchase"].reindex(picked),
+        "spend_before": before["spend_w"].reindex(picked).fillna(0),
+        "spend_after": after["spend_w"].reindex(picked).fillna(0),
+    }).reset_index()  # fmt: skip
+
+
+def movers_details(dataset_id: str, ids: tuple[str, ...], start: date, end: date) -> pd.DataFrame:
+    """Last purchase (as of end) and spend in the groups window before and after, for some customers (only their
+    rows are kept in the cache)."""
+    return _movers_details(dataset_id, ids, start, end, tier_config(), state.data_version())
 
 
 @st.cache_data(ttl=3600, max_entries=8, show_spinner=False)

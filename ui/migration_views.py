@@ -9,14 +9,15 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from segcore import fmt
-from segcore.migration import movers, net_flow, snapshot_dates, summary_counts, transitions, transitions_between
+from segcore.migration import movers_from_cache, snapshot_dates
 from ui import cached, charts
+from ui import state as ui_state
 from ui.colors import TIER_COLORS
 from ui.i18n import t
 from ui.target_form import PREFILL
 
 __all__ = [
-    "between",
+    "MOVERS_SHOWN",
     "date_pair",
     "matrix",
     "movers_panel",
@@ -26,6 +27,9 @@ __all__ = [
     "snapshot_choices",
     "summary_line",
 ]  # fmt: skip
+
+
+MOVERS_SHOWN = 5000  # rows of the movers table (and its download); the caption counts them all
 
 
 def _order() -> list[str]:
@@ -60,14 +64,8 @@ def date_pair(dates: list[date], every: str, code: str) -> tuple[date, date]:
     return start, end
 
 
-def between(states: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
-    """Customers per (from_state, to_state) between two snapshots."""
-    return transitions_between(states, start, end)
-
-
-def summary_line(moves: pd.DataFrame, start: date, end: date, code: str) -> str:
-    """ "From … to …: 312 moved up, 498 moved down, 61 VIPs went silent"."""
-    counts = summary_counts(moves, cached.tier_config())
+def summary_line(counts: dict[str, int], start: date, end: date, code: str) -> str:
+    """ "From … to …: 312 moved up, 498 moved down, 61 VIPs went silent" (counts: summary_counts)."""
     return t(
         "mig.summary",
         start=fmt.day(start, code),
@@ -120,14 +118,14 @@ def matrix(moves: pd.DataFrame, code: str) -> go.Figure:
     return fig
 
 
-def sizes_area(states: pd.DataFrame, code: str) -> go.Figure:
-    """Customers per tier at each snapshot, stacked."""
-    sizes = states[states["state"] != "none"].groupby(["snapshot_date", "state"]).size().unstack(fill_value=0)
+def sizes_area(sizes: pd.DataFrame, code: str) -> go.Figure:
+    """Customers per tier at each snapshot, stacked (sizes: state_sizes, one row per snapshot and tier)."""
+    wide = sizes.pivot_table(index="snapshot_date", columns="state", values="customers", aggfunc="sum", fill_value=0)
     fig = go.Figure()
-    for state in [s for s in _order() if s in sizes.columns]:
+    for state in [s for s in _order() if s in wide.columns]:
         fig.add_scatter(
-            x=sizes.index,
-            y=sizes[state],
+            x=wide.index,
+            y=wide[state],
             name=_label(state, code),
             stackgroup="tiers",
             mode="lines",
@@ -137,9 +135,8 @@ def sizes_area(states: pd.DataFrame, code: str) -> go.Figure:
     return fig
 
 
-def net_flow_bars(states: pd.DataFrame, code: str) -> go.Figure:
-    """Net flow (in − out) per tier per period."""
-    flows = net_flow(transitions(states))
+def net_flow_bars(flows: pd.DataFrame, code: str) -> go.Figure:
+    """Net flow (in − out) per tier per period (flows: net_flow)."""
     fig = go.Figure()
     for state in [s for s in _order() if s in set(flows["state"]) and s != "none"]:
         part = flows[flows["state"] == state]
@@ -164,8 +161,9 @@ def _default_cell(moves: pd.DataFrame) -> tuple[str, str]:
     return str(row["from_state"]), str(row["to_state"])
 
 
-def movers_panel(dataset: str, states: pd.DataFrame, start: date, end: date, moves: pd.DataFrame, code: str) -> None:
-    """Pick a cell (from → to); see its customers, download them, or hand them to the Targets page."""
+def movers_panel(dataset: str, key: str, start: date, end: date, moves: pd.DataFrame, code: str) -> None:
+    """Pick a cell (from → to); see its customers (the first MOVERS_SHOWN), download them, or hand them all to the
+    Targets page."""
     order = [s for s in _order() if s in set(moves["from_state"]) | set(moves["to_state"])]
     default_from, default_to = _default_cell(moves)
     left, right = st.columns(2)
@@ -179,13 +177,13 @@ def movers_panel(dataset: str, states: pd.DataFrame, start: date, end: date, mov
     target = right.selectbox(
         t("mig.to_tier"), order, index=order.index(default_to), key="mig_cell_to", format_func=lambda s: _label(s, code)
     )
-    ids = movers(states, start, end, source, target)
+    shown = cached.migration_movers(dataset, key, start, end, source, target, MOVERS_SHOWN)
     st.caption(
-        t("mig.movers_count", n=fmt.count(len(ids), code), source=_label(source, code), target=_label(target, code))
+        t("mig.movers_count", n=fmt.count(shown.total, code), source=_label(source, code), target=_label(target, code))
     )
-    if not ids:
+    if not shown.ids:
         return
-    table = _movers_table(dataset, ids, start, end, code)
+    table = _movers_table(dataset, shown.ids, start, end)
     st.dataframe(table, hide_index=True, width="stretch", height=300)
     cols = st.columns(2)
     cols[0].download_button(
@@ -196,18 +194,17 @@ def movers_panel(dataset: str, states: pd.DataFrame, start: date, end: date, mov
         key="mig_download",
     )
     if cols[1].button(t("mig.make_list"), key="mig_make_list"):
-        st.session_state[PREFILL] = {"customer_id": list(ids)}
+        with ui_state.workspace().reader() as con:  # every mover, not only those shown
+            everyone = movers_from_cache(con, dataset, key, start, end, source, target).ids
+        st.session_state[PREFILL] = {"customer_id": everyone}
         st.switch_page("pages/targets.py")
 
 
-def _movers_table(dataset: str, ids: list[str], start: date, end: date, code: str) -> pd.DataFrame:
-    before = cached.tier_table(dataset, start).set_index("customer_id")
-    after = cached.tier_table(dataset, end).set_index("customer_id")
-    picked = pd.Index(ids)
-    last = after["last_purchase"].reindex(picked)
+def _movers_table(dataset: str, ids: list[str], start: date, end: date) -> pd.DataFrame:
+    details = cached.movers_details(dataset, tuple(ids), start, end)
     return pd.DataFrame({
-        t("col.customer_id"): picked,
-        t("mig.last_purchase"): [d.date() if pd.notna(d) else None for d in last],
-        t("mig.spend_before"): before["spend_w"].reindex(picked).fillna(0).round(0).to_numpy(),
-        t("mig.spend_after"): after["spend_w"].reindex(picked).fillna(0).round(0).to_numpy(),
+        t("col.customer_id"): details["customer_id"],
+        t("mig.last_purchase"): [d.date() if pd.notna(d) else None for d in details["last_purchase"]],
+        t("mig.spend_before"): details["spend_before"].round(0).to_numpy(),
+        t("mig.spend_after"): details["spend_after"].round(0).to_numpy(),
     })  # fmt: skip
