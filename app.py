@@ -20,7 +20,7 @@ pages = {
     "pages/targets.py": st.Page("pages/targets.py", title=t("nav.targets"), icon=":material/checklist:"),
     "pages/campaigns.py": st.Page("pages/campaigns.py", title=t("nav.campaigns"), icon=":material/campaign:"),
     "pages/data.py": st.Page("pages/data.py", title=t("nav.data"), icon=":material/upload_file:"),
-    "pages/settings.py": st.Page("pages/settings.py", title=t("nav.settings"), icon=":material/tune:"),
+    "pages/tier_rules.py": st.Page("pages/tier_rules.py", title=t("nav.tier_rules"), icon=":material/tune:"),
 }
 page = st.navigation(list(pages.values()))
 st.session_state[FRAME_READY] = True

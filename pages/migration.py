@@ -34,7 +34,7 @@ with st.spinner(t("mig.computing")):
 start, end = migration_views.date_pair(dates, every, code)
 
 moves = cached.migration_between(dataset, key, start, end)
-counts = cached.migration_summary(dataset, key, start, end, cached.tier_config())
+counts = cached.migration_summary(dataset, key, start, end, cached.tier_rules())
 st.markdown("#### " + migration_views.summary_line(counts, start, end, code))
 left, right = st.columns([3, 2])
 left.plotly_chart(migration_views.sankey(moves, code), width="stretch", key="mig_sankey")
@@ -43,7 +43,7 @@ right.plotly_chart(migration_views.matrix(moves, code), width="stretch", key="mi
 st.subheader(t("mig.sizes_over_time"))
 st.plotly_chart(migration_views.sizes_area(cached.migration_sizes(dataset, key), code), width="stretch", key="mig_area")
 st.subheader(t("mig.net_flow"))
-flows = cached.migration_net_flow(dataset, key, tuple(dates), cached.tier_config())
+flows = cached.migration_net_flow(dataset, key, tuple(dates), cached.tier_rules())
 st.plotly_chart(migration_views.net_flow_bars(flows, code), width="stretch", key="mig_net")
 
 st.subheader(t("mig.movers"))

@@ -22,7 +22,7 @@ dataset = state.require_dataset()
 
 as_of = state.as_of()
 before = as_of - timedelta(days=30)
-cfg = cached.tier_config()
+cfg = cached.tier_rules()
 scheme = (
     st.segmented_control(
         t("seg.scheme"),

@@ -39,7 +39,6 @@ import duckdb
 import pandas as pd
 
 from segcore.catalog import CATALOG, LANGS, text
-from segcore.config import DEFAULT_CONFIG, TierConfig, to_toml
 from segcore.demo import holdout_draw
 from segcore.engine import tier_table
 from segcore.errors import InputError
@@ -66,6 +65,7 @@ from segcore.targets import (
     rules_from_json,
     rules_to_json,
 )
+from segcore.tier_rules import DEFAULT_RULES, TierRules, to_toml
 
 __all__ = [
     "DEFAULT_HOLDOUT_SHARE",
@@ -285,7 +285,7 @@ def _write(con: duckdb.DuckDBPyConnection, record: dict[str, Any], members: pd.D
 
 def _config_fields(config_toml: str | None) -> dict[str, Any]:
     if config_toml is None:
-        config_toml = to_toml(DEFAULT_CONFIG)
+        config_toml = to_toml(DEFAULT_RULES)
     return {"config_toml": config_toml, "config_hash": hashlib.sha256(config_toml.encode()).hexdigest()}
 
 
@@ -463,7 +463,7 @@ def import_campaign(
     created_at: datetime,
     holdout_share: float | None = None,
     seed: int | None = None,
-    cfg: TierConfig = DEFAULT_CONFIG,
+    cfg: TierRules = DEFAULT_RULES,
     config_toml: str | None = None,
     mask_phone: bool = True,
     campaign_id: str | None = None,

@@ -174,7 +174,7 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     # segments page
     "nav.segments": {"en": "Segments", "zh": "顾客分层"},
-    "nav.settings": {"en": "Tier rules", "zh": "分层规则"},
+    "nav.tier_rules": {"en": "Tier rules", "zh": "分层规则"},
     "seg.title": {"en": "Customer segments", "zh": "顾客分层"},
     "seg.scheme": {"en": "Scheme", "zh": "分层方式"},
     "seg.as_of": {"en": "As of {day}, compared with {before}", "zh": "截至 {day}，对比 {before}"},

@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING
 import duckdb
 import pandas as pd
 
-from segcore.config import TierConfig
 from segcore.errors import InputError
+from segcore.tier_rules import TierRules
 
 if TYPE_CHECKING:
     from segcore.ingest import FileSpec, LoadReport
@@ -315,12 +315,12 @@ def resolve_as_of(con: duckdb.DuckDBPyConnection, dataset_id: str, raw: str | No
     return day
 
 
-def read_config(path: str | None) -> TierConfig:
+def read_config(path: str | None) -> TierRules:
     """The --config TOML file's tier rules (default: the spec's), or InputError naming what is wrong."""
-    from segcore.config import DEFAULT_CONFIG, from_toml, validate
+    from segcore.tier_rules import DEFAULT_RULES, from_toml, validate
 
     if path is None:
-        return DEFAULT_CONFIG
+        return DEFAULT_RULES
     try:
         cfg = from_toml(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:

@@ -103,9 +103,9 @@ def _cmd_targets(args: argparse.Namespace) -> int:
     from segcore.campaigns import campaign_record as record_of
     from segcore.campaigns import check_seed, default_seed, holdout_warnings, save_campaign, warning_texts
     from segcore.catalog import text
-    from segcore.config import to_toml
     from segcore.export import export_csv, export_xlsx, invalid_phones
     from segcore.targets import CHANNELS, build_list, empty_reason, parse_rule
+    from segcore.tier_rules import to_toml
 
     lang = cli_lang()
     out_suffix = check_out_suffix(args.out, (".csv", ".xlsx"))

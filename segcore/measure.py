@@ -10,10 +10,10 @@ import duckdb
 import pandas as pd
 
 from segcore.campaigns import campaign_members, campaign_record
-from segcore.config import TierConfig
 from segcore.engine import tier_table
 from segcore.lift import Effect, LiftReport, did_estimate, lift_report
 from segcore.outcomes import campaign_outcomes, daily_revenue, did_frames
+from segcore.tier_rules import TierRules
 
 __all__ = ["CampaignResult", "campaign_status", "measure_campaign"]
 
@@ -37,7 +37,7 @@ def campaign_status(start: date, end: date, as_of: date) -> str:
 
 
 def measure_campaign(
-    con: duckdb.DuckDBPyConnection, campaign_id: str, as_of: date, cfg: TierConfig, winsorize_at: float | None = None
+    con: duckdb.DuckDBPyConnection, campaign_id: str, as_of: date, cfg: TierRules, winsorize_at: float | None = None
 ) -> CampaignResult:
     """Outcomes up to min(end, as_of); interim when the campaign's end is after `as_of`."""
     record = campaign_record(con, campaign_id)

@@ -16,24 +16,24 @@ from typing import Any, NamedTuple
 import duckdb
 import pandas as pd
 
-from segcore.config import DEFAULT_CONFIG, TierConfig
 from segcore.engine.history import (
     NONE,
     SCHEMES,
     STATE_COLUMNS,
     TRANSITION_COLUMNS,
-    _ensure_cached,  # the cache's one owner; to be made public there
     cached_states,
     cached_transitions,
     check_scheme,
     clean_dates,
     empty_transitions,
+    ensure_cached,
     snapshot_states,
     snapshot_values,
     state_keys,
     transition_table,
 )
 from segcore.errors import InputError
+from segcore.tier_rules import DEFAULT_RULES, TierRules
 
 __all__ = [
     "EVERY",
@@ -133,7 +133,7 @@ def movers(states: pd.DataFrame, d1: date, d2: date, from_state: str, to_state: 
     return sorted(set(before) & set(after))
 
 
-def direction(from_state: str, to_state: str, cfg: TierConfig = DEFAULT_CONFIG) -> str:
+def direction(from_state: str, to_state: str, cfg: TierRules = DEFAULT_RULES) -> str:
     """'up', 'down' or 'same' between two tier states, ranked cfg.tier_order, regular, potential, none (best first)."""
     order = state_keys("tier", cfg)
     for state in (from_state, to_state):
@@ -162,7 +162,7 @@ def net_flow(transitions: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index()
 
 
-def summary_counts(transitions: pd.DataFrame, cfg: TierConfig = DEFAULT_CONFIG) -> dict[str, int]:
+def summary_counts(transitions: pd.DataFrame, cfg: TierRules = DEFAULT_RULES) -> dict[str, int]:
     """For one period of tier transitions: customers who moved up, down, stayed, and went from a VIP tier to silent."""
     if len(transitions[["from_date", "to_date"]].drop_duplicates()) > 1:
         raise ValueError("summary_counts() takes the transitions of one period (one from_date and to_date)")
@@ -201,12 +201,12 @@ def cache_key(
     con: duckdb.DuckDBPyConnection,
     dataset_id: str,
     dates: Iterable[date],
-    cfg: TierConfig = DEFAULT_CONFIG,
+    cfg: TierRules = DEFAULT_RULES,
     scheme: str = "tier",
 ) -> str:
     """The key of these states in migration_cache (computing and storing them first if needed), for the *_from_cache
     functions."""
-    return _ensure_cached(con, dataset_id, clean_dates(dates), cfg, check_scheme(scheme))
+    return ensure_cached(con, dataset_id, clean_dates(dates), cfg, check_scheme(scheme))
 
 
 def _bind_day(value: date) -> date:
@@ -443,7 +443,7 @@ select * from final
 
 
 def summary_counts_from_cache(
-    con: duckdb.DuckDBPyConnection, dataset_id: str, key: str, d1: date, d2: date, cfg: TierConfig = DEFAULT_CONFIG
+    con: duckdb.DuckDBPyConnection, dataset_id: str, key: str, d1: date, d2: date, cfg: TierRules = DEFAULT_RULES
 ) -> dict[str, int]:
     """summary_counts(transitions_between()) of the cached tier states `key`: moved up, down, stayed, VIP to silent."""
     params = _check_dates(con, dataset_id, key, d1, d2)

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 import duckdb
 import pandas as pd
 
-from segcore.config import TierConfig
 from segcore.keys import CN8_SEGMENTS, GROUP_KEYS, LIFECYCLES, RFM_SEGMENTS, SCHEME_COLUMNS
+from segcore.tier_rules import TierRules
 
 __all__ = [
     "customer_purchases",
@@ -21,7 +21,7 @@ __all__ = [
 ]
 
 
-def segment_order(scheme: str, cfg: TierConfig) -> list[str]:
+def segment_order(scheme: str, cfg: TierRules) -> list[str]:
     """The segments of a scheme in their reading order (tiers in the configured order)."""
     return {
         "tier": [*cfg.tier_order, "regular", "potential"],
@@ -44,7 +44,7 @@ def _memberships(table: pd.DataFrame, scheme: str) -> pd.DataFrame:
     return table.loc[table[column].notna(), ["customer_id", "spend_w", column]].rename(columns={column: "segment"})
 
 
-def segment_sizes(now: pd.DataFrame, before: pd.DataFrame, scheme: str, cfg: TierConfig) -> pd.DataFrame:
+def segment_sizes(now: pd.DataFrame, before: pd.DataFrame, scheme: str, cfg: TierRules) -> pd.DataFrame:
     """Per segment: customers, share, net spend in the group window (12 months), its share, average spend,
     and the change in customers against the `before` table; in the scheme's order, empty segments included."""
     pairs = _memberships(now, scheme)
@@ -131,14 +131,18 @@ def tier_history(
     dataset_id: str,
     customer_ids: list[str],
     as_of: date,
-    cfg: TierConfig,
+    cfg: TierRules,
     months: int = 12,
+    *,
+    keep: bool = False,
 ) -> pd.DataFrame:
     """The tier of some customers at each month-end of the last `months` months (and at `as_of`); one set-based
-    pass over every snapshot ('none' before a customer's first purchase)."""
-    from segcore.migration import snapshot_states
+    pass over every snapshot ('none' before a customer's first purchase). With `keep`, everyone's states are kept
+    in the workspace's states cache, so the next customer's card reads theirs (the connection must write)."""
+    from segcore.migration import cached_states, snapshot_states
 
-    states = snapshot_states(con, dataset_id, month_ends(as_of, months), cfg, "tier", customer_ids=customer_ids)
+    states_of = cached_states if keep else snapshot_states
+    states = states_of(con, dataset_id, month_ends(as_of, months), cfg, "tier", customer_ids=customer_ids)
     picked = states[states["customer_id"].isin(customer_ids)].rename(columns={"snapshot_date": "snapshot"})
     picked["snapshot"] = pd.to_datetime(picked["snapshot"]).dt.date
     picked["tier"] = picked["state"].where(picked["state"] != "none")

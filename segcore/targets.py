@@ -71,7 +71,6 @@ import duckdb
 import pandas as pd
 
 from segcore.catalog import text
-from segcore.config import DEFAULT_CONFIG, TierConfig
 from segcore.engine import has_promo, tier_table
 from segcore.engine.order_views import ORDERS_AT_DATES_CTES, order_key_sql
 from segcore.engine.orders import order_days_ctes
@@ -80,6 +79,7 @@ from segcore.keys import CHANNELS, CN8_SEGMENTS, GROUP_KEYS, LIFECYCLES, RFM_SEG
 from segcore.mapping import guess_mapping
 from segcore.sources import staged_source
 from segcore.sql import NO_EXTENSIONS, install_parsers, quote_ident
+from segcore.tier_rules import DEFAULT_RULES, TierRules
 
 __all__ = [
     "CANDIDATES",
@@ -700,7 +700,7 @@ order by customer_id
 """
 
 
-def candidates(con: duckdb.DuckDBPyConnection, dataset_id: str, as_of: date, cfg: TierConfig = DEFAULT_CONFIG) -> str:
+def candidates(con: duckdb.DuckDBPyConnection, dataset_id: str, as_of: date, cfg: TierRules = DEFAULT_RULES) -> str:
     """Create the temp table `target_candidates`: one row per customer with every FIELDS column; its name."""
     if isinstance(as_of, datetime):
         as_of = as_of.date()
@@ -919,7 +919,7 @@ def build_list(
     con: duckdb.DuckDBPyConnection,
     dataset_id: str,
     as_of: date,
-    cfg: TierConfig = DEFAULT_CONFIG,
+    cfg: TierRules = DEFAULT_RULES,
     rules: Sequence[Rule] = (),
     exclusions: Sequence[Exclusion] = (),
     channel: str = "sms",

@@ -52,11 +52,11 @@ import pandas as pd
 
 from segcore import fmt
 from segcore.catalog import text
-from segcore.config import DEFAULT_CONFIG, TierConfig
 from segcore.engine.history import snapshot_tables
 from segcore.engine.order_views import ORDERS_AT_DATES_CTES
 from segcore.engine.orders import order_days_ctes
 from segcore.errors import InputError
+from segcore.tier_rules import DEFAULT_RULES, TierRules
 
 __all__ = [
     "ALERT_KEYS",
@@ -140,7 +140,7 @@ def _sundays(week_end: date, weeks: int) -> list[date]:
 
 
 def sunday_tables(
-    con: duckdb.DuckDBPyConnection, dataset_id: str, week_end: date, cfg: TierConfig = DEFAULT_CONFIG
+    con: duckdb.DuckDBPyConnection, dataset_id: str, week_end: date, cfg: TierRules = DEFAULT_RULES
 ) -> dict[date, pd.DataFrame]:
     """The tier table at each of the 9 Sundays week_end - 56 .. week_end (the engine's many-dates case), by Sunday."""
     week_end = _check_sunday(week_end)
@@ -151,7 +151,7 @@ def _tables_for(
     con: duckdb.DuckDBPyConnection,
     dataset_id: str,
     week_end: date,
-    cfg: TierConfig,
+    cfg: TierRules,
     tables: Mapping[date, pd.DataFrame] | None,
     weeks: int,
 ) -> Mapping[date, pd.DataFrame]:
@@ -266,7 +266,7 @@ def weekly_kpis(
     con: duckdb.DuckDBPyConnection,
     dataset_id: str,
     week_end: date,
-    cfg: TierConfig = DEFAULT_CONFIG,
+    cfg: TierRules = DEFAULT_RULES,
     tables: Mapping[date, pd.DataFrame] | None = None,
 ) -> list[Kpi]:
     """The 7 KPIs (KPI_KEYS order) of the week ending on the Sunday `week_end`, each with its 8-week history.
@@ -387,7 +387,7 @@ def alerts(
     con: duckdb.DuckDBPyConnection,
     dataset_id: str,
     week_end: date,
-    cfg: TierConfig = DEFAULT_CONFIG,
+    cfg: TierRules = DEFAULT_RULES,
     tables: Mapping[date, pd.DataFrame] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """The three alerts of the week (ALERT_KEYS) as customer frames; see the module docstring for the rules.
@@ -459,7 +459,7 @@ def _did_sentence(did: Any, lang: str) -> str:
 
 
 def recent_campaigns(
-    con: duckdb.DuckDBPyConnection, dataset_id: str, week_end: date, cfg: TierConfig = DEFAULT_CONFIG, lang: str = "en"
+    con: duckdb.DuckDBPyConnection, dataset_id: str, week_end: date, cfg: TierRules = DEFAULT_RULES, lang: str = "en"
 ) -> list[CampaignLine]:
     """Campaigns running at week_end or ended in the 4 weeks before, newest start first, with their lift headline."""
     from segcore.campaigns import list_campaigns
@@ -523,7 +523,7 @@ def weekly_review(
     con: duckdb.DuckDBPyConnection,
     dataset_id: str,
     week_end: date,
-    cfg: TierConfig = DEFAULT_CONFIG,
+    cfg: TierRules = DEFAULT_RULES,
     lang: str = "en",
     dataset_name: str | None = None,
 ) -> WeeklyReview:

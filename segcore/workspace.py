@@ -79,6 +79,13 @@ final as (
 select * from final order by is_demo, created_at, dataset_id
 """
 
+_DATA_STAMP_SQL = """
+select (select count(*) from datasets),
+       (select count(*) from loads),
+       (select max(loaded_at) from loads),
+       (select string_agg(name, '|' order by dataset_id) from datasets)
+"""
+
 _DATASET_TABLES = (
     "campaigns",
     "migration_cache",
@@ -262,6 +269,12 @@ class Workspace:
             raise ValueError(f"the workspace {self.path} was opened read-only")
         with self._write_lock, self._cursor() as cursor:
             yield cursor
+
+    def data_stamp(self) -> str:
+        """A text that changes whenever any program loads or deletes data (the states cache does not change it)."""
+        with self.reader() as cursor:
+            row = cursor.execute(_DATA_STAMP_SQL).fetchone()
+        return repr(row)
 
     def datasets(self) -> pd.DataFrame:
         """One row per dataset: size, customers, members, date range, files and rejected lines."""

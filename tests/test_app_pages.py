@@ -105,7 +105,7 @@ def test_segments_page_in_chinese_uses_the_spec_names(app_workspace: Path) -> No
 
 def test_rules_page_flags_a_bad_share_inline_and_blocks_saving(app_workspace: Path) -> None:
     at = _app()
-    at.switch_page("pages/settings.py").run()
+    at.switch_page("pages/tier_rules.py").run()
     at.number_input(key="set_high_spend_share").set_value(1.5).run()
     assert any("between 0 and 1" in e.value or "at most 1" in e.value for e in at.error)
     assert at.button(key="set_save").disabled
@@ -159,7 +159,7 @@ def test_rules_page_saves_and_says_how_many_customers_moved(app_workspace: Path,
     # and no other group depends on the share); counted on the untouched copy of the same demo workspace
     moved = _high_spend_between(demo_workspace_file, 0.1, 0.2)
     at = _app()
-    at.switch_page("pages/settings.py").run()
+    at.switch_page("pages/tier_rules.py").run()
     at.number_input(key="set_high_spend_share").set_value(0.1).run()
     at.button(key="set_save").click().run()
     assert not at.exception

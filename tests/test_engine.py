@@ -12,12 +12,12 @@ import sqlglot
 from hypothesis import given
 from sqlglot import exp
 
-from segcore.config import DEFAULT_CONFIG, TierConfig
 from segcore.engine import rules
 from segcore.engine.history import snapshot_tables, snapshot_values
 from segcore.engine.one_date import customer_facts, tier_table, tier_table_sql
 from segcore.engine.orders import ORDERS_AS_OF_CTES, build_order_days
 from segcore.schema import create_tables
+from segcore.tier_rules import DEFAULT_RULES, TierRules
 from tests.test_migration_properties import (
     SETTINGS,
     D,
@@ -72,7 +72,7 @@ def test_one_date_and_many_dates_facts_agree(lines, refunds, members, dates):
 @given(lines=lines_strategy, refunds=refunds_strategy, members=members_strategy, dates=dates_strategy)
 def test_many_dates_tables_equal_one_date_tables(lines, refunds, members, dates):
     con = stored(store(with_refunds(lines, refunds), members))
-    cfg = TierConfig(rfm_bins=3, high_spend_share=0.3)
+    cfg = TierRules(rfm_bins=3, high_spend_share=0.3)
     tables = snapshot_tables(con, "d", dates, cfg)
     assert list(tables) == dates
     for day in dates:
@@ -139,7 +139,7 @@ def test_order_days_hand_built():
     ("order", "expected"),
     [
         (
-            DEFAULT_CONFIG.tier_order,
+            DEFAULT_RULES.tier_order,
             "case when recency_days is null then case when is_member then 9 end when high_spend then 1 "
             "when high_ticket then 2 when loyal then 3 when promo_frequent then 4 when silent then 5 "
             "when sleeping then 6 when promo_chaser then 7 else 8 end",
@@ -210,9 +210,9 @@ def _rules_queries() -> dict[str, str]:
     stored_days = ""  # the order days read from the workspace table
     queries = {}
     for name, cfg in {
-        "spec": DEFAULT_CONFIG,
-        "k=3, reversed order": TierConfig(rfm_bins=3, tier_order=tuple(reversed(DEFAULT_CONFIG.tier_order))),
-        "k=10": TierConfig(rfm_bins=10),
+        "spec": DEFAULT_RULES,
+        "k=3, reversed order": TierRules(rfm_bins=3, tier_order=tuple(reversed(DEFAULT_RULES.tier_order))),
+        "k=10": TierRules(rfm_bins=10),
     }.items():
         queries[f"tier table ({name})"] = tier_table_sql(stored_days, cfg)
         # the rules over any facts relation (the many-dates case feeds them its own `customers`)
@@ -234,3 +234,39 @@ def test_rules_sql_transpiles_to_spark(name, sql):
     # exact integer / decimal arithmetic: no division in the rules (the tier table reports aov_w, a rounded quotient)
     divided = [node.this.sql() for node in tree.walk() if isinstance(node, (exp.Div, exp.IntDiv))]
     assert divided == ([] if "tier table" not in name else ["spend_w"]), name
+
+
+# ---------------------------------------------------------------- a customer's card: month-end tiers, kept
+
+
+def test_customer_card_tiers_are_kept_for_the_next_card():
+    from decimal import Decimal as Dec
+
+    from segcore.segments import month_ends, tier_history
+
+    # (customer, order, days before D, hour, amount, promo)
+    lines = [
+        ("a", "o1", 300, 10, Dec("120.00"), None),
+        ("a", "o2", 20, 10, Dec("80.00"), None),
+        ("b", "o3", 200, 9, Dec("15.00"), None),
+        ("c", None, 45, 12, Dec("300.00"), None),
+        ("c", None, 5, 12, Dec("-300.00"), None),  # c's only purchase is refunded: no purchase as of D
+    ]
+    con = stored(store(lines, [("m", None)]))
+    ends = month_ends(D, 12)
+    # the one-date engine at each month-end is the oracle (tier None where the table has no row or no tier)
+    expected = {}
+    for day in ends:
+        table = tier_table(con, "d", day).set_index("customer_id")["tier"]
+        expected[day] = {c: (table.get(c) if c in table.index else None) for c in ("a", "b")}
+    plain = tier_history(con, "d", ["a", "b"], D, DEFAULT_RULES)
+    kept = tier_history(con, "d", ["a", "b"], D, DEFAULT_RULES, keep=True)
+    pd.testing.assert_frame_equal(plain, kept)
+    for row in kept.itertuples():
+        assert (row.tier if isinstance(row.tier, str) else None) == expected[row.snapshot][row.customer_id]
+    # everyone's month-end states are stored: the next card (c, m) reads them, a tampered row shows
+    stored_rows = con.execute("select count(*), count(distinct customer_id) from migration_cache").fetchone()
+    assert stored_rows == (12 * 4, 4)
+    con.execute("update migration_cache set state = 'tampered' where customer_id = 'm'")
+    card = tier_history(con, "d", ["m"], D, DEFAULT_RULES, keep=True)
+    assert set(card["tier"]) == {"tampered"}

@@ -31,7 +31,6 @@ import pandas as pd
 import pytest
 
 from segcore import migration
-from segcore.config import DEFAULT_CONFIG, TierConfig, from_toml, to_toml
 from segcore.engine import tier_table
 from segcore.errors import InputError
 from segcore.ingest import load_file
@@ -51,6 +50,7 @@ from segcore.migration import (
     transitions,
     transitions_between,
 )
+from segcore.tier_rules import DEFAULT_RULES, TierRules, from_toml, to_toml
 
 ROOT = Path(__file__).resolve().parents[1]
 S1, S2, S3, S4 = date(2024, 6, 9), date(2024, 6, 16), date(2024, 6, 23), date(2024, 6, 30)
@@ -143,7 +143,7 @@ def by_customer(states: pd.DataFrame) -> dict[str, tuple[str, ...]]:
     return {customer: tuple(group.state) for customer, group in ordered.groupby("customer_id")}
 
 
-def tier_states(con: duckdb.DuckDBPyConnection, day: date, scheme: str, cfg: TierConfig = DEFAULT_CONFIG) -> dict:
+def tier_states(con: duckdb.DuckDBPyConnection, day: date, scheme: str, cfg: TierRules = DEFAULT_RULES) -> dict:
     """tier_table's value of the scheme per customer as of `day`, as migration states (NULL: none)."""
     table = tier_table(con, "d", day, cfg)
     if scheme.startswith("group:"):
@@ -400,18 +400,18 @@ def test_empty_dataset_and_bad_arguments(con):
         snapshot_states(con, "d", SNAPSHOTS, scheme="group:vip")
     assert error.value.code == "unknown_scheme"
     with pytest.raises(ValueError, match=r"rfm_bins \(too_small\)"):
-        snapshot_states(con, "d", SNAPSHOTS, TierConfig(rfm_bins=1))
+        snapshot_states(con, "d", SNAPSHOTS, TierRules(rfm_bins=1))
 
 
 def test_the_config_is_used(store):
-    strict = TierConfig(sleeping_days=360)  # quinn's 362 days at S2 is now sleeping
+    strict = TierRules(sleeping_days=360)  # quinn's 362 days at S2 is now sleeping
     assert by_customer(snapshot_states(store, "d", SNAPSHOTS, strict))["quinn"] == (
         "silent",
         "sleeping",
         "sleeping",
         "sleeping",
     )
-    reordered = TierConfig(tier_order=("sleeping", *(g for g in DEFAULT_CONFIG.tier_order if g != "sleeping")))
+    reordered = TierRules(tier_order=("sleeping", *(g for g in DEFAULT_RULES.tier_order if g != "sleeping")))
     assert state_keys("tier", reordered)[0] == "sleeping"
     assert by_customer(snapshot_states(store, "d", SNAPSHOTS, reordered)) == EXPECTED_TIERS
 
@@ -482,7 +482,7 @@ def test_direction(before, after, expected):
 
 
 def test_direction_follows_the_configured_order():
-    cfg = TierConfig(tier_order=("promo_chaser", *(g for g in DEFAULT_CONFIG.tier_order if g != "promo_chaser")))
+    cfg = TierRules(tier_order=("promo_chaser", *(g for g in DEFAULT_RULES.tier_order if g != "promo_chaser")))
     assert direction("high_spend", "promo_chaser", cfg) == "up"
     assert direction("high_spend", "promo_chaser") == "down"
     with pytest.raises(ValueError, match="'active' is not a tier state"):
@@ -560,7 +560,7 @@ def test_the_cache_is_reused_until_data_or_config_change(con, tmp_path):
     assert by_customer(cached_states(con, "d", SNAPSHOTS, scheme="lifecycle"))["ola"] == ("active",) * 4
     assert cache_keys(con) == [("d", 2)]
     assert set(by_customer(cached_states(con, "d", SNAPSHOTS))["ola"]) == {"tampered"}  # still the stored rows
-    strict = TierConfig(sleeping_days=360)
+    strict = TierRules(sleeping_days=360)
     assert by_customer(cached_states(con, "d", SNAPSHOTS, strict))["quinn"][1] == "sleeping"
     assert cache_keys(con) == [("d", 3)]
     # a fourth set drops the oldest, the tampered tier states: asked again, they are computed afresh
@@ -593,10 +593,10 @@ def test_the_cache_keeps_other_datasets_and_matches_the_direct_computation(con, 
     assert rows(cached_transitions(con, "d", SNAPSHOTS)) == EXPECTED_TRANSITIONS
     # the key hashes the config's TOML form: it must spell out every threshold (the spec's defaults here) and read
     # back as the same config, so an equal config finds the same cached rows and a changed one does not
-    assert to_toml(DEFAULT_CONFIG).splitlines()[1:] == DEFAULT_TOML_LINES
-    backwards = tuple(reversed(DEFAULT_CONFIG.tier_order))
-    changed = TierConfig(sleeping_days=360, high_spend_share=0.15, tier_order=backwards)
-    for cfg in (DEFAULT_CONFIG, changed):
+    assert to_toml(DEFAULT_RULES).splitlines()[1:] == DEFAULT_TOML_LINES
+    backwards = tuple(reversed(DEFAULT_RULES.tier_order))
+    changed = TierRules(sleeping_days=360, high_spend_share=0.15, tier_order=backwards)
+    for cfg in (DEFAULT_RULES, changed):
         assert from_toml(to_toml(cfg)) == cfg
     assert "sleeping_days = 360" in to_toml(changed).splitlines()
     assert "high_spend_share = 0.15" in to_toml(changed).splitlines()
@@ -604,7 +604,7 @@ def test_the_cache_keeps_other_datasets_and_matches_the_direct_computation(con, 
         'tier_order = ["promo_chaser", "sleeping", "silent", "promo_frequent", "loyal", "high_ticket", "high_spend"]'
     )
     con.execute("update migration_cache set state = 'tampered' where dataset_id = 'd'")
-    again = cached_states(con, "d", SNAPSHOTS, from_toml(to_toml(DEFAULT_CONFIG)))
+    again = cached_states(con, "d", SNAPSHOTS, from_toml(to_toml(DEFAULT_RULES)))
     assert set(again["state"]) == {"tampered"}  # the same key: read from the cache
     assert "tampered" not in set(cached_states(con, "d", SNAPSHOTS, changed)["state"])  # another key: recomputed
 

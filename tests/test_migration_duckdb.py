@@ -14,7 +14,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from segcore.config import DEFAULT_CONFIG
 from segcore.migration import (
     STATE_COLUMNS,
     Movers,
@@ -36,6 +35,7 @@ from segcore.migration import (
 )
 from segcore.schema import create_tables
 from segcore.sql import NO_EXTENSIONS
+from segcore.tier_rules import DEFAULT_RULES
 
 S1, S2, S3 = date(2024, 6, 9), date(2024, 6, 16), date(2024, 6, 23)
 
@@ -176,7 +176,7 @@ def test_cache_key_finds_the_states_the_engine_cached(con):
 
 # ---------------------------------------------------------------- generated states
 
-_TIERS = state_keys("tier", DEFAULT_CONFIG)
+_TIERS = state_keys("tier", DEFAULT_RULES)
 _DAYS = [date(2024, 1, 7), date(2024, 1, 14), date(2024, 2, 4), date(2024, 3, 31)]
 
 

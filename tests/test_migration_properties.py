@@ -11,10 +11,10 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from segcore.config import DEFAULT_CONFIG, TierConfig
 from segcore.engine import tier_table
 from segcore.migration import snapshot_states, snapshot_values, transition_table, transitions
 from segcore.schema import create_tables
+from segcore.tier_rules import DEFAULT_RULES, TierRules
 
 D = date(2024, 6, 30)
 SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -96,7 +96,7 @@ def expected_states(tables: dict[date, pd.DataFrame], day: date, scheme: str) ->
     return dict(zip(table.customer_id, values.where(values.notna(), "none"), strict=True))
 
 
-def check(con: duckdb.DuckDBPyConnection, dates: list[date], schemes: list[str], cfg: TierConfig, moves: str) -> None:
+def check(con: duckdb.DuckDBPyConnection, dates: list[date], schemes: list[str], cfg: TierRules, moves: str) -> None:
     """Each scheme's states equal tier_table at every date; the transitions of scheme `moves` conserve customers."""
     tables = {day: tier_table(con, "d", day, cfg) for day in dates}
     # the values behind the states: tier_table's own columns, customer by customer
@@ -146,7 +146,7 @@ def check(con: duckdb.DuckDBPyConnection, dates: list[date], schemes: list[str],
 def test_states_equal_tier_table_and_transitions_conserve_customers(lines, refunds, members, dates, moves):
     con = store(with_refunds(lines, refunds), members)
     try:
-        check(con, dates, SCHEMES, DEFAULT_CONFIG, moves)
+        check(con, dates, SCHEMES, DEFAULT_RULES, moves)
     finally:
         con.close()
 
@@ -160,7 +160,7 @@ def test_states_equal_tier_table_and_transitions_conserve_customers(lines, refun
     window=st.sampled_from([30, 182, 365]),
 )
 def test_other_bins_and_windows(lines, refunds, dates, k, window):
-    cfg = TierConfig(rfm_bins=k, groups_window_days=window, silent_recent_days=window // 2, loyal_max_gap_days=60)
+    cfg = TierRules(rfm_bins=k, groups_window_days=window, silent_recent_days=window // 2, loyal_max_gap_days=60)
     con = store(with_refunds(lines, refunds), [])
     try:
         check(con, dates, ["rfm_segment", "cn8_segment", "tier", "group:loyal"], cfg, "rfm_segment")

@@ -10,9 +10,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from segcore.config import DEFAULT_CONFIG
 from segcore.sql import NO_EXTENSIONS
 from segcore.targets import Exclusion, Rule, build_list, candidates, parse_rule
+from segcore.tier_rules import DEFAULT_RULES
 from ui.cached import filter_candidates
 
 AS_OF = date(2026, 11, 15)
@@ -27,7 +27,7 @@ def demo(demo_workspace_file: Path) -> duckdb.DuckDBPyConnection:
 
 @pytest.fixture(scope="module")
 def built(demo: duckdb.DuckDBPyConnection):
-    table = candidates(demo, "demo", AS_OF, DEFAULT_CONFIG)
+    table = candidates(demo, "demo", AS_OF, DEFAULT_RULES)
     return demo.sql(f"select * from {table} order by customer_id").to_arrow_table()
 
 
@@ -54,7 +54,7 @@ def built(demo: duckdb.DuckDBPyConnection):
 )
 def test_filtering_the_cached_candidates_equals_build_list(demo, built, rules, exclusions, channel):
     typed = [parse_rule(r) for r in rules]
-    expected = build_list(demo, "demo", AS_OF, DEFAULT_CONFIG, typed, exclusions, channel)
+    expected = build_list(demo, "demo", AS_OF, DEFAULT_RULES, typed, exclusions, channel)
     got = filter_candidates(demo, built, "demo", AS_OF, typed, exclusions, channel)
     assert (got.matched, got.removed, got.warnings, got.id_lists, got.rules, got.channel) == (
         expected.matched,

@@ -12,16 +12,16 @@ import duckdb
 import pandas as pd
 import pytest
 
-from segcore.config import (
-    DEFAULT_CONFIG,
-    ConfigProblem,
-    TierConfig,
+from segcore.engine import RFM_GRID, has_promo, tier_table
+from segcore.keys import CN8_SEGMENTS, GROUP_KEYS, LIFECYCLES, RFM_SEGMENTS, TIER_KEYS
+from segcore.tier_rules import (
+    DEFAULT_RULES,
+    RulesProblem,
+    TierRules,
     from_toml,
     to_toml,
     validate,
 )
-from segcore.engine import RFM_GRID, has_promo, tier_table
-from segcore.keys import CN8_SEGMENTS, GROUP_KEYS, LIFECYCLES, RFM_SEGMENTS, TIER_KEYS
 
 D = date(2024, 6, 30)  # the as-of date of every test
 COLUMNS = [
@@ -92,7 +92,7 @@ def rfm_customer(customer: str, recency: int, frequency: int, monetary: float) -
 
 
 def table(con: duckdb.DuckDBPyConnection, **cfg: Any) -> pd.DataFrame:
-    return tier_table(con, "d", D, TierConfig(**cfg))
+    return tier_table(con, "d", D, TierRules(**cfg))
 
 
 def _plain(value: object) -> object:
@@ -525,7 +525,7 @@ def test_without_promo_data_the_promo_groups_are_unknown(con):
     assert not has_promo(con, "d")
     assert has_promo(con, "other")
     df = table(
-        con, tier_order=("promo_frequent", "promo_chaser", *[g for g in DEFAULT_CONFIG.tier_order if "promo" not in g])
+        con, tier_order=("promo_frequent", "promo_chaser", *[g for g in DEFAULT_RULES.tier_order if "promo" not in g])
     )
     assert pick(df, "promo_frequent", "promo_chaser", "promo_spend_w", "groups", "tier") == {
         "a": (None, None, None, "high_spend;high_ticket", "high_spend"),
@@ -561,7 +561,7 @@ def test_groups_are_listed_in_spec_order_and_the_tier_follows_the_tier_order(con
 @pytest.mark.parametrize(
     ("order", "tier_y", "tier_z"),
     [
-        pytest.param(DEFAULT_CONFIG.tier_order, "high_spend", "silent", id="default-order"),
+        pytest.param(DEFAULT_RULES.tier_order, "high_spend", "silent", id="default-order"),
         pytest.param(
             ("promo_chaser", "silent", "sleeping", "promo_frequent", "loyal", "high_ticket", "high_spend"),
             "promo_frequent",
@@ -618,24 +618,24 @@ def test_a_datetime_as_of_means_its_day(con):
 
 
 def test_toml_round_trip_of_the_defaults():
-    text = to_toml(DEFAULT_CONFIG)
+    text = to_toml(DEFAULT_RULES)
     assert "rfm_lookback_days = 730\n" in text
     assert "high_spend_share = 0.2\n" in text
-    assert from_toml(text) == DEFAULT_CONFIG
+    assert from_toml(text) == DEFAULT_RULES
 
 
 def test_toml_round_trip_of_a_custom_config():
-    cfg = TierConfig(rfm_bins=4, high_spend_share=0.15, silent_ratio=1.0, tier_order=tuple(reversed(GROUP_KEYS)))
+    cfg = TierRules(rfm_bins=4, high_spend_share=0.15, silent_ratio=1.0, tier_order=tuple(reversed(GROUP_KEYS)))
     assert from_toml(to_toml(cfg)) == cfg
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        pytest.param("", DEFAULT_CONFIG, id="empty-means-defaults"),
-        pytest.param("rfm_bins = 3\n", TierConfig(rfm_bins=3), id="partial"),
-        pytest.param("high_ticket_factor = 3\n", TierConfig(high_ticket_factor=3.0), id="integer-for-a-float"),
-        pytest.param("# comment\nsleeping_days = 400 # inline\n", TierConfig(sleeping_days=400), id="comments"),
+        pytest.param("", DEFAULT_RULES, id="empty-means-defaults"),
+        pytest.param("rfm_bins = 3\n", TierRules(rfm_bins=3), id="partial"),
+        pytest.param("high_ticket_factor = 3\n", TierRules(high_ticket_factor=3.0), id="integer-for-a-float"),
+        pytest.param("# comment\nsleeping_days = 400 # inline\n", TierRules(sleeping_days=400), id="comments"),
     ],
 )
 def test_from_toml(text, expected):
@@ -697,6 +697,6 @@ def test_from_toml_refuses_bad_input_with_one_line(text, message):
     ],
 )
 def test_validate(changes, problems):
-    found = validate(TierConfig(**changes))
+    found = validate(TierRules(**changes))
     assert [(p.field, p.code) for p in found] == problems
-    assert all(isinstance(p, ConfigProblem) for p in found)
+    assert all(isinstance(p, RulesProblem) for p in found)

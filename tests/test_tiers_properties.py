@@ -11,10 +11,10 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from segcore.config import DEFAULT_CONFIG, TierConfig
 from segcore.engine import tier_table
 from segcore.keys import CN8_SEGMENTS, GROUP_KEYS, LIFECYCLES, RFM_SEGMENTS
 from segcore.schema import create_tables
+from segcore.tier_rules import DEFAULT_RULES, TierRules
 
 D = date(2024, 6, 30)
 SETTINGS = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -39,7 +39,7 @@ members_strategy = st.lists(
 )
 
 
-def run(lines: list, members: list, cfg: TierConfig = DEFAULT_CONFIG) -> pd.DataFrame:
+def run(lines: list, members: list, cfg: TierRules = DEFAULT_RULES) -> pd.DataFrame:
     """The tier table of a fresh in-memory workspace holding these lines and members."""
     con = duckdb.connect(":memory:")
     try:
@@ -100,7 +100,7 @@ def in_top(values: pd.Series, share: float, ascending: bool = False) -> pd.Serie
 @SETTINGS
 @given(lines=lines_strategy, members=members_strategy, k=st.integers(min_value=2, max_value=7))
 def test_scores_and_segments(lines, members, k):
-    df = run(lines, members, TierConfig(rfm_bins=k)).set_index("customer_id")
+    df = run(lines, members, TierRules(rfm_bins=k)).set_index("customer_id")
     scored = df[df.frequency >= 1]
     unscored = df[df.frequency < 1]
     assert scored.rfm_segment.isin(RFM_SEGMENTS).all()
@@ -162,6 +162,6 @@ def test_values_groups_and_tiers(lines, members):
             assert flagged == []
             assert row.tier in ("potential", None)
         else:
-            first = [g for g in DEFAULT_CONFIG.tier_order if g in flagged]
+            first = [g for g in DEFAULT_RULES.tier_order if g in flagged]
             assert row.tier == (first[0] if first else "regular"), customer
         assert row.lifecycle in (*LIFECYCLES, None)

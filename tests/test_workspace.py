@@ -108,3 +108,20 @@ def test_busy_error_is_translated() -> None:
 @pytest.fixture(autouse=True)
 def _no_env_workspace(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SEGCORE_WORKSPACE", raising=False)
+
+
+def test_data_stamp_moves_with_loads_and_deletions_not_with_the_states_cache(tmp_path: Path) -> None:
+    from segcore.migration import cached_states
+
+    ws = Workspace(tmp_path / "ws.duckdb")
+    empty = ws.data_stamp()
+    with ws.writer() as con:
+        load_file(con, "shop", _sales_file(tmp_path, "a.csv", 3), "sales", loaded_at=datetime(2026, 1, 1))
+    loaded = ws.data_stamp()
+    assert loaded != empty
+    with ws.writer() as con:
+        cached_states(con, "shop", [date(2026, 1, 31), date(2026, 2, 28)])
+        assert con.execute("select count(*) from migration_cache").fetchone()[0] > 0
+    assert ws.data_stamp() == loaded  # the cache is not data
+    ws.delete_dataset("shop")
+    assert ws.data_stamp() == empty

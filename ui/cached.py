@@ -13,11 +13,10 @@ import streamlit as st
 from segcore import engine, migration, outcomes, overview, segments, targets
 from segcore import weekly as weekly_core
 from segcore.campaigns import list_campaigns
-from segcore.config import TierConfig
 from segcore.measure import CampaignResult, measure_campaign
-from segcore.settings import load_config
 from segcore.sql import NO_EXTENSIONS, quote_ident
 from segcore.targets import Exclusion, Rule, TargetList
+from segcore.tier_rules import TierRules, load_rules
 from segcore.weekly import WeeklyReview
 from ui import state
 
@@ -39,8 +38,8 @@ __all__ = [
     "movers_details",
     "store_summary",
     "target_list",
-    "tier_config",
     "tier_history",
+    "tier_rules",
     "tier_table",
     "weekly_review",
 ]
@@ -69,25 +68,25 @@ def monthly_revenue(dataset_id: str, as_of: date) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=3600, max_entries=4)
-def _tier_config(version: int) -> TierConfig:
+def _tier_rules(version: int) -> TierRules:
     with state.workspace().reader() as con:
-        return load_config(con)
+        return load_rules(con)
 
 
-def tier_config() -> TierConfig:
+def tier_rules() -> TierRules:
     """The workspace's tier rules (the spec's defaults until the user changes them)."""
-    return _tier_config(state.data_version())
+    return _tier_rules(state.data_version())
 
 
 @st.cache_data(ttl=3600, max_entries=24, show_spinner=False)
-def _tier_table(dataset_id: str, as_of: date, cfg: TierConfig, version: int) -> pd.DataFrame:
+def _tier_table(dataset_id: str, as_of: date, cfg: TierRules, version: int) -> pd.DataFrame:
     with state.workspace().reader() as con:
         return engine.tier_table(con, dataset_id, as_of, cfg)
 
 
-def tier_table(dataset_id: str, as_of: date, cfg: TierConfig | None = None) -> pd.DataFrame:
+def tier_table(dataset_id: str, as_of: date, cfg: TierRules | None = None) -> pd.DataFrame:
     """Every customer's tiers as of a date (cached per dataset, date and rules)."""
-    return _tier_table(dataset_id, as_of, cfg or tier_config(), state.data_version())
+    return _tier_table(dataset_id, as_of, cfg or tier_rules(), state.data_version())
 
 
 @st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
@@ -102,14 +101,14 @@ def has_promo(dataset_id: str) -> bool:
 
 
 @st.cache_data(ttl=600, max_entries=32, show_spinner=False)
-def _tier_history(dataset_id: str, customer_id: str, as_of: date, cfg: TierConfig, version: int) -> pd.DataFrame:
-    with state.workspace().reader() as con:
-        return segments.tier_history(con, dataset_id, [customer_id], as_of, cfg)
+def _tier_history(dataset_id: str, customer_id: str, as_of: date, cfg: TierRules, version: int) -> pd.DataFrame:
+    with state.workspace().writer() as con:  # everyone's month-end states are kept for the next card
+        return segments.tier_history(con, dataset_id, [customer_id], as_of, cfg, keep=True)
 
 
 def tier_history(dataset_id: str, customer_id: str, as_of: date) -> pd.DataFrame:
     """One customer's tier at each of the last 12 month-ends."""
-    return _tier_history(dataset_id, customer_id, as_of, tier_config(), state.data_version())
+    return _tier_history(dataset_id, customer_id, as_of, tier_rules(), state.data_version())
 
 
 def customer_purchases(dataset_id: str, customer_id: str, as_of: date) -> pd.DataFrame:
@@ -130,16 +129,14 @@ def campaigns(dataset_id: str) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=600, max_entries=32, show_spinner=False)
-def _measure(
-    campaign_id: str, as_of: date, winsorize_at: float | None, cfg: TierConfig, version: int
-) -> CampaignResult:
+def _measure(campaign_id: str, as_of: date, winsorize_at: float | None, cfg: TierRules, version: int) -> CampaignResult:
     with state.workspace().reader() as con:
         return measure_campaign(con, campaign_id, as_of, cfg, winsorize_at)
 
 
 def measure(campaign_id: str, as_of: date, winsorize_at: float | None) -> CampaignResult:
     """A campaign's lift as of a date (cached)."""
-    return _measure(campaign_id, as_of, winsorize_at, tier_config(), state.data_version())
+    return _measure(campaign_id, as_of, winsorize_at, tier_rules(), state.data_version())
 
 
 @st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
@@ -154,7 +151,7 @@ def distinct_values(dataset_id: str, column: str) -> list[str]:
 
 
 @st.cache_resource(ttl=600, max_entries=2, show_spinner=False)
-def _target_candidates(dataset_id: str, as_of: date, cfg: TierConfig, version: int) -> pa.Table:
+def _target_candidates(dataset_id: str, as_of: date, cfg: TierRules, version: int) -> pa.Table:
     # the expensive part of a list (the tier table and every candidate column), built once per dataset, date and
     # rules; cache_resource: the Arrow table is shared, not copied (filter_candidates only reads it)
     with state.workspace().reader() as con:  # temp tables are private to this cursor
@@ -224,7 +221,7 @@ def _target_list(
     rules: tuple[Rule, ...],
     exclusions: tuple[Exclusion, ...],
     channel: str,
-    cfg: TierConfig,
+    cfg: TierRules,
     version: int,
 ) -> TargetList:
     candidates = _target_candidates(dataset_id, as_of, cfg, version)  # the same for every filter and exclusion
@@ -237,7 +234,7 @@ def target_list(
 ) -> TargetList:
     """The list for these filters and exclusions (cached per choice; the candidate table behind every choice is
     built once per dataset, date and rules, so a filter change only filters)."""
-    return _target_list(dataset_id, as_of, rules, exclusions, channel, tier_config(), state.data_version())
+    return _target_list(dataset_id, as_of, rules, exclusions, channel, tier_rules(), state.data_version())
 
 
 @st.cache_data(ttl=600, max_entries=16, show_spinner=False)
@@ -252,7 +249,7 @@ def baseline_rate(dataset_id: str, as_of: date, ids: tuple[str, ...], days: int)
 
 
 @st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
-def _migration_key(dataset_id: str, dates: tuple[date, ...], cfg: TierConfig, version: int) -> str:
+def _migration_key(dataset_id: str, dates: tuple[date, ...], cfg: TierRules, version: int) -> str:
     with state.workspace().writer() as con:  # the states are kept in the workspace and reused
         return migration.cache_key(con, dataset_id, list(dates), cfg, "tier")
 
@@ -261,7 +258,7 @@ def migration_key(dataset_id: str, dates: tuple[date, ...]) -> str:
     """The key of every customer's tier at each snapshot date in the workspace (one set-based pass the first time;
     reused until data or rules change). The states stay in DuckDB: the migration_* reads below take this key, which
     changes with everything the states depend on, so their caches need no data version."""
-    return _migration_key(dataset_id, dates, tier_config(), state.data_version())
+    return _migration_key(dataset_id, dates, tier_rules(), state.data_version())
 
 
 @st.cache_data(ttl=3600, max_entries=32, show_spinner=False)
@@ -272,7 +269,7 @@ def migration_between(dataset_id: str, key: str, start: date, end: date) -> pd.D
 
 
 @st.cache_data(ttl=3600, max_entries=32, show_spinner=False)
-def migration_summary(dataset_id: str, key: str, start: date, end: date, cfg: TierConfig) -> dict[str, int]:
+def migration_summary(dataset_id: str, key: str, start: date, end: date, cfg: TierRules) -> dict[str, int]:
     """Moved up, down, stayed and VIPs gone silent between two snapshot dates of the cached states `key`."""
     with state.workspace().reader() as con:
         return migration.summary_counts_from_cache(con, dataset_id, key, start, end, cfg)
@@ -286,7 +283,7 @@ def migration_sizes(dataset_id: str, key: str) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
-def migration_net_flow(dataset_id: str, key: str, dates: tuple[date, ...], cfg: TierConfig) -> pd.DataFrame:
+def migration_net_flow(dataset_id: str, key: str, dates: tuple[date, ...], cfg: TierRules) -> pd.DataFrame:
     """Inflow, outflow and net per (to_date, tier) between consecutive snapshots of the cached states `key` (of
     these dates and rules): net_flow_from_cache's answer, from the engine's packed transition count over the cache
     (3x faster than a join of consecutive snapshots; only the transition counts leave DuckDB)."""
@@ -305,7 +302,7 @@ def migration_movers(
 
 @st.cache_data(ttl=3600, max_entries=16, show_spinner=False)
 def _movers_details(
-    dataset_id: str, ids: tuple[str, ...], start: date, end: date, cfg: TierConfig, version: int
+    dataset_id: str, ids: tuple[str, ...], start: date, end: date, cfg: TierRules, version: int
 ) -> pd.DataFrame:
     picked = pd.Index(ids, name="customer_id")
     with state.workspace().reader() as con:
@@ -321,15 +318,15 @@ def _movers_details(
 def movers_details(dataset_id: str, ids: tuple[str, ...], start: date, end: date) -> pd.DataFrame:
     """Last purchase (as of end) and spend in the groups window before and after, for some customers (only their
     rows are kept in the cache)."""
-    return _movers_details(dataset_id, ids, start, end, tier_config(), state.data_version())
+    return _movers_details(dataset_id, ids, start, end, tier_rules(), state.data_version())
 
 
 @st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
-def _weekly_review(dataset_id: str, week_end: date, lang: str, cfg: TierConfig, version: int) -> WeeklyReview:
+def _weekly_review(dataset_id: str, week_end: date, lang: str, cfg: TierRules, version: int) -> WeeklyReview:
     with state.workspace().reader() as con:
         return weekly_core.weekly_review(con, dataset_id, week_end, cfg, lang)
 
 
 def weekly_review(dataset_id: str, week_end: date, lang: str) -> WeeklyReview:
     """Everything the weekly review shows, for one week and language (cached)."""
-    return _weekly_review(dataset_id, week_end, lang, tier_config(), state.data_version())
+    return _weekly_review(dataset_id, week_end, lang, tier_rules(), state.data_version())

@@ -286,7 +286,7 @@ def import_form(dataset: str) -> None:
                         start=start,
                         end=end,
                         created_at=datetime.now(),
-                        cfg=cached.tier_config(),
+                        cfg=cached.tier_rules(),
                     )
                 state.invalidate()
                 st.success(t("camp.imported"))

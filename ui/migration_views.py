@@ -33,7 +33,7 @@ MOVERS_SHOWN = 5000  # rows of the movers table (and its download); the caption 
 
 
 def _order() -> list[str]:
-    cfg = cached.tier_config()
+    cfg = cached.tier_rules()
     return [*cfg.tier_order, "regular", "potential", "none"]
 
 

@@ -7,7 +7,7 @@ from datetime import date
 
 import streamlit as st
 
-from segcore.config import TierConfig, validate
+from segcore.tier_rules import TierRules, validate
 from ui import cached
 from ui.i18n import t
 
@@ -48,7 +48,7 @@ def _input(name: str, value: int | float) -> int | float:
     return float(st.number_input(t(f"cfg.{name}"), value=float(value), step=0.05, format="%.2f", key=key))
 
 
-def edit(current: TierConfig) -> tuple[TierConfig, dict[str, str]]:
+def edit(current: TierRules) -> tuple[TierRules, dict[str, str]]:
     """Draw the inputs; return the edited config and {field: problem code} for every bad value."""
     values: dict[str, object] = {}
     for section, names in SECTIONS.items():
@@ -65,17 +65,17 @@ def edit(current: TierConfig) -> tuple[TierConfig, dict[str, str]]:
     return edited, {p.field: p.code for p in validate(edited)}
 
 
-def with_order(cfg: TierConfig, order: list[str]) -> TierConfig:
+def with_order(cfg: TierRules, order: list[str]) -> TierRules:
     """The config with a new tier order."""
     return replace(cfg, tier_order=tuple(order))
 
 
-def order_problem(cfg: TierConfig) -> dict[str, str]:
+def order_problem(cfg: TierRules) -> dict[str, str]:
     """{'tier_order': code} when the order is not a permutation of the groups."""
     return {p.field: p.code for p in validate(cfg) if p.field == "tier_order"}
 
 
-def customers_moved(dataset: str, as_of: date, before: TierConfig, after: TierConfig) -> int:
+def customers_moved(dataset: str, as_of: date, before: TierRules, after: TierRules) -> int:
     """How many customers have another tier under the new rules."""
     old = cached.tier_table(dataset, as_of, before).set_index("customer_id")["tier"]
     new = cached.tier_table(dataset, as_of, after).set_index("customer_id")["tier"]
@@ -84,6 +84,6 @@ def customers_moved(dataset: str, as_of: date, before: TierConfig, after: TierCo
 
 def forget_widgets() -> None:
     """Drop the inputs' state so they show the saved values again."""
-    for f in fields(TierConfig):
+    for f in fields(TierRules):
         st.session_state.pop(f"set_{f.name}", None)
     st.session_state.pop("set_tier_order", None)

@@ -8,9 +8,9 @@ import pandas as pd
 import streamlit as st
 
 from segcore import fmt
-from segcore.config import TierConfig
 from segcore.keys import CHANNELS
 from segcore.playbook import playbook, save_playbook
+from segcore.tier_rules import TierRules
 from ui import cached, charts, state
 from ui.i18n import lang, t
 
@@ -53,7 +53,7 @@ def members_table(members: pd.DataFrame, code: str) -> pd.DataFrame:
     )
 
 
-def customer_card(dataset: str, customer: str, as_of: date, cfg: TierConfig) -> None:
+def customer_card(dataset: str, customer: str, as_of: date, cfg: TierRules) -> None:
     """One customer: purchases of the last 12 months and the tier at each month-end."""
     code = lang()
     with st.container(border=True):

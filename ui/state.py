@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import zlib
 from datetime import date, datetime
 
+import duckdb
 import pandas as pd
 import streamlit as st
 
 from segcore.bootstrap import demo_needed, ensure_demo_dataset
+from segcore.errors import InputError
 from segcore.workspace import Workspace
 
 __all__ = [
@@ -52,11 +55,12 @@ def _version_box() -> list[int]:
 
 
 def data_version() -> int:
-    """Changes with every write, so cached reads know when to recompute: a counter bumped by this app's writes,
-    and the file's modification time for other programs' (a CLI ingest from a cron job). Reading leaves it alone."""
+    """Changes with every write of data, so cached reads know when to recompute: a counter bumped by this app's
+    writes, and a stamp of the loads for other programs' (a CLI ingest from a cron job). Reading, and the states
+    cache the Migration page writes, leave it alone."""
     try:
-        stamp = workspace().path.stat().st_mtime_ns
-    except OSError:
+        stamp = zlib.crc32(workspace().data_stamp().encode())
+    except (OSError, InputError, duckdb.Error):
         stamp = 0
     return stamp << 32 | _version_box()[0]
 

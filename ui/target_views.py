@@ -11,7 +11,6 @@ import streamlit as st
 from segcore import fmt
 from segcore.campaigns import campaign_record, default_seed, holdout_warnings, save_campaign
 from segcore.catalog import text
-from segcore.config import to_toml
 from segcore.errors import InputError
 from segcore.export import mask_phone
 from segcore.lift import minimum_detectable_effect
@@ -25,6 +24,7 @@ from segcore.targets import (
     sample_rows,
     tier_mix,
 )
+from segcore.tier_rules import to_toml
 from ui import cached, charts, state
 from ui.campaign_views import downloads
 from ui.colors import TIER_COLORS
@@ -120,7 +120,7 @@ def save_panel(
                 campaign_id = save_campaign(
                     con, dataset, target_list, name=name.strip(), channel=channel, start=start, end=end,
                     holdout_share=share, seed=int(seed), rules=rules, exclusions=target_list.removed,
-                    config_toml=to_toml(cached.tier_config()), mask_phone=not unmask, created_at=datetime.now(),
+                    config_toml=to_toml(cached.tier_rules()), mask_phone=not unmask, created_at=datetime.now(),
                 )  # fmt: skip
         except InputError as exc:
             st.error(exc.message(code))

@@ -30,8 +30,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from segcore import config
-from segcore.config import DEFAULT_CONFIG, TierConfig
+from segcore import tier_rules
 from segcore.engine.one_date import decode, has_promo, output_columns
 from segcore.engine.orders import order_days_ctes
 from segcore.engine.rules import rule_params, rules_ctes
@@ -39,6 +38,7 @@ from segcore.engine.run import arrow, run
 from segcore.errors import InputError
 from segcore.keys import CN8_SEGMENTS, GROUP_KEYS, LIFECYCLES, RFM_SEGMENTS, SEGMENT_KEY_COLUMNS
 from segcore.sql import NO_EXTENSIONS, quote_ident, transaction
+from segcore.tier_rules import DEFAULT_RULES, TierRules
 
 __all__ = [
     "NONE",
@@ -50,6 +50,7 @@ __all__ = [
     "check_scheme",
     "clean_dates",
     "empty_transitions",
+    "ensure_cached",
     "snapshot_states",
     "snapshot_tables",
     "snapshot_values",
@@ -80,7 +81,7 @@ def check_scheme(scheme: str) -> str:
     raise InputError("unknown_scheme", scheme=scheme, choices=choices)
 
 
-def state_keys(scheme: str, cfg: TierConfig = DEFAULT_CONFIG) -> list[str]:
+def state_keys(scheme: str, cfg: TierRules = DEFAULT_RULES) -> list[str]:
     """Every state of a scheme, best first where there is an order, `none` last."""
     check_scheme(scheme)
     if scheme == "tier":
@@ -489,7 +490,7 @@ where dataset_id = $dataset_id
 """
 
 
-def _states_ctes(con: duckdb.DuckDBPyConnection, dataset_id: str, scheme: str, cfg: TierConfig) -> str:
+def _states_ctes(con: duckdb.DuckDBPyConnection, dataset_id: str, scheme: str, cfg: TierRules) -> str:
     """`with ... states as (...)`: the order days, the facts, the tier rules and the scheme's state code."""
     states = _STATES_CTE.replace("{code}", _code_sql(scheme))
     return "with " + order_days_ctes(con, dataset_id) + _FACTS_CTES + rules_ctes(cfg) + states
@@ -519,7 +520,7 @@ def _index_params(days: list[date]) -> dict[str, Any]:
 
 
 def _states_params(
-    con: duckdb.DuckDBPyConnection, dataset_id: str, days: list[date], cfg: TierConfig, scheme: str
+    con: duckdb.DuckDBPyConnection, dataset_id: str, days: list[date], cfg: TierRules, scheme: str
 ) -> dict[str, Any]:
     """Every bound parameter of the states CTEs (and of their outputs)."""
     keys = state_keys(scheme, cfg)
@@ -538,7 +539,7 @@ def snapshot_states(
     con: duckdb.DuckDBPyConnection,
     dataset_id: str,
     dates: Iterable[date],
-    cfg: TierConfig = DEFAULT_CONFIG,
+    cfg: TierRules = DEFAULT_RULES,
     scheme: str = "tier",
     customer_ids: Sequence[str] | None = None,
 ) -> pd.DataFrame:
@@ -552,7 +553,7 @@ def snapshot_states(
 
 
 def snapshot_values(
-    con: duckdb.DuckDBPyConnection, dataset_id: str, dates: Iterable[date], cfg: TierConfig = DEFAULT_CONFIG
+    con: duckdb.DuckDBPyConnection, dataset_id: str, dates: Iterable[date], cfg: TierRules = DEFAULT_RULES
 ) -> pd.DataFrame:
     """The values behind the states (counts, sums, days since purchases) per snapshot, for the customers present."""
     days = clean_dates(dates)
@@ -564,7 +565,7 @@ def transition_table(
     con: duckdb.DuckDBPyConnection,
     dataset_id: str,
     dates: Iterable[date],
-    cfg: TierConfig = DEFAULT_CONFIG,
+    cfg: TierRules = DEFAULT_RULES,
     scheme: str = "tier",
 ) -> pd.DataFrame:
     """transitions(snapshot_states(...)), computed inside DuckDB without fetching the states."""
@@ -579,14 +580,14 @@ def transition_table(
 # ---------------------------------------------------------------- the cache
 
 
-def _cache_key(con: duckdb.DuckDBPyConnection, dataset_id: str, days: list[date], cfg: TierConfig, scheme: str) -> str:
+def _cache_key(con: duckdb.DuckDBPyConnection, dataset_id: str, days: list[date], cfg: TierRules, scheme: str) -> str:
     """A hash of everything the states depend on: dates, scheme, config, the dataset's loads, the engine version."""
     loads, last_load = con.execute(_DATA_VERSION_SQL, {"dataset_id": dataset_id}).fetchall()[0]
     recipe = {
         "version": _CACHE_VERSION,
         "dates": [d.isoformat() for d in days],
         "scheme": scheme,
-        "config": config.to_toml(cfg),
+        "config": tier_rules.to_toml(cfg),
         "data": [loads, str(last_load)],
     }
     return hashlib.sha256(json.dumps(recipe, sort_keys=True).encode()).hexdigest()[:32]
@@ -615,8 +616,8 @@ where dataset_id = $dataset_id
 """
 
 
-def _ensure_cached(
-    con: duckdb.DuckDBPyConnection, dataset_id: str, days: list[date], cfg: TierConfig, scheme: str
+def ensure_cached(
+    con: duckdb.DuckDBPyConnection, dataset_id: str, days: list[date], cfg: TierRules, scheme: str
 ) -> str:
     """The cache key of these states; computes and stores them first if needed (the dataset keeps its last
     _KEPT_KEYS sets of states)."""
@@ -644,14 +645,14 @@ def cached_states(
     con: duckdb.DuckDBPyConnection,
     dataset_id: str,
     dates: Iterable[date],
-    cfg: TierConfig = DEFAULT_CONFIG,
+    cfg: TierRules = DEFAULT_RULES,
     scheme: str = "tier",
     customer_ids: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """snapshot_states (for everyone, or just `customer_ids`), kept in the workspace (migration_cache) until the
     data, config, dates or scheme change."""
     days = clean_dates(dates)
-    key = _ensure_cached(con, dataset_id, days, cfg, check_scheme(scheme))
+    key = ensure_cached(con, dataset_id, days, cfg, check_scheme(scheme))
     params = {"dataset_id": dataset_id, "key": key}
     if customer_ids is None:
         return con.execute(_CACHED_STATES_SQL, params).df()
@@ -662,12 +663,12 @@ def cached_transitions(
     con: duckdb.DuckDBPyConnection,
     dataset_id: str,
     dates: Iterable[date],
-    cfg: TierConfig = DEFAULT_CONFIG,
+    cfg: TierRules = DEFAULT_RULES,
     scheme: str = "tier",
 ) -> pd.DataFrame:
     """transition_table over the cached states (computing and caching them first if needed)."""
     days = clean_dates(dates)
-    key = _ensure_cached(con, dataset_id, days, cfg, check_scheme(scheme))
+    key = ensure_cached(con, dataset_id, days, cfg, check_scheme(scheme))
     if len(days) < 2:
         return empty_transitions()
     params = {**_index_params(days), "dataset_id": dataset_id, "key": key, "state_keys": state_keys(scheme, cfg)}
@@ -687,7 +688,7 @@ def empty_transitions() -> pd.DataFrame:
 
 
 def snapshot_tables(
-    con: duckdb.DuckDBPyConnection, dataset_id: str, dates: Iterable[date], cfg: TierConfig = DEFAULT_CONFIG
+    con: duckdb.DuckDBPyConnection, dataset_id: str, dates: Iterable[date], cfg: TierRules = DEFAULT_RULES
 ) -> dict[date, pd.DataFrame]:
     """tier_table at every snapshot date, computed in one pass: {date: the tier table as of that date}."""
     days = clean_dates(dates)

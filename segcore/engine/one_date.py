@@ -29,12 +29,12 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from segcore.config import DEFAULT_CONFIG, TierConfig
 from segcore.engine.facts import ONE_DATE_FACTS_CTES
 from segcore.engine.orders import order_days_ctes
 from segcore.engine.rules import GROUPS, rule_params, rules_ctes
 from segcore.engine.run import run
 from segcore.keys import CN8_SEGMENTS, LIFECYCLES, RFM_SEGMENTS
+from segcore.tier_rules import DEFAULT_RULES, TierRules
 
 __all__ = ["customer_facts", "decode", "has_promo", "output_columns", "tier_table", "tier_table_sql"]
 
@@ -81,7 +81,7 @@ def output_columns(day: str) -> str:
     return _OUTPUT_COLUMNS.replace("{group_columns}", groups).replace("{day}", day)
 
 
-def tier_table_sql(orders_cte: str, cfg: TierConfig) -> str:
+def tier_table_sql(orders_cte: str, cfg: TierRules) -> str:
     """The whole one-date query: order days (see order_days_ctes), facts, rules, and the coded output columns."""
     final = f""",
 final as (
@@ -104,7 +104,7 @@ _GROUP_NAMES = np.array(
 
 
 def tier_table(
-    con: duckdb.DuckDBPyConnection, dataset_id: str, as_of: date, cfg: TierConfig = DEFAULT_CONFIG
+    con: duckdb.DuckDBPyConnection, dataset_id: str, as_of: date, cfg: TierRules = DEFAULT_RULES
 ) -> pd.DataFrame:
     """One row per customer of the dataset as of `as_of`: RFM, segments, lifecycle, groups and tier; by customer_id."""
     if isinstance(as_of, datetime):
@@ -114,7 +114,7 @@ def tier_table(
 
 
 def customer_facts(
-    con: duckdb.DuckDBPyConnection, dataset_id: str, as_of: date, cfg: TierConfig = DEFAULT_CONFIG
+    con: duckdb.DuckDBPyConnection, dataset_id: str, as_of: date, cfg: TierRules = DEFAULT_RULES
 ) -> pd.DataFrame:
     """The facts behind the rules as of one date (segcore.engine.facts' contract, idx 0), by customer_id."""
     sql = (
@@ -126,7 +126,7 @@ def customer_facts(
     return run(con, sql, {**rule_params(cfg), "dataset_id": dataset_id, "as_of": as_of}).df()
 
 
-def decode(frame: pd.DataFrame, cfg: TierConfig) -> pd.DataFrame:
+def decode(frame: pd.DataFrame, cfg: TierRules) -> pd.DataFrame:
     """The coded text columns of a tier table spelled out (object columns, None for NULL), in place."""
     tier_names = np.array([None, *cfg.tier_order, "regular", "potential"], dtype=object)
     for column, names in (

@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from segcore import config
-from segcore.config import TierConfig
+from segcore import tier_rules
 from segcore.keys import CN8_SEGMENTS, GROUP_KEYS, LIFECYCLES, RFM_SEGMENTS
+from segcore.tier_rules import TierRules
 
 __all__ = [
     "CN8_CLASSES",
@@ -98,7 +98,7 @@ class ShareCut:
 
     value: str
     population: str
-    share: str  # the TierConfig field
+    share: str  # the TierRules field
     top: bool = True
 
 
@@ -255,7 +255,7 @@ def _group_sql(group: Group) -> str:
     return f"case when $has_promo then {test} end" if group.needs_promo else test
 
 
-def rules_ctes(cfg: TierConfig) -> str:
+def rules_ctes(cfg: TierRules) -> str:
     """`, populations as (...), ..., ruled as (...)`: to append to CTEs that end with `customers` (the facts).
 
     `ruled` has every fact column plus r_score, f_score, m_score, is_recent, is_f_high, is_m_high, one boolean per
@@ -311,9 +311,9 @@ ruled as (
 )"""
 
 
-def rule_params(cfg: TierConfig) -> dict[str, Any]:
+def rule_params(cfg: TierRules) -> dict[str, Any]:
     """The config as bound parameters: fractional settings as exact decimals (6 places), plus derived values."""
-    problems = config.validate(cfg)
+    problems = tier_rules.validate(cfg)
     if problems:
         raise ValueError("invalid tier config: " + ", ".join(f"{p.field} ({p.code})" for p in problems))
     params: dict[str, Any] = {}

@@ -108,7 +108,7 @@ def test_no_request_leaves_the_machine(page, logged_app: tuple[str, Path, str]) 
         ("targets?lang=en", None),
         ("campaigns?lang=en", None),
         ("data?lang=en", None),
-        ("settings?lang=en", None),
+        ("tier_rules?lang=en", None),
         ("?lang=en", None),
     ]:
         page.goto(f"{url}/{path}")

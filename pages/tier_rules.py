@@ -1,4 +1,4 @@
-"""Tier rules: every threshold of the config, validated inline, saved in the workspace."""
+"""Tier rules: every threshold and the tier order, validated inline, saved in the workspace."""
 
 from __future__ import annotations
 
@@ -6,17 +6,17 @@ import streamlit as st
 
 from segcore import fmt
 from segcore.keys import GROUP_KEYS
-from segcore.settings import reset_config, save_config
+from segcore.tier_rules import reset_rules, save_rules
 from ui import cached, charts, rules_form, state
 from ui.guard import require_frame
 from ui.i18n import lang, t
 
-require_frame("pages/settings.py")
+require_frame("pages/tier_rules.py")
 
 code = lang()  # bound once: widgets keep their format functions
 st.title(t("set.title"))
 st.caption(t("set.intro"))
-current = cached.tier_config()
+current = cached.tier_rules()
 
 candidate, problems = rules_form.edit(current)
 order = st.multiselect(
@@ -35,7 +35,7 @@ save, restore = st.columns([1, 1])
 if save.button(t("set.save"), type="primary", key="set_save", disabled=bool(problems)):
     dataset = state.dataset_id()
     with state.workspace().writer() as con:
-        save_config(con, candidate)
+        save_rules(con, candidate)
     state.invalidate()
     if dataset:
         moved = rules_form.customers_moved(dataset, state.as_of(), current, candidate)
@@ -45,7 +45,7 @@ if problems:
     st.warning(t("set.invalid"))
 if restore.button(t("set.restore"), key="set_restore"):
     with state.workspace().writer() as con:
-        reset_config(con)
+        reset_rules(con)
     state.invalidate()
     rules_form.forget_widgets()
     st.session_state["set_moved"] = ""

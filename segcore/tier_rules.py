@@ -1,4 +1,5 @@
-"""Tier thresholds (defaults from the product spec): a frozen dataclass, its TOML form and its checks."""
+"""The tier rules a user can change: thresholds and tier order (defaults from the product spec), as a frozen
+dataclass, its TOML form, its checks, and its copy saved in the workspace."""
 
 from __future__ import annotations
 
@@ -8,22 +9,27 @@ import tomllib
 from dataclasses import dataclass, fields
 from typing import Any
 
+import duckdb
+
 from segcore.keys import DEFAULT_TIER_ORDER, GROUP_KEYS
 
 __all__ = [
-    "DEFAULT_CONFIG",
+    "DEFAULT_RULES",
     "DEFAULT_TIER_ORDER",
     "GROUP_KEYS",
-    "ConfigProblem",
-    "TierConfig",
+    "RulesProblem",
+    "TierRules",
     "from_toml",
+    "load_rules",
+    "reset_rules",
+    "save_rules",
     "to_toml",
     "validate",
 ]
 
 
 @dataclass(frozen=True)
-class TierConfig:
+class TierRules:
     """Every threshold of the tier rules; days are calendar days counted back from the as-of date."""
 
     rfm_lookback_days: int = 730
@@ -50,11 +56,11 @@ class TierConfig:
     tier_order: tuple[str, ...] = DEFAULT_TIER_ORDER
 
 
-DEFAULT_CONFIG = TierConfig()
+DEFAULT_RULES = TierRules()
 
 
 @dataclass(frozen=True)
-class ConfigProblem:
+class RulesProblem:
     """One invalid setting: the field's name, a stable problem code (for translation) and the offending value."""
 
     field: str
@@ -72,7 +78,7 @@ _SHARES = (
 )
 _POSITIVE_NUMBERS = ("high_ticket_factor",)
 _COUNTS = ("lifecycle_loyal_purchases", "loyal_min_orders")  # at least 1
-_FIELD_TYPES = {f.name: type(getattr(DEFAULT_CONFIG, f.name)).__name__ for f in fields(TierConfig)}  # int, float, tuple
+_FIELD_TYPES = {f.name: type(getattr(DEFAULT_RULES, f.name)).__name__ for f in fields(TierRules)}  # int, float, tuple
 
 
 def _is_int(value: object) -> bool:
@@ -107,14 +113,14 @@ def _value_problem(name: str, value: Any) -> str | None:
     return None if value > 0 else "not_positive"  # every *_days field and the factor
 
 
-def validate(cfg: TierConfig) -> list[ConfigProblem]:
+def validate(cfg: TierRules) -> list[RulesProblem]:
     """Every problem of a config, in field order; an empty list means the config is usable."""
     problems = []
     for name in _FIELD_TYPES:
         value = getattr(cfg, name)
         code = "wrong_type" if not _type_ok(name, value) else _value_problem(name, value)
         if code is not None:
-            problems.append(ConfigProblem(name, code, value))
+            problems.append(RulesProblem(name, code, value))
     return problems
 
 
@@ -124,14 +130,14 @@ def _toml_value(value: object) -> str:
     return repr(value)  # ints and floats (inf/nan included) are written the same in TOML
 
 
-def to_toml(cfg: TierConfig) -> str:
+def to_toml(cfg: TierRules) -> str:
     """The config as a TOML document: one `key = value` line per field."""
     lines = ["# segcore tier thresholds (see the tier spec); days count back from the as-of date"]
     lines += [f"{name} = {_toml_value(getattr(cfg, name))}" for name in _FIELD_TYPES]
     return "\n".join(lines) + "\n"
 
 
-def from_toml(text: str) -> TierConfig:
+def from_toml(text: str) -> TierRules:
     """A config from TOML text; missing keys keep their default, unknown keys or wrong types raise ValueError."""
     data = tomllib.loads(text)
     unknown = sorted(set(data) - set(_FIELD_TYPES))
@@ -140,7 +146,7 @@ def from_toml(text: str) -> TierConfig:
     for name, value in data.items():
         if not _type_ok(name, value):
             raise ValueError(f"tier config key {name!r} must be of type {_FIELD_TYPES[name]}, got {value!r}")
-    return TierConfig(**{name: _coerce(name, value) for name, value in data.items()})
+    return TierRules(**{name: _coerce(name, value) for name, value in data.items()})
 
 
 def _coerce(name: str, value: Any) -> Any:
@@ -148,3 +154,23 @@ def _coerce(name: str, value: Any) -> Any:
     if isinstance(value, list):
         return tuple(value)
     return float(value) if _FIELD_TYPES[name] == "float" else value
+
+
+# The saved rules: the workspace's `settings` row under this key (the name earlier versions wrote).
+_KEY = "tier_config"
+
+
+def load_rules(con: duckdb.DuckDBPyConnection) -> TierRules:
+    """The saved tier rules, or the defaults."""
+    row = con.execute("select value from settings where key = $key", {"key": _KEY}).fetchone()
+    return from_toml(row[0]) if row else DEFAULT_RULES
+
+
+def save_rules(con: duckdb.DuckDBPyConnection, cfg: TierRules) -> None:
+    """Save the tier rules (replacing the previous ones)."""
+    con.execute("insert or replace into settings values ($key, $value)", {"key": _KEY, "value": to_toml(cfg)})
+
+
+def reset_rules(con: duckdb.DuckDBPyConnection) -> None:
+    """Forget the saved rules: the defaults apply again."""
+    con.execute("delete from settings where key = $key", {"key": _KEY})
