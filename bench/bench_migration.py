@@ -60,6 +60,7 @@ def child(case: str, workspace: Path, weeks: int, last_day: date) -> dict[str, o
 
     from segcore.engine import tier_table
     from segcore.migration import cached_transitions, transition_table
+    from segcore.schema import create_tables
     from segcore.sql import NO_EXTENSIONS
 
     dates = snapshots(last_day, weeks)
@@ -67,6 +68,7 @@ def child(case: str, workspace: Path, weeks: int, last_day: date) -> dict[str, o
     if case == "migration_cached":
         shutil.copyfile(workspace, scratch)
         con = duckdb.connect(str(scratch), config=NO_EXTENSIONS)
+        create_tables(con)  # as the workspace does for a writer: a file from before the states cache's key table
     else:
         con = duckdb.connect(str(workspace), read_only=True, config=NO_EXTENSIONS)
     if case == "migration_2gb":

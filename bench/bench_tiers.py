@@ -34,11 +34,12 @@ RESULTS = ROOT / "bench" / "RESULTS.md"
 SECTION = "## Tiers"
 GENERATOR_VERSION = 1  # bump when the generator changes: the file names carry it, so old files are not reused
 START, DAYS = date(2022, 1, 1), 3 * 365 + 1  # 2022-01-01 .. 2024-12-31
-CASES = ("floor_duckdb", "tiers", "tiers_load", "polars_rfm")
+CASES = ("floor_duckdb", "tiers", "tiers_load", "cli_tiers", "polars_rfm")
 LABELS = {
     "floor_duckdb": "(a) floor: DuckDB group by over read_parquet",
     "tiers": "(b) segcore tier_table (sales table loaded)",
     "tiers_load": "(b') read_parquet into sales + tier_table",
+    "cli_tiers": "(d) CLI `tiers --sales file.parquet` (its whole path: read, check, load, tier, write)",
     "polars_rfm": "(c) polars, RFM scores only",
 }
 K = 5  # the spec's number of RFM bins
@@ -246,7 +247,7 @@ def child(case: str, parquet: Path, workspace: Path, as_of: date, check: Path | 
         import polars as pl  # noqa: F401
     else:
         import duckdb
-        import pandas as pd  # noqa: F401
+        import pandas as pd
 
         from segcore.engine import tier_table
         from segcore.schema import create_tables
@@ -268,6 +269,17 @@ def child(case: str, parquet: Path, workspace: Path, as_of: date, check: Path | 
         create_tables(con)
         load_sales(con, parquet)
         result = tier_table(con, "bench", as_of)
+    elif case == "cli_tiers":
+        import tempfile
+
+        from segcore.cli import main
+
+        with tempfile.TemporaryDirectory() as folder:
+            target = Path(folder) / "tiers.parquet"
+            code = main(["tiers", "--sales", str(parquet), "--as-of", as_of.isoformat(), "--out", str(target)])
+            if code != 0:
+                raise SystemExit(f"the CLI failed with exit code {code}")
+            result = pd.read_parquet(target, columns=["customer_id"])
     else:
         result = polars_rfm(parquet, as_of)
     out["seconds"] = time.perf_counter() - began
@@ -381,6 +393,15 @@ def verdicts(results: dict[str, list[dict[str, object]]]) -> list[str]:
             f"CPU s {cpu_ratio:.2f}x; the 1.5x goal {goal}); peak memory within 2 GiB **{memory}** ({rss:.0f} MiB); "
             f"faster than polars' RFM **{'met' if faster else 'missed'}** (median {median(runs, 'seconds'):.2f} s vs "
             f"{median(polars, 'seconds'):.2f} s, fastest {best(runs):.2f} s vs {best(polars):.2f} s)."
+        )
+    if "cli_tiers" in results:
+        runs, rss = results["cli_tiers"], peak(results["cli_tiers"])
+        ratios = (median(runs, "seconds") / median(floor, "seconds"), best(runs) / best(floor))
+        verdict = "met" if max(ratios) <= 4 else "missed"
+        out.append(
+            f"- {LABELS['cli_tiers']}: within 4x of the floor **{verdict}** (median {ratios[0]:.2f}x, fastest "
+            f"{ratios[1]:.2f}x; the 2x goal {'met' if max(ratios) <= 2 else 'missed'}); peak memory within 2 GiB "
+            f"**{'met' if rss <= 2048 else 'missed'}** ({rss:.0f} MiB)."
         )
     return out
 

@@ -270,3 +270,20 @@ def test_customer_card_tiers_are_kept_for_the_next_card():
     con.execute("update migration_cache set state = 'tampered' where customer_id = 'm'")
     card = tier_history(con, "d", ["m"], D, DEFAULT_RULES, keep=True)
     assert set(card["tier"]) == {"tampered"}
+
+
+def test_a_workspace_from_before_order_days_reads_its_lines_read_only(tmp_path):
+    from decimal import Decimal as Dec
+
+    lines = [("a", "o1", 10, 10, Dec("50.00"), True), ("b", None, 400, 9, Dec("20.00"), False)]
+    path = tmp_path / "old.duckdb"
+    con = store(lines, [])
+    expected = tier_table(stored(con), "d", D)
+    writer = duckdb.connect(str(path))
+    for table in ("sales", "members"):  # no order_days: an older workspace
+        writer.register("rows", con.sql(f"select * from {table}").to_arrow_table())
+        writer.execute(f"create table {table} as select * from rows")
+        writer.unregister("rows")
+    writer.close()
+    old = duckdb.connect(str(path), read_only=True)
+    pd.testing.assert_frame_equal(tier_table(old, "d", D), expected)

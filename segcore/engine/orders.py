@@ -53,6 +53,12 @@ _HAS_ORDER_DAYS_SQL = """
 select exists (select 1 from order_days where dataset_id = $dataset_id)
        or not exists (select 1 from sales where dataset_id = $dataset_id)
 """
+# a workspace written before order_days existed, opened read-only (tables are created only by a writer)
+_ORDER_DAYS_TABLE_SQL = """
+select exists (
+    select 1 from duckdb_tables() where database_name = current_database() and table_name = 'order_days'
+)
+"""
 
 
 def build_order_days(con: duckdb.DuckDBPyConnection, dataset_id: str) -> None:
@@ -69,7 +75,8 @@ def order_days_ctes(con: duckdb.DuckDBPyConnection, dataset_id: str) -> str:
 
     Queries read `order_days` filtered by `dataset_id = $dataset_id`, from the table or from this CTE alike.
     """
-    stored = con.execute(_HAS_ORDER_DAYS_SQL, {"dataset_id": dataset_id}).fetchone()
+    table = con.execute(_ORDER_DAYS_TABLE_SQL).fetchone()
+    stored = table and table[0] and con.execute(_HAS_ORDER_DAYS_SQL, {"dataset_id": dataset_id}).fetchone()
     if stored and stored[0]:
         return ""
     return "order_days as (\nselect $dataset_id as dataset_id, * from (" + _ORDER_DAYS_SELECT + ")\n),\n"
