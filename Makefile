@@ -49,6 +49,9 @@ lint: setup
 
 bench: setup
 	$(PY) bench/bench_ingest.py
+	$(PY) bench/bench_tiers.py
+	$(PY) bench/bench_migration.py
+	$(PY) bench/bench_pages.py
 
 clean:
 	rm -rf $(VENV) workspace test-artifacts .pytest_cache .mypy_cache .ruff_cache
