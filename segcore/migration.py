@@ -221,6 +221,20 @@ cached as (
       and key = $key
 )"""
 
+# every customer's state at $d1 and at $d2 (the two-date queries' common start)
+_PAIRS_CTES = (
+    "with"
+    + _CACHED_CTE
+    + """,
+pairs as (
+    select a.state as from_state, b.state as to_state
+    from cached as a
+    join cached as b on b.customer_id = a.customer_id
+    where a.snapshot_date = $d1
+      and b.snapshot_date = $d2
+)"""
+)
+
 _KNOWN_DATES_SQL = """
 select distinct snapshot_date
 from migration_cache
@@ -280,16 +294,8 @@ def transitions_from_cache(con: duckdb.DuckDBPyConnection, dataset_id: str, key:
 
 
 _BETWEEN_SQL = (
-    "with"
-    + _CACHED_CTE
+    _PAIRS_CTES
     + """,
-pairs as (
-    select a.state as from_state, b.state as to_state
-    from cached as a
-    join cached as b on b.customer_id = a.customer_id
-    where a.snapshot_date = $d1
-      and b.snapshot_date = $d2
-),
 final as (
     select cast($d1 as date) as from_date,
            cast($d2 as date) as to_date,
@@ -410,18 +416,10 @@ def net_flow_from_cache(con: duckdb.DuckDBPyConnection, dataset_id: str, key: st
 
 # {ranks}: one ($rN, N) row per tier state, best first; {vips}: $vipN for each of VIP_TIERS
 _SUMMARY_SQL = (
-    "with"
-    + _CACHED_CTE
+    _PAIRS_CTES
     + """,
 ranks(state, position) as (
     values {ranks}
-),
-pairs as (
-    select a.state as from_state, b.state as to_state
-    from cached as a
-    join cached as b on b.customer_id = a.customer_id
-    where a.snapshot_date = $d1
-      and b.snapshot_date = $d2
 ),
 ranked as (
     select p.from_state, p.to_state, r1.position as before, r2.position as after
