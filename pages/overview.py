@@ -29,8 +29,12 @@ cols = st.columns(5)
 cols[0].metric(t("kpi.customers"), fmt.count(summary["customers"], lang()))  # type: ignore[arg-type]
 cols[1].metric(t("kpi.active_customers"), fmt.count(summary["active_customers"], lang()))  # type: ignore[arg-type]
 cols[2].metric(t("kpi.members"), fmt.count(summary["members"], lang()))  # type: ignore[arg-type]
-cols[3].metric(t("kpi.revenue_12m"), fmt.money_compact(summary["revenue_12m"], lang()))  # type: ignore[arg-type]
+cols[3].metric(
+    t("kpi.revenue_12m"),
+    fmt.money_compact(summary["revenue_12m"], lang(), currency=state.currency()),  # type: ignore[arg-type]
+)
 cols[4].metric(t("kpi.purchases_12m"), fmt.count(summary["purchases_12m"], lang()))  # type: ignore[arg-type]
 
 st.subheader(t("overview.monthly_revenue"))
-st.plotly_chart(charts.monthly_revenue_bars(cached.monthly_revenue(dataset, as_of), lang()), width="stretch")
+months = cached.monthly_revenue(dataset, as_of)
+st.plotly_chart(charts.monthly_revenue_bars(months, lang(), state.currency()), width="stretch")

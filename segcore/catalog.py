@@ -50,7 +50,8 @@ CATALOG: dict[str, dict[str, str]] = {
     "kpi.purchases_12m": {"en": "Purchases, last 12 months", "zh": "近12个月消费笔数"},
     "chart.full_price": {"en": "Full price", "zh": "正价"},
     "chart.promo": {"en": "Promotion", "zh": "促销"},
-    "chart.revenue_yuan": {"en": "Net revenue (¥)", "zh": "净销售额（¥）"},
+    "chart.revenue_in": {"en": "Net revenue ({sign})", "zh": "净销售额（{sign}）"},
+    "chart.revenue": {"en": "Net revenue", "zh": "净销售额"},
     # data page
     "data.title": {"en": "Data", "zh": "数据"},
     "data.intro": {
@@ -519,6 +520,19 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Unknown file kind {kind}: use sales or members.",
         "zh": "未知文件类型 {kind}：请用 sales 或 members。",
     },
+    "err.unknown_currency": {
+        "en": "Unknown currency {currency}: use one of {known}.",
+        "zh": "未知币种 {currency}：请使用 {known} 之一。",
+    },
+    "currency.CNY": {"en": "Chinese yuan (¥)", "zh": "人民币（¥）"},
+    "currency.HKD": {"en": "Hong Kong dollar (HK$)", "zh": "港币（HK$）"},
+    "currency.TWD": {"en": "New Taiwan dollar (NT$)", "zh": "新台币（NT$）"},
+    "currency.GBP": {"en": "Pound sterling (£)", "zh": "英镑（£）"},
+    "currency.EUR": {"en": "Euro (€)", "zh": "欧元（€）"},
+    "currency.USD": {"en": "US dollar ($)", "zh": "美元（$）"},
+    "currency.JPY": {"en": "Japanese yen (JP¥)", "zh": "日元（JP¥）"},
+    "currency.AUD": {"en": "Australian dollar (A$)", "zh": "澳元（A$）"},
+    "currency.SGD": {"en": "Singapore dollar (S$)", "zh": "新加坡元（S$）"},
     "err.empty_dataset_name": {"en": "Give the dataset a name.", "zh": "请填写数据集名称。"},
     "err.no_such_dataset": {"en": "There is no dataset named {dataset}.", "zh": "没有名为 {dataset} 的数据集。"},
     "err.workspace_busy": {

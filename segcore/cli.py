@@ -50,7 +50,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     workspace = open_workspace(args.workspace)
     try:
         with workspace.writer() as con:  # one writer and one transaction for the whole command
-            reports = load_all(con, args.dataset, specs, args.started_at)
+            reports = load_all(con, args.dataset, specs, args.started_at, args.currency)
         for report in reports:
             print(_report_line(report.to_dict()) if not args.json else json.dumps(report.to_dict(), default=str))
     finally:
@@ -134,6 +134,9 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--sheet", help="XLSX sheet name (default: the first usable sheet)")
     ingest.add_argument("--workspace", help="workspace file (default: $SEGCORE_WORKSPACE or workspace/segcore.duckdb)")
     ingest.add_argument("--json", action="store_true", help="print each quality report as JSON")
+    ingest.add_argument(
+        "--currency", help="the amounts' currency: CNY, GBP, EUR, USD, HKD… (default: guessed from the file, else CNY)"
+    )
     ingest.set_defaults(run=_cmd_ingest)
 
     demo = sub.add_parser("demo", help="write the demo store's CSV files")

@@ -168,14 +168,18 @@ def file_specs(args: argparse.Namespace) -> list[FileSpec]:
 
 
 def load_all(
-    con: duckdb.DuckDBPyConnection, dataset_id: str, specs: list[FileSpec], loaded_at: datetime
+    con: duckdb.DuckDBPyConnection,
+    dataset_id: str,
+    specs: list[FileSpec],
+    loaded_at: datetime,
+    currency: str | None = None,
 ) -> list[LoadReport]:
     """Load the command's files in one transaction, stamped `loaded_at`; with several files, an error names the
     failing one."""
     from segcore.ingest import load_files
 
     try:
-        return load_files(con, dataset_id, specs, loaded_at=loaded_at)
+        return load_files(con, dataset_id, specs, loaded_at=loaded_at, currency=currency)
     except InputError as exc:
         name = getattr(exc, "file_name", None)
         if len(specs) > 1 and name:

@@ -11,7 +11,7 @@ import contextlib
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from segcore.currency import CURRENCIES, guess_currency, has_currency, set_dataset_currency
 from segcore.engine.orders import build_order_days
 from segcore.errors import InputError
 from segcore.mapping import check_mapping, guess_mapping, missing_required
@@ -70,6 +71,7 @@ class FilePreview:
     missing: list[str]
     sample: pd.DataFrame
     rows: int
+    currency: str | None = None  # guessed from the file; None when nothing in it says
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,7 @@ class LoadReport:
     date_min: datetime | None = None
     date_max: datetime | None = None
     amount_total: float = 0.0
+    currency_guess: str | None = None
 
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready dict of the report."""
@@ -124,10 +127,16 @@ def preview_file(path: Path, kind: str, *, sheet: str | None = None, max_bytes: 
         with staged_source(con, path, _RAW, sheet=sheet) as info:
             rows = int(_scalar(con, f"select count(*) from {_RAW}"))
             sample = _query(con, f"select * exclude (line_no) from {_RAW} order by line_no limit 5").df()
+            currency = _currency_guess(con, info)
     finally:
         con.close()
     mapping = guess_mapping(info.headers, kind)
-    return FilePreview(info, mapping, missing_required(mapping, kind), sample, rows)
+    return FilePreview(info, mapping, missing_required(mapping, kind), sample, rows, currency)
+
+
+def _currency_guess(con: duckdb.DuckDBPyConnection, info: SourceInfo) -> str | None:
+    rows = _query(con, f"select * exclude (line_no) from {_RAW} order by line_no limit 200").fetchall()
+    return guess_currency(info.headers, rows)
 
 
 def _col(mapping: Mapping[str, str], canonical: str) -> str:
@@ -742,7 +751,9 @@ def _report(
     )
 
 
-def _write(con: duckdb.DuckDBPyConnection, staged: list[_Staged], loaded_at: datetime, is_demo: bool) -> None:
+def _write(
+    con: duckdb.DuckDBPyConnection, staged: list[_Staged], loaded_at: datetime, is_demo: bool, currency: str | None
+) -> None:
     """Write every staged file in one transaction: all of them or none."""
     con.execute("begin transaction")
     try:
@@ -750,6 +761,7 @@ def _write(con: duckdb.DuckDBPyConnection, staged: list[_Staged], loaded_at: dat
             report = item.report
             params = {"dataset_id": report.dataset_id, "load_id": report.load_id}
             _ensure_dataset(con, report.dataset_id, loaded_at, is_demo)
+            _keep_currency(con, report, currency)
             if report.kind == "sales":
                 con.execute(_INSERT_SALES_SQL.format(parsed=item.parsed), params)
             else:
@@ -777,6 +789,14 @@ def _write(con: duckdb.DuckDBPyConnection, staged: list[_Staged], loaded_at: dat
         con.execute("rollback")
         raise
     _compact(con, "")
+
+
+def _keep_currency(con: duckdb.DuckDBPyConnection, report: LoadReport, currency: str | None) -> None:
+    """The currency the owner chose; else, for a dataset without one, the file's guess."""
+    if currency is not None:
+        set_dataset_currency(con, report.dataset_id, currency)
+    elif report.currency_guess and not has_currency(con, report.dataset_id):
+        set_dataset_currency(con, report.dataset_id, report.currency_guess)
 
 
 def _in_memory(con: duckdb.DuckDBPyConnection) -> bool:
@@ -858,6 +878,8 @@ def _stage_file(
             raise InputError("header_only", found=", ".join(info.headers))
         _query(con, _STAGE_REJECTS_SQL.format(rejected=rejected, parsed=parsed, raw=_RAW))
         report = _report(con, spec, load_id, dataset_id, info, used, reading, parsed)
+        if spec.kind == "sales":
+            report = replace(report, currency_guess=_currency_guess(con, info))
     return _Staged(report, parsed, rejected)
 
 
@@ -870,8 +892,10 @@ def load_files(
     max_bytes: int | None = None,
     is_demo: bool = False,
     progress: Progress | None = None,
+    currency: str | None = None,
 ) -> list[LoadReport]:
     """Load several files into `dataset_id` in ONE transaction: every file, or (on any error) none of them.
+    `currency` sets the dataset's currency; without it a new dataset takes the one its sales files suggest.
 
     A file already loaded into the dataset (same bytes, same kind) is reported as 'duplicate' and adds nothing.
     An InputError names the failing file in `exc.details['file']` and `exc.file_name`.
@@ -883,6 +907,8 @@ def load_files(
         raise InputError("empty_dataset_name")
     staged: list[_Staged | LoadReport] = []
     seen: dict[str, str] = {}
+    if currency is not None and currency not in CURRENCIES:
+        raise InputError("unknown_currency", currency=currency, known=", ".join(CURRENCIES))
     install_parsers(con)
     try:
         for index, spec in enumerate(files):
@@ -894,7 +920,7 @@ def load_files(
         ready = [item for item in staged if isinstance(item, _Staged)]
         step(0.7, "writing")
         if ready:
-            _write(con, ready, loaded_at, is_demo)
+            _write(con, ready, loaded_at, is_demo, currency)
         step(1.0, "done")
         return [item.report if isinstance(item, _Staged) else item for item in staged]
     finally:
@@ -945,11 +971,19 @@ def load_file(
     max_bytes: int | None = None,
     is_demo: bool = False,
     progress: Progress | None = None,
+    currency: str | None = None,
 ) -> LoadReport:
     """Load one file into `dataset_id` in one transaction; the same file twice is reported, not added."""
     spec = FileSpec(path, kind, mapping, sheet, file_name)
     reports = load_files(
-        con, dataset_id, [spec], loaded_at=loaded_at, max_bytes=max_bytes, is_demo=is_demo, progress=progress
+        con,
+        dataset_id,
+        [spec],
+        loaded_at=loaded_at,
+        max_bytes=max_bytes,
+        is_demo=is_demo,
+        progress=progress,
+        currency=currency,
     )
     return reports[0]
 

@@ -83,8 +83,13 @@ _DATA_STAMP_SQL = """
 select (select count(*) from datasets),
        (select count(*) from loads),
        (select max(loaded_at) from loads),
-       (select string_agg(name, '|' order by dataset_id) from datasets)
+       (select string_agg(name, '|' order by dataset_id) from datasets),
+       (select string_agg(key || '=' || value, '|' order by key) from settings
+        where key like 'currency/%' or key = 'default_dataset')
 """
+
+# The dataset a new session opens on (the meeting screen's), once the owner chooses one; else the demo.
+DEFAULT_DATASET_KEY = "default_dataset"
 
 _DATASET_TABLES = (
     "campaigns",
@@ -107,6 +112,10 @@ def delete_dataset_rows(con: duckdb.DuckDBPyConnection, dataset_id: str) -> None
     """Delete every row of a dataset (campaigns, cached states, sales, members, loads, rejects) inside the
     caller's transaction."""
     con.execute(_DELETE_CAMPAIGN_MEMBERS_SQL, {"dataset_id": dataset_id})
+    con.execute(
+        "delete from settings where key = $currency or (key = $default and value = $dataset_id)",
+        {"currency": f"currency/{dataset_id}", "default": DEFAULT_DATASET_KEY, "dataset_id": dataset_id},
+    )
     for table in _DATASET_TABLES:
         con.execute(f"delete from {quote_ident(table)} where dataset_id = $dataset_id", {"dataset_id": dataset_id})
 
@@ -284,6 +293,43 @@ class Workspace:
     def dataset_ids(self) -> list[str]:
         """Dataset names, demo last."""
         return list(self.datasets()["dataset_id"])
+
+    def default_dataset(self) -> str | None:
+        """The dataset a new session opens on: the one the owner chose, else the demo, else the first."""
+        ids = self.dataset_ids()
+        with self.reader() as cursor:
+            chosen = cursor.execute(
+                "select value from settings where key = $key", {"key": DEFAULT_DATASET_KEY}
+            ).fetchall()
+            demos = [row[0] for row in cursor.execute("select dataset_id from datasets where is_demo").fetchall()]
+        for candidate in [chosen[0][0]] if chosen else []:
+            if candidate in ids:
+                return str(candidate)
+        return next((d for d in ids if d in demos), ids[0] if ids else None)
+
+    def set_default_dataset(self, dataset_id: str) -> None:
+        """Make `dataset_id` the one every new session opens on."""
+        if dataset_id not in self.dataset_ids():
+            raise InputError("no_such_dataset", dataset=dataset_id)
+        with self.writer() as cursor:
+            cursor.execute(
+                "insert or replace into settings values ($key, $value)",
+                {"key": DEFAULT_DATASET_KEY, "value": dataset_id},
+            )
+
+    def currency(self, dataset_id: str | None) -> str:
+        """The dataset's currency code (CNY when none was set)."""
+        from segcore.currency import dataset_currency
+
+        with self.reader() as cursor:
+            return dataset_currency(cursor, dataset_id)
+
+    def set_currency(self, dataset_id: str, currency: str) -> None:
+        """Change the dataset's currency (the owner's choice on the Data page, or `--currency`)."""
+        from segcore.currency import set_dataset_currency
+
+        with self.writer() as cursor:
+            set_dataset_currency(cursor, dataset_id, currency)
 
     def delete_dataset(self, dataset_id: str) -> None:
         """Remove a dataset and everything loaded into it, in one transaction."""

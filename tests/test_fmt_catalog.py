@@ -35,11 +35,50 @@ def test_compact(value: float | None, lang: str, expected: str) -> None:
 
 @pytest.mark.parametrize(
     "value, cents, expected",
-    [(12345, False, "¥12,345"), (1234.5, True, "¥1,234.50"), (-1200, False, "-¥1,200"), (0.4, False, "¥0")],
-    ids=["whole", "cents", "negative", "rounds"],
+    [
+        (9876, False, "¥9,876"),
+        (1234.5, True, "¥1,234.50"),
+        (-1200, False, "-¥1,200"),
+        (0.4, False, "¥0"),
+        (251_677, False, "¥25.17万"),
+        (100_293_373, False, "¥1.00亿"),
+        (-48_200, True, "-¥4.82万"),
+    ],
+    ids=["whole", "cents", "negative", "rounds", "wan", "yi", "negative-wan"],
 )
 def test_money(value: float, cents: bool, expected: str) -> None:
     assert fmt.money(value, "zh", cents=cents) == expected
+
+
+@pytest.mark.parametrize(
+    "value, lang, currency, expected",
+    [
+        (251_677, "en", "CNY", "¥251,677"),
+        (251_677, "zh", "GBP", "£251,677"),
+        (251_677, "en", "GBP", "£251,677"),
+        (12.5, "en", "EUR", "€12"),
+        (1_234_567, "zh", "USD", "$1,234,567"),
+    ],
+)
+def test_money_in_other_currencies_keeps_thousands(value: float, lang: str, currency: str, expected: str) -> None:
+    assert fmt.money(value, lang, currency=currency) == expected
+
+
+def test_money_compact_uses_wan_only_for_yuan_in_chinese() -> None:
+    assert fmt.money_compact(1_200_000, "zh", currency="GBP") == "£1.2M"
+    assert fmt.money_compact(1_200_000, "zh") == "¥120万"
+    assert fmt.money_compact(-48_200, "en", currency="USD") == "-$48.2K"
+
+
+def test_months_p_values_and_cells() -> None:
+    assert fmt.month(date(2026, 10, 31), "zh") == "2026年10月"
+    assert fmt.month(date(2026, 1, 2), "en") == "Jan 2026"
+    assert fmt.p_value(0.0004) == "< 0.001"
+    assert fmt.p_value(0.001) == "0.001"
+    assert fmt.p_value(0.04567) == "0.046"
+    assert fmt.p_value(None) == "–"
+    assert [fmt.cell(v) for v in (None, float("nan"), "NaT", "a", 3)] == ["–", "–", "–", "a", "3"]
+    assert fmt.day(None, "zh") == "–"
 
 
 def test_money_compact_and_days() -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -9,7 +12,10 @@ from segcore import fmt
 from segcore.catalog import text
 
 __all__ = [
+    "money_axis",
+    "month_axis",
     "monthly_revenue_bars",
+    "nice_ticks",
     "overlap_heatmap",
     "rf_heatmap",
     "segment_bars",
@@ -32,12 +38,52 @@ def _layout(fig: go.Figure, height: int = 360) -> go.Figure:
     return fig
 
 
-def monthly_revenue_bars(months: pd.DataFrame, lang: str) -> go.Figure:
+def nice_ticks(values: Iterable[float], count: int = 5) -> list[float]:
+    """About `count` round tick values (1, 2 or 5 times a power of ten) covering `values` and zero."""
+    numbers = [float(v) for v in values if v is not None and not math.isnan(float(v))]
+    low, high = min([*numbers, 0.0]), max([*numbers, 0.0])
+    if high == low:
+        return [low]
+    raw = (high - low) / count
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    first = math.floor(low / step) * step
+    return [first + i * step for i in range(math.ceil((high - first) / step) + 1)]
+
+
+def money_axis(fig: go.Figure, axis: str, values: Iterable[float], lang: str, currency: str = "CNY") -> go.Figure:
+    """Money ticks in the reader's units on the `axis` ('x' or 'y'): ¥50万 for yuan in Chinese, £20K otherwise
+    (Plotly's own "20k" / "20M" ticks are not how a Chinese owner reads money)."""
+    ticks = nice_ticks(values)
+    labels = [fmt.money_compact(v, lang, currency=currency) for v in ticks]
+    fig.update_layout({f"{axis}axis": {"tickvals": ticks, "ticktext": labels}})
+    return fig
+
+
+def month_axis(fig: go.Figure, axis: str, lang: str) -> go.Figure:
+    """Month ticks in the reader's language: 2026年10月 in Chinese, Oct 2026 in English."""
+    fig.update_layout({f"{axis}axis": {"tickformat": "%Y年%-m月" if lang == "zh" else "%b %Y"}})
+    return fig
+
+
+def monthly_revenue_bars(months: pd.DataFrame, lang: str, currency: str = "CNY") -> go.Figure:
     """Stacked bars of promo and full-price net revenue per month."""
-    regular = months["revenue"].astype(float) - months["promo_revenue"].astype(float)
-    labels = [fmt.money_compact(v, lang) for v in months["revenue"].astype(float)]
+    total = months["revenue"].astype(float)
+    regular = total - months["promo_revenue"].astype(float)
+    labels = [fmt.money_compact(v, lang, currency=currency) for v in total]
+    hover = [
+        f"{fmt.month(m, lang)}<br>{text('chart.revenue', lang)} {fmt.money(v, lang, currency=currency)}"
+        for m, v in zip(months["month"], total, strict=True)
+    ]
     fig = go.Figure()
-    fig.add_bar(x=months["month"], y=regular, name=text("chart.full_price", lang), marker_color=BRAND)
+    fig.add_bar(
+        x=months["month"],
+        y=regular,
+        name=text("chart.full_price", lang),
+        marker_color=BRAND,
+        customdata=hover,
+        hovertemplate="%{customdata}<extra></extra>",
+    )
     fig.add_bar(
         x=months["month"],
         y=months["promo_revenue"].astype(float),
@@ -45,8 +91,13 @@ def monthly_revenue_bars(months: pd.DataFrame, lang: str) -> go.Figure:
         marker_color=PROMO,
         text=labels,
         textposition="outside",
+        customdata=hover,
+        hovertemplate="%{customdata}<extra></extra>",
     )
-    fig.update_layout(barmode="stack", yaxis_title=text("chart.revenue_yuan", lang), xaxis_tickformat="%Y-%m")
+    title = text("chart.revenue_in", lang, sign=fmt.symbol(currency).strip())
+    fig.update_layout(barmode="stack", yaxis_title=title)
+    money_axis(fig, "y", total, lang, currency)
+    month_axis(fig, "x", lang)
     return _layout(fig)
 
 

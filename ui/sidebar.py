@@ -60,7 +60,7 @@ def _dataset_picker() -> str | None:
         st.query_params.pop("as_of", None)
     if st.session_state.get("dataset") not in ids:
         wanted = st.query_params.get("dataset")
-        st.session_state["dataset"] = wanted if wanted in ids else ids[0]
+        st.session_state["dataset"] = wanted if wanted in ids else (state.default_dataset() or ids[0])
     st.selectbox(t("sidebar.dataset"), ids, key=_bind("dataset"), on_change=_on_dataset_change)
     st.query_params["dataset"] = st.session_state["dataset"]
     return str(st.session_state["dataset"])

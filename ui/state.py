@@ -15,9 +15,11 @@ from segcore.workspace import Workspace
 
 __all__ = [
     "as_of",
+    "currency",
     "data_version",
     "dataset_id",
     "datasets",
+    "default_dataset",
     "ensure_demo",
     "invalidate",
     "require_dataset",
@@ -78,6 +80,26 @@ def _datasets(version: int) -> pd.DataFrame:
 def datasets() -> pd.DataFrame:
     """The datasets table (cached until the next write)."""
     return _datasets(data_version())
+
+
+@st.cache_data(ttl=600, max_entries=8)
+def _default_dataset(version: int) -> str | None:
+    return workspace().default_dataset()
+
+
+def default_dataset() -> str | None:
+    """The dataset a new session opens on (the owner's choice, else the demo)."""
+    return _default_dataset(data_version())
+
+
+@st.cache_data(ttl=600, max_entries=64)
+def _currency(dataset: str | None, version: int) -> str:
+    return workspace().currency(dataset)
+
+
+def currency() -> str:
+    """The chosen dataset's currency code (CNY, GBP…), for every amount the page shows."""
+    return _currency(dataset_id(), data_version())
 
 
 def dataset_id() -> str | None:
