@@ -1267,6 +1267,24 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Several datasets are named {dataset} ({ids}): give the dataset's id instead.",
         "zh": "有多个数据集名为 {dataset}（{ids}）：请改用数据集编号。",
     },
+    # issue 12, A: migration, overview and counts
+    # (end of block)
+    #
+    # issue 12, B: segments, customer card and tier rules
+    # (end of block)
+    #
+    # issue 12, C: target lists and campaigns
+    # (end of block)
+    #
+    # issue 12, D: weekly review and presentation
+    # (end of block)
+    #
+    # issue 12, E: data page and uploads
+    # (end of block)
+    #
+    # issue 12, F: frame, sidebar and Streamlit's own words
+    # (end of block)
+    #
 }
 
 

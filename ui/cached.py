@@ -330,3 +330,27 @@ def _weekly_review(dataset_id: str, week_end: date, lang: str, cfg: TierRules, v
 def weekly_review(dataset_id: str, week_end: date, lang: str) -> WeeklyReview:
     """Everything the weekly review shows, for one week and language (cached)."""
     return _weekly_review(dataset_id, week_end, lang, tier_rules(), state.data_version())
+
+
+# issue 12, block A
+# (end of block A)
+
+
+# issue 12, block B
+# (end of block B)
+
+
+# issue 12, block C
+# (end of block C)
+
+
+# issue 12, block D
+# (end of block D)
+
+
+# issue 12, block E
+# (end of block E)
+
+
+# issue 12, block F
+# (end of block F)
