@@ -37,6 +37,7 @@ from segcore.tier_rules import DEFAULT_RULES, TierRules
 
 __all__ = [
     "EVERY",
+    "HEADLINE_PAIR",
     "NONE",
     "SCHEMES",
     "STATE_COLUMNS",
@@ -52,6 +53,7 @@ __all__ = [
     "movers_from_cache",
     "net_flow",
     "net_flow_from_cache",
+    "period_summary",
     "snapshot_dates",
     "snapshot_states",
     "snapshot_values",
@@ -60,6 +62,7 @@ __all__ = [
     "state_sizes_from_cache",
     "summary_counts",
     "summary_counts_from_cache",
+    "transition_matrix",
     "transition_table",
     "transitions",
     "transitions_between",
@@ -69,6 +72,8 @@ __all__ = [
 
 EVERY = ("week", "month")
 VIP_TIERS = ("high_spend", "high_ticket", "loyal")  # the tiers summary_counts calls VIP
+# the one matrix cell the Migration page's headline names (and its movers panel opens on)
+HEADLINE_PAIR = ("high_spend", "silent")
 
 
 def snapshot_dates(start: date, end: date, every: str) -> list[date]:
@@ -173,6 +178,31 @@ def summary_counts(transitions: pd.DataFrame, cfg: TierRules = DEFAULT_RULES) ->
         if before in VIP_TIERS and after == "silent":
             out["vip_to_silent"] += int(customers)
     return out
+
+
+def period_summary(
+    moves: pd.DataFrame, cfg: TierRules = DEFAULT_RULES, pair: tuple[str, str] = HEADLINE_PAIR
+) -> dict[str, int]:
+    """For one period's transitions (transitions_between: customers by tier at its start and by tier at its end):
+    customers who moved up, down, stayed, and the customers of the one cell `pair` (tier at the start, tier at the
+    end). Every count is a sum of cells of that same matrix, so the headline, the matrix and the movers agree."""
+    out = summary_counts(moves, cfg)
+    del out["vip_to_silent"]
+    cell = moves[(moves["from_state"] == pair[0]) & (moves["to_state"] == pair[1])]
+    out["pair"] = int(cell["customers"].sum())
+    return out
+
+
+def transition_matrix(moves: pd.DataFrame, order: Sequence[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One period's transitions as a matrix: customers by tier at the start (rows) and at the end (columns), in
+    `order` (states with nobody on either side left out), and each row's shares (a row with nobody: zeros)."""
+    seen = set(moves["from_state"]) | set(moves["to_state"])
+    shown = [s for s in order if s in seen] + sorted(seen - set(order))
+    counts = moves.pivot_table(index="from_state", columns="to_state", values="customers", aggfunc="sum", fill_value=0)
+    counts = counts.reindex(index=shown, columns=shown, fill_value=0).astype("int64")
+    counts.index.name, counts.columns.name = "from_state", "to_state"
+    shares = counts.div(counts.sum(axis=1).replace(0, 1), axis=0)
+    return counts, shares
 
 
 def state_sizes(states: pd.DataFrame) -> pd.DataFrame:
