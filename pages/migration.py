@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from segcore import fmt
+from segcore.migration import period_summary
 from ui import cached, migration_views, state
 from ui.guard import require_frame
 from ui.i18n import lang, t
@@ -34,15 +36,23 @@ with st.spinner(t("mig.computing")):
 start, end = migration_views.date_pair(dates, every, code)
 
 moves = cached.migration_between(dataset, key, start, end)
-counts = cached.migration_summary(dataset, key, start, end, cached.tier_rules())
-st.markdown("#### " + migration_views.summary_line(counts, start, end, code))
-left, right = st.columns([3, 2])
-left.plotly_chart(migration_views.sankey(moves, code), width="stretch", key="mig_sankey")
-right.plotly_chart(migration_views.matrix(moves, code), width="stretch", key="mig_matrix")
+summary = period_summary(moves, cached.tier_rules())  # the same rows as the flows, the matrix and the movers
+st.markdown("#### " + migration_views.summary_line(summary, start, end, code))
+st.caption(migration_views.definition(start, end, code))
+day = {"start": fmt.day(start, code), "end": fmt.day(end, code)}
+st.markdown("**" + t("mig.flows", **day) + "**")
+st.plotly_chart(migration_views.sankey(moves, code), width="stretch", key="mig_sankey")
+st.markdown("**" + t("mig.matrix") + "**")
+st.caption(t("mig.matrix_note", **day))
+st.plotly_chart(
+    migration_views.matrix(moves, code, start, end), width="stretch", key="mig_matrix", config={"displayModeBar": False}
+)
 
 st.subheader(t("mig.sizes_over_time"))
+st.caption(t("mig.sizes_note"))
 st.plotly_chart(migration_views.sizes_area(cached.migration_sizes(dataset, key), code), width="stretch", key="mig_area")
 st.subheader(t("mig.net_flow"))
+st.caption(t("mig.net_flow_note"))
 flows = cached.migration_net_flow(dataset, key, tuple(dates), cached.tier_rules())
 st.plotly_chart(migration_views.net_flow_bars(flows, code), width="stretch", key="mig_net")
 

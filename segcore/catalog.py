@@ -1268,6 +1268,78 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh": "有多个数据集名为 {dataset}（{ids}）：请改用数据集编号。",
     },
     # issue 12, A: migration, overview and counts
+    "mig.headline": {
+        "en": "From {start} to {end}: {up} customers moved up, {down} moved down, and {pair} VIPs went silent "
+        "({source} → {target}).",
+        "zh": "{start} 至 {end}：{up} 位顾客升级，{down} 位降级，{pair} 位顾客从「{source}」转为「{target}」。",
+    },
+    "mig.definition": {
+        "en": "How this is counted: each customer's tier on {start} against their tier on {end}; tier changes in "
+        "between are not counted (someone who left a tier and came back stays). The headline, the flow chart, the "
+        'matrix and the movers list all count this way: "moved up" adds the matrix cells towards a better tier, '
+        '"moved down" those towards a worse one.',
+        "zh": "统计口径：比较每位顾客在{start}和{end}两个日期的分层，中间的变化不计（中途离开又回到原分层的算作未变）。"
+        "标题、流向图、迁移矩阵和迁移顾客名单都按此口径统计：「升级」是矩阵中移向更高分层的格子之和，「降级」是移向更低分层的格子之和。",
+    },
+    "mig.matrix": {"en": "From → to: customers and share of the row", "zh": "迁移矩阵：人数及占起始分层的比例"},
+    "mig.matrix_note": {
+        "en": "Rows: tier on {start}; columns: tier on {end}. Each cell: customers, and their share of the row.",
+        "zh": "行：{start}的分层；列：{end}的分层。每格：人数，以及占该行人数的比例。",
+    },
+    "mig.flows": {"en": "Flows from {start} (left) to {end} (right)", "zh": "从{start}（左）到{end}（右）的流向"},
+    "mig.net_flow_note": {
+        "en": "Each bar: customers who came into the tier minus those who left it, from one snapshot to the next "
+        "(one week or one month), not over the period above.",
+        "zh": "每根柱：从一个快照到下一个快照（一周或一个月）流入该分层的人数减去流出的人数，与上方所选时段不同。",
+    },
+    "mig.sizes_note": {"en": "Customers in each tier on each snapshot date.", "zh": "每个快照日各分层的人数。"},
+    "mig.short.high_spend": {"en": "High spend", "zh": "高消费"},
+    "mig.short.high_ticket": {"en": "High ticket", "zh": "高单价"},
+    "mig.short.loyal": {"en": "Loyal", "zh": "高忠诚"},
+    "mig.short.promo_frequent": {"en": "Promo freq.", "zh": "低价高频"},
+    "mig.short.promo_chaser": {"en": "Promo chaser", "zh": "促销黑名单"},
+    "mig.short.silent": {"en": "Silent", "zh": "沉默"},
+    "mig.short.sleeping": {"en": "Sleeping", "zh": "睡眠"},
+    "mig.short.regular": {"en": "Regular", "zh": "普通"},
+    "mig.short.potential": {"en": "Potential", "zh": "潜在"},
+    "mig.short.none": {"en": "Not yet", "zh": "尚未成为顾客"},
+    "count.def.bought": {
+        "en": "Customers with at least one purchase up to the as-of date (an order worth more than 0 after its "
+        "refunds).",
+        "zh": "截至所选日期至少有一笔消费的顾客（扣除退款后金额大于 0 的订单）。",
+    },
+    "count.def.active": {
+        "en": "Customers with at least one purchase in the 365 days up to the as-of date.",
+        "zh": "截至所选日期的 365 天内至少有一笔消费的顾客。",
+    },
+    "count.def.members": {
+        "en": "People in the members file who had joined by the as-of date (or have no join date), bought or not.",
+        "zh": "会员档案中截至所选日期已入会（或无入会日期）的人，不论是否消费过。",
+    },
+    "count.def.in_sales": {
+        "en": "Every customer id in the loaded sales lines, all dates, including customers whose orders were all "
+        "refunded.",
+        "zh": "已导入销售明细中的全部顾客编号（不限日期），包括订单全部退款的顾客。",
+    },
+    "count.def.in_tiers": {
+        "en": "Everyone the tiers cover on the as-of date: members who had joined, and every customer with a sales "
+        "line up to that date (even one whose orders were all refunded).",
+        "zh": "所选日期分层覆盖的全部人数：已入会的会员，以及截至该日期有销售明细的每位顾客"
+        "（包括订单全部退款的顾客）。",
+    },
+    "overview.other_counts": {
+        "en": "Other counts of the same data: {in_tiers} in segments and target lists (members and everyone with a "
+        "sales line up to {day}); {in_sales} customer ids in the sales lines on the Data page (all dates, "
+        "refunded orders included).",
+        "zh": "同一数据的其他口径：分群和目标名单覆盖 {in_tiers} 人（会员及截至{day}有销售明细的所有顾客）；"
+        "「数据」页的销售明细中有 {in_sales} 个顾客编号（不限日期，含全部退款的订单）。",
+    },
+    "chart.partial_note": {
+        "en": "* Partial month: the data covers only {days}.",
+        "zh": "* 不完整月份：数据只覆盖 {days}。",
+    },
+    "chart.partial_hover": {"en": "partial month: {days}", "zh": "不完整月份：{days}"},
+    "chart.day_range": {"en": "{first}–{last} {month}", "zh": "{month}{first}日–{last}日"},
     # (end of block)
     #
     # issue 12, B: segments, customer card and tier rules

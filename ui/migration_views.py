@@ -9,16 +9,19 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from segcore import fmt
-from segcore.migration import movers_from_cache, snapshot_dates
+from segcore.catalog import CATALOG, text
+from segcore.migration import HEADLINE_PAIR, movers_from_cache, snapshot_dates, transition_matrix
 from ui import cached, charts
 from ui import state as ui_state
 from ui.colors import TIER_COLORS
 from ui.i18n import t
+from ui.tables import readable
 from ui.target_form import PREFILL
 
 __all__ = [
     "MOVERS_SHOWN",
     "date_pair",
+    "definition",
     "matrix",
     "movers_panel",
     "net_flow_bars",
@@ -64,34 +67,83 @@ def date_pair(dates: list[date], every: str, code: str) -> tuple[date, date]:
     return start, end
 
 
-def summary_line(counts: dict[str, int], start: date, end: date, code: str) -> str:
-    """ "From … to …: 312 moved up, 498 moved down, 61 VIPs went silent" (counts: summary_counts)."""
+def summary_line(summary: dict[str, int], start: date, end: date, code: str) -> str:
+    """ "From … to …: 312 moved up, 498 moved down, 57 VIPs went silent (High spend on …, Silent on …)"
+    (summary: segcore.migration.period_summary of the same transitions as the matrix)."""
+    source, target = HEADLINE_PAIR
     return t(
-        "mig.summary",
+        "mig.headline",
         start=fmt.day(start, code),
         end=fmt.day(end, code),
-        up=fmt.count(counts["up"], code),
-        down=fmt.count(counts["down"], code),
-        vip_silent=fmt.count(counts["vip_to_silent"], code),
+        up=fmt.count(summary["up"], code),
+        down=fmt.count(summary["down"], code),
+        pair=fmt.count(summary["pair"], code),
+        source=_label(source, code),
+        target=_label(target, code),
     )
 
 
-def sankey(moves: pd.DataFrame, code: str) -> go.Figure:
-    """Customers flowing from each tier at the first date to each tier at the second; same colours as everywhere."""
-    order = [s for s in _order() if s in set(moves["from_state"]) | set(moves["to_state"])]
-    left = {s: i for i, s in enumerate(order)}
-    right = {s: len(order) + i for i, s in enumerate(order)}
-    colors = [TIER_COLORS.get(s, "#999") for s in order] * 2
+def definition(start: date, end: date, code: str) -> str:
+    """What the headline, the flows, the matrix and the movers count, in words."""
+    return t("mig.definition", start=fmt.day(start, code), end=fmt.day(end, code))
+
+
+def _short(state: str, code: str) -> str:
+    key = f"mig.short.{state}"
+    return text(key, code) if key in CATALOG else _label(state, code)
+
+
+def _column(moves: pd.DataFrame, side: str, order: list[str]) -> list[tuple[str, int]]:
+    totals = moves.groupby(side)["customers"].sum()
+    return [(s, int(totals[s])) for s in order if s in totals.index and totals[s] > 0]
+
+
+def sankey(
+    moves: pd.DataFrame, code: str, order: list[str] | None = None, font_size: int = 13, height: int = 520
+) -> go.Figure:
+    """Customers flowing from each tier at the first date (left) to each tier at the second (right); same colours
+    as everywhere. The tier names and counts sit outside the nodes (left of the left column, right of the right
+    one), never on the flows."""
+    order = order or _order()
+    left, right = _column(moves, "from_state", order), _column(moves, "to_state", order)
+    margin = {"l": 10 + 9 * font_size + 40, "r": 10 + 9 * font_size + 40, "t": 10, "b": 10}
+    inner, pad = height - margin["t"] - margin["b"], 2 * font_size
+    scale = min((inner - (len(col) - 1) * pad) / max(sum(n for _, n in col), 1) for col in (left, right))
+    nodes: list[dict[str, object]] = []
+    annotations = []
+    for col, x, anchor in ((left, 0.001, "right"), (right, 0.999, "left")):
+        top = 0.0
+        for state, n in col:
+            middle = (top + n * scale / 2) / inner
+            nodes.append({"state": state, "x": x, "y": max(middle, 0.001)})
+            annotations.append({
+                "x": 0 if anchor == "right" else 1, "y": 1 - middle, "xref": "paper", "yref": "paper",
+                "xanchor": anchor, "yanchor": "middle", "showarrow": False, "xshift": -12 if anchor == "right" else 12,
+                "text": f"{_short(state, code)} <b>{fmt.count(n, code)}</b>", "font": {"size": font_size},
+            })  # fmt: skip
+            top += n * scale + pad
+    left_at = {s: i for i, (s, _) in enumerate(left)}
+    right_at = {s: len(left) + i for i, (s, _) in enumerate(right)}
+    flows = moves[moves["customers"] > 0]
     fig = go.Figure(go.Sankey(
-        node={"label": [_label(s, code) for s in order] * 2, "color": colors, "pad": 12, "thickness": 14},
+        arrangement="fixed",
+        node={
+            "label": ["" for _ in nodes], "x": [n["x"] for n in nodes], "y": [n["y"] for n in nodes],
+            "color": [TIER_COLORS.get(str(n["state"]), "#999") for n in nodes], "pad": pad, "thickness": 16,
+            "customdata": [_label(str(n["state"]), code) for n in nodes],
+            "hovertemplate": "%{customdata}: %{value:,}<extra></extra>",
+        },
         link={
-            "source": [left[s] for s in moves["from_state"]], "target": [right[s] for s in moves["to_state"]],
-            "value": moves["customers"], "color": [_alpha(TIER_COLORS.get(s, "#999")) for s in moves["from_state"]],
-            "label": [fmt.count(n, code) for n in moves["customers"]],
-            "hovertemplate": "%{source.label} → %{target.label}: %{label}<extra></extra>",
+            "source": [left_at[s] for s in flows["from_state"]], "target": [right_at[s] for s in flows["to_state"]],
+            "value": flows["customers"], "color": [_alpha(TIER_COLORS.get(s, "#999")) for s in flows["from_state"]],
+            "customdata": [
+                f"{_label(a, code)} → {_label(b, code)}: {fmt.count(n, code)}"
+                for a, b, n in zip(flows["from_state"], flows["to_state"], flows["customers"], strict=True)
+            ],
+            "hovertemplate": "%{customdata}<extra></extra>",
         },
     ))  # fmt: skip
-    fig.update_layout(height=520, margin={"l": 10, "r": 10, "t": 10, "b": 10}, font={"size": 13})
+    fig.update_layout(height=height, margin=margin, font={"size": font_size}, annotations=annotations)
     return fig
 
 
@@ -100,21 +152,59 @@ def _alpha(hex_color: str) -> str:
     return f"rgba({r},{g},{b},0.35)"
 
 
-def matrix(moves: pd.DataFrame, code: str) -> go.Figure:
-    """The transition matrix: row-normalised percentages, counts on hover."""
-    order = [s for s in _order() if s in set(moves["from_state"]) | set(moves["to_state"])]
-    counts = moves.pivot_table(index="from_state", columns="to_state", values="customers", aggfunc="sum", fill_value=0)
-    counts = counts.reindex(index=order, columns=order, fill_value=0)
-    shares = counts.div(counts.sum(axis=1).replace(0, 1), axis=0)
-    names = [_label(s, code) for s in order]
+def _wrapped(label: str) -> str:
+    if " " in label:
+        return label.replace(" ", "<br>", 1)
+    return label[: len(label) // 2] + "<br>" + label[len(label) // 2 :] if len(label) > 5 else label
+
+
+def _cell(customers: int, share: float, code: str) -> str:
+    if not customers:
+        return ""
+    part = "< 1%" if share < 0.005 else fmt.percent(share, code, digits=0)
+    return f"<b>{fmt.count(customers, code)}</b><br>{part}"
+
+
+def matrix(
+    moves: pd.DataFrame, code: str, start: date, end: date, order: list[str] | None = None, font_size: int = 14
+) -> go.Figure:
+    """The transition matrix: rows the tier at the start, columns the tier at the end; each cell the customers and
+    their share of the row (empty cells left blank); short tier names, wrapped; full names and counts on hover."""
+    counts, shares = transition_matrix(moves, order or _order())
+    states = list(counts.index)
+    names = [_label(s, code) for s in states]
+    cells = [
+        [_cell(n, p, code) for n, p in zip(r, q, strict=True)]
+        for r, q in zip(counts.to_numpy(), shares.to_numpy(), strict=True)
+    ]
+    hover = [
+        [f"{a} → {b}: {fmt.count(n, code)} ({fmt.percent(p, code)})" for b, n, p in zip(names, r, q, strict=True)]
+        for a, r, q in zip(names, counts.to_numpy(), shares.to_numpy(), strict=True)
+    ]
     fig = go.Figure(go.Heatmap(
-        z=shares.to_numpy(), x=names, y=names, colorscale="Blues", showscale=False, customdata=counts.to_numpy(),
-        text=[[fmt.percent(v, code, digits=0) for v in row] for row in shares.to_numpy()], texttemplate="%{text}",
-        hovertemplate="%{y} → %{x}: %{customdata:,}<extra></extra>",
+        z=shares.to_numpy(), x=list(range(len(states))), y=list(range(len(states))), colorscale="Blues", zmin=0, zmax=1,
+        showscale=False, text=cells, texttemplate="%{text}", textfont={"size": font_size}, customdata=hover,
+        hovertemplate="%{customdata}<extra></extra>", xgap=2, ygap=2,
     ))  # fmt: skip
-    fig.update_yaxes(autorange="reversed", title=t("mig.from"))
-    fig.update_xaxes(title=t("mig.to"))
-    fig.update_layout(height=520, margin={"l": 10, "r": 10, "t": 10, "b": 10})
+    fig.update_xaxes(
+        side="top", tickvals=list(range(len(states))), ticktext=[_wrapped(_short(s, code)) for s in states],
+        title={"text": t("mig.to") + " · " + fmt.day(end, code), "font": {"size": font_size}},
+        tickfont={"size": font_size}, tickangle=0, fixedrange=True,
+    )  # fmt: skip
+    fig.update_yaxes(
+        autorange="reversed", tickvals=list(range(len(states))), ticktext=[_short(s, code) for s in states],
+        title={"text": t("mig.from") + " · " + fmt.day(start, code), "font": {"size": font_size}},
+        tickfont={"size": font_size}, fixedrange=True,
+    )  # fmt: skip
+    row = 3 * font_size + 8
+    fig.update_layout(height=row * len(states) + 110, margin={"l": 10, "r": 10, "t": 10, "b": 10})
+    return fig
+
+
+def _dates_axis(fig: go.Figure, code: str) -> go.Figure:
+    charts.month_axis(fig, "x", code)
+    fig.update_xaxes(hoverformat="%Y年%-m月%-d日" if code == "zh" else "%-d %b %Y")
+    fig.update_yaxes(tickformat=",d")
     return fig
 
 
@@ -130,9 +220,11 @@ def sizes_area(sizes: pd.DataFrame, code: str) -> go.Figure:
             stackgroup="tiers",
             mode="lines",
             line={"width": 0.5, "color": TIER_COLORS.get(state, "#999")},
+            customdata=[fmt.count(v, code) for v in wide[state]],
+            hovertemplate="%{x}: %{customdata}",
         )
     fig.update_layout(height=380, margin={"l": 10, "r": 10, "t": 10, "b": 10}, legend={"orientation": "h", "y": -0.2})
-    return fig
+    return _dates_axis(fig, code)
 
 
 def net_flow_bars(flows: pd.DataFrame, code: str) -> go.Figure:
@@ -141,7 +233,12 @@ def net_flow_bars(flows: pd.DataFrame, code: str) -> go.Figure:
     for state in [s for s in _order() if s in set(flows["state"]) and s != "none"]:
         part = flows[flows["state"] == state]
         fig.add_bar(
-            x=part["to_date"], y=part["net"], name=_label(state, code), marker_color=TIER_COLORS.get(state, "#999")
+            x=part["to_date"],
+            y=part["net"],
+            name=_label(state, code),
+            marker_color=TIER_COLORS.get(state, "#999"),
+            customdata=[fmt.count(v, code) for v in part["net"]],
+            hovertemplate="%{x}: %{customdata}",
         )
     fig.update_layout(
         barmode="relative",
@@ -149,13 +246,13 @@ def net_flow_bars(flows: pd.DataFrame, code: str) -> go.Figure:
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
         legend={"orientation": "h", "y": -0.2},
     )
-    return fig
+    return _dates_axis(fig, code)
 
 
 def _default_cell(moves: pd.DataFrame) -> tuple[str, str]:
-    wanted = moves[(moves["from_state"] == "high_spend") & (moves["to_state"] == "silent")]
+    wanted = moves[(moves["from_state"] == HEADLINE_PAIR[0]) & (moves["to_state"] == HEADLINE_PAIR[1])]
     if len(wanted):
-        return "high_spend", "silent"
+        return HEADLINE_PAIR
     moved = moves[moves["from_state"] != moves["to_state"]].sort_values("customers", ascending=False)
     row = moved.iloc[0] if len(moved) else moves.iloc[0]
     return str(row["from_state"]), str(row["to_state"])
@@ -184,7 +281,9 @@ def movers_panel(dataset: str, key: str, start: date, end: date, moves: pd.DataF
     if not shown.ids:
         return
     table = _movers_table(dataset, shown.ids, start, end)
-    st.dataframe(table, hide_index=True, width="stretch", height=300)
+    money = [t("mig.spend_before"), t("mig.spend_after")]
+    shown_table = readable(table, code, currency=ui_state.currency(), money=money, days=[t("mig.last_purchase")])
+    st.dataframe(shown_table, hide_index=True, width="stretch", height=300)
     cols = st.columns(2)
     cols[0].download_button(
         t("mig.download"),
