@@ -23,18 +23,34 @@ if bool(table.loc[dataset, "is_demo"]):
     st.info(t("overview.demo_banner"), icon=":material/info:")
 
 as_of = state.as_of()
+code, currency = lang(), state.currency()
 summary = cached.store_summary(dataset, as_of)
-st.caption(t("overview.as_of", day=fmt.day(as_of, lang())))
+counts = cached.customer_counts(dataset, as_of)  # each count card says which definition it counts
+st.caption(t("overview.as_of", day=fmt.day(as_of, code)))
 cols = st.columns(5)
-cols[0].metric(t("kpi.customers"), fmt.count(summary["customers"], lang()))  # type: ignore[arg-type]
-cols[1].metric(t("kpi.active_customers"), fmt.count(summary["active_customers"], lang()))  # type: ignore[arg-type]
-cols[2].metric(t("kpi.members"), fmt.count(summary["members"], lang()))  # type: ignore[arg-type]
-cols[3].metric(
-    t("kpi.revenue_12m"),
-    fmt.money_compact(summary["revenue_12m"], lang(), currency=state.currency()),  # type: ignore[arg-type]
+cards = [
+    ("kpi.customers", fmt.count(counts["bought"], code), "count.def.bought"),
+    ("kpi.active_customers", fmt.count(counts["active"], code), "count.def.active"),
+    ("kpi.members", fmt.count(counts["members"], code), "count.def.members"),
+    ("kpi.revenue_12m", fmt.money_compact(summary["revenue_12m"], code, currency=currency), None),  # type: ignore[arg-type]
+    ("kpi.purchases_12m", fmt.count(summary["purchases_12m"], code), None),  # type: ignore[arg-type]
+]
+for col, (label, value, definition) in zip(cols, cards, strict=True):
+    col.metric(t(label), value, help=t(definition) if definition else None)
+    if definition:
+        col.caption(t(definition))
+st.caption(
+    t(
+        "overview.other_counts",
+        in_tiers=fmt.count(counts["in_tiers"], code),
+        in_sales=fmt.count(counts["in_sales"], code),
+        day=fmt.day(as_of, code),
+    )
 )
-cols[4].metric(t("kpi.purchases_12m"), fmt.count(summary["purchases_12m"], lang()))  # type: ignore[arg-type]
 
 st.subheader(t("overview.monthly_revenue"))
 months = cached.monthly_revenue(dataset, as_of)
-st.plotly_chart(charts.monthly_revenue_bars(months, lang(), state.currency()), width="stretch")
+st.plotly_chart(charts.monthly_revenue_bars(months, code, currency), width="stretch")
+note = charts.partial_months_note(months, code)
+if note:
+    st.caption(note)

@@ -9,7 +9,7 @@ import pandas as pd
 
 from segcore.engine.orders import ORDERS_AS_OF_CTES, order_days_ctes
 
-__all__ = ["monthly_revenue", "store_summary"]
+__all__ = ["customer_counts", "monthly_revenue", "store_summary"]
 
 # Orders as of $as_of come from the engine (segcore.engine.orders): `age` < 365 is "dated in the last 365 days", and
 # its spend sum over the group window, bound to those 365 days here, is the net revenue of the lines dated in them.
@@ -38,19 +38,36 @@ _YEAR_DAYS = 365
 
 
 _MONTHLY_SQL = """
-with lines as (
+with bounds as (
+    select min(cast(order_date as date)) as first_day,
+           least(max(cast(order_date as date)), $as_of) as last_day
+    from sales
+    where dataset_id = $dataset_id
+),
+lines as (
     select date_trunc('month', order_date) as month, amount, is_promo
     from sales
     where dataset_id = $dataset_id
       and cast(order_date as date) <= $as_of
-      and cast(order_date as date) > $as_of - interval (cast($months as integer)) month
+      and cast(order_date as date) >= $window_start
 ),
-final as (
+by_month as (
     select cast(month as date) as month,
            sum(amount) as revenue,
            coalesce(sum(amount) filter (where is_promo), 0) as promo_revenue
     from lines
     group by month
+),
+covered as (
+    select m.*,
+           greatest(m.month, b.first_day) as covered_from,
+           least(last_day(m.month), b.last_day) as covered_to
+    from by_month as m
+    cross join bounds as b
+),
+final as (
+    select *, covered_from > month or covered_to < last_day(month) as partial
+    from covered
 )
 select * from final order by month
 """
@@ -72,9 +89,55 @@ def store_summary(con: duckdb.DuckDBPyConnection, dataset_id: str, as_of: date) 
 
 
 def monthly_revenue(con: duckdb.DuckDBPyConnection, dataset_id: str, as_of: date, months: int = 24) -> pd.DataFrame:
-    """Net revenue and promo revenue per calendar month over the last `months` months up to `as_of`."""
-    params = {"dataset_id": dataset_id, "as_of": as_of, "months": months}
+    """Net revenue and promo revenue per calendar month, the `months` months up to the month of `as_of` (whole
+    months), with the days the data covers in each (covered_from, covered_to) and whether that is only part of
+    the month (`partial`: the data starts after its first day, or ends, or `as_of` falls, before its last)."""
+    first = date(as_of.year, as_of.month, 1)
+    back = first.year * 12 + first.month - 1 - (months - 1)
+    params = {"dataset_id": dataset_id, "as_of": as_of, "window_start": date(back // 12, back % 12 + 1, 1)}
     return con.execute(_MONTHLY_SQL, params).df()
+
+
+_COUNTS_SQL = """
+lines as (
+    select distinct customer_id
+    from order_days
+    where dataset_id = $dataset_id
+      and day <= $as_of
+),
+members_in as (
+    select distinct customer_id
+    from members
+    where dataset_id = $dataset_id
+      and (join_date is null or join_date <= $as_of)
+),
+final as (
+    select (select count(*) from (select customer_id from lines union select customer_id from members_in))
+               as in_tiers,
+           (select count(distinct customer_id) from sales where dataset_id = $dataset_id) as in_sales
+)
+select * from final
+"""
+
+
+def customer_counts(con: duckdb.DuckDBPyConnection, dataset_id: str, as_of: date) -> dict[str, int]:
+    """Every count of customers the pages show, by its definition (catalog keys count.def.*): `bought` (a purchase
+    up to as_of: the Overview), `active` (a purchase in the 365 days to as_of), `members` (joined by as_of),
+    `in_tiers` (members and everyone with a sales line up to as_of: Segments, Target lists) and `in_sales` (every
+    customer id in the sales lines, all dates: the Data page)."""
+    summary = store_summary(con, dataset_id, as_of)
+    params = {"dataset_id": dataset_id, "as_of": as_of}
+    cursor = con.execute("with " + order_days_ctes(con, dataset_id) + _COUNTS_SQL, params)
+    row = cursor.fetchone()
+    assert row is not None
+    in_tiers, in_sales = (int(v) for v in row)
+    return {
+        "bought": int(summary["customers"]),  # type: ignore[call-overload]
+        "active": int(summary["active_customers"]),  # type: ignore[call-overload]
+        "members": int(summary["members"]),  # type: ignore[call-overload]
+        "in_tiers": in_tiers,
+        "in_sales": in_sales,
+    }
 
 
 _VALUE_COLUMNS = {"store": ("sales", "members"), "category": ("sales",)}

@@ -333,6 +333,18 @@ def weekly_review(dataset_id: str, week_end: date, lang: str) -> WeeklyReview:
 
 
 # issue 12, block A
+@st.cache_data(ttl=3600, max_entries=32, show_spinner=False)
+def _customer_counts(dataset_id: str, as_of: date, version: int) -> dict[str, int]:
+    with state.workspace().reader() as con:
+        return overview.customer_counts(con, dataset_id, as_of)
+
+
+def customer_counts(dataset_id: str, as_of: date) -> dict[str, int]:
+    """Every count of customers by its definition (bought, active, members, in_tiers, in_sales; cached until the
+    data changes)."""
+    return _customer_counts(dataset_id, as_of, state.data_version())
+
+
 # (end of block A)
 
 

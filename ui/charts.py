@@ -67,20 +67,31 @@ def month_axis(fig: go.Figure, axis: str, lang: str) -> go.Figure:
 
 
 def monthly_revenue_bars(months: pd.DataFrame, lang: str, currency: str = "CNY") -> go.Figure:
-    """Stacked bars of promo and full-price net revenue per month."""
+    """Stacked bars of promo and full-price net revenue per month; a month the data covers only in part (the
+    `partial` column of segcore.overview.monthly_revenue) is lighter and hatched, its total marked with "*" and its
+    days in the hover (partial_months_note says it under the chart)."""
     total = months["revenue"].astype(float)
     regular = total - months["promo_revenue"].astype(float)
-    labels = [fmt.money_compact(v, lang, currency=currency) for v in total]
+    partial = [bool(p) for p in months["partial"]] if "partial" in months else [False] * len(months)
+    ranges = covered_days(months, lang) if "partial" in months else [""] * len(months)
+    labels = [
+        fmt.money_compact(v, lang, currency=currency) + ("*" if p else "") for v, p in zip(total, partial, strict=True)
+    ]
     hover = [
         f"{fmt.month(m, lang)}<br>{text('chart.revenue', lang)} {fmt.money(v, lang, currency=currency)}"
-        for m, v in zip(months["month"], total, strict=True)
+        + (f"<br>{text('chart.partial_hover', lang, days=r)}" if p else "")
+        for m, v, p, r in zip(months["month"], total, partial, ranges, strict=True)
     ]
+    look = {
+        "opacity": [0.45 if p else 1.0 for p in partial],
+        "pattern": {"shape": ["/" if p else "" for p in partial], "fillmode": "overlay", "solidity": 0.3},
+    }
     fig = go.Figure()
     fig.add_bar(
         x=months["month"],
         y=regular,
         name=text("chart.full_price", lang),
-        marker_color=BRAND,
+        marker={"color": BRAND, **look},
         customdata=hover,
         hovertemplate="%{customdata}<extra></extra>",
     )
@@ -88,15 +99,22 @@ def monthly_revenue_bars(months: pd.DataFrame, lang: str, currency: str = "CNY")
         x=months["month"],
         y=months["promo_revenue"].astype(float),
         name=text("chart.promo", lang),
-        marker_color=PROMO,
+        marker={"color": PROMO, **look},
         text=labels,
         textposition="outside",
+        cliponaxis=False,
         customdata=hover,
         hovertemplate="%{customdata}<extra></extra>",
     )
     title = text("chart.revenue_in", lang, sign=fmt.symbol(currency).strip())
     fig.update_layout(barmode="stack", yaxis_title=title)
-    money_axis(fig, "y", total, lang, currency)
+    for i, (month, value, days) in enumerate(zip(months["month"], total, ranges, strict=True)):
+        if partial[i]:  # the days covered, in words, above the bar (to its left at the right edge)
+            anchor = "right" if i == len(months) - 1 else "left" if i == 0 else "center"
+            fig.add_annotation(
+                x=month, y=value, text=f"* {days}", showarrow=False, yshift=28, xanchor=anchor, font={"size": 12}
+            )
+    money_axis(fig, "y", [*total, float(total.max()) * 1.12 if len(total) else 0.0], lang, currency)
     month_axis(fig, "x", lang)
     return _layout(fig)
 
@@ -223,3 +241,20 @@ def tier_history_chart(history: pd.DataFrame, order: list[str], lang: str) -> go
         tickvals=list(range(len(order))), ticktext=[segment_label("tier", t, lang) for t in order], autorange="reversed"
     )
     return _layout(fig, 320)
+
+
+def covered_days(months: pd.DataFrame, lang: str) -> list[str]:
+    """The days the data covers in each month (covered_from, covered_to of segcore.overview.monthly_revenue):
+    "1–15 Nov 2026" / "2026年11月1日–15日"."""
+    return [
+        text("chart.day_range", lang, first=a.day, last=b.day, month=fmt.month(a, lang))
+        for a, b in zip(pd.to_datetime(months["covered_from"]), pd.to_datetime(months["covered_to"]), strict=True)
+    ]
+
+
+def partial_months_note(months: pd.DataFrame, lang: str) -> str | None:
+    """The note under a monthly chart naming its partial months and the days the data covers; None if none."""
+    if "partial" not in months or not months["partial"].any():
+        return None
+    ranges = [r for r, p in zip(covered_days(months, lang), months["partial"], strict=True) if p]
+    return text("chart.partial_note", lang, days=("、" if lang == "zh" else "; ").join(ranges))
