@@ -28,7 +28,9 @@ Summing the two monthly steps instead would count fay down once and up once.
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -45,6 +47,7 @@ from segcore.migration import (
     transitions_between_from_cache,
 )
 from segcore.tier_rules import DEFAULT_RULES
+from tests.helpers import run_app
 
 D0, D1, D2 = date(2024, 5, 31), date(2024, 6, 30), date(2024, 7, 31)
 
@@ -124,3 +127,22 @@ def test_an_empty_period_reads_zero() -> None:
         {"customers": "int64"}
     )
     assert period_summary(empty) == {"up": 0, "down": 0, "same": 0, "pair": 0}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_page_headline_matrix_and_movers_show_one_number(app_workspace: Path, lang: str) -> None:
+    at = run_app(lang)
+    at.switch_page("pages/migration.py").run()
+    assert not at.exception
+    marker = {"en": "VIPs went silent", "zh": "转为"}[lang]
+    headline = next(m.value for m in at.markdown if marker in m.value)
+    definition = {"en": "How this is counted", "zh": "统计口径"}[lang]
+    assert any(definition in c.value for c in at.caption)
+    pair = {"en": r"and ([\d,]+) VIPs went silent", "zh": r"，([\d,]+) 位顾客从"}[lang]
+    found = re.search(pair, headline)
+    assert found is not None
+    # the movers panel opens on the headline's cell and counts the same customers
+    assert (at.selectbox(key="mig_cell_from").value, at.selectbox(key="mig_cell_to").value) == HEADLINE_PAIR
+    movers = next(c.value for c in at.caption if re.match(r"^[\d,]+ (customers moved|位顾客从)", c.value))
+    assert movers.split(" ")[0] == found.group(1)
+    assert all(word not in headline for word in ("None", "nan", "NaT"))
