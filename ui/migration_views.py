@@ -155,7 +155,9 @@ def _alpha(hex_color: str) -> str:
 def _wrapped(label: str) -> str:
     if " " in label:
         return label.replace(" ", "<br>", 1)
-    return label[: len(label) // 2] + "<br>" + label[len(label) // 2 :] if len(label) > 5 else label
+    if len(label) > 5 and not label.isascii():  # a long Chinese name: two lines (an English word is never cut)
+        return label[: len(label) // 2] + "<br>" + label[len(label) // 2 :]
+    return label
 
 
 def _cell(customers: int, share: float, code: str) -> str:
