@@ -53,4 +53,4 @@ months = cached.monthly_revenue(dataset, as_of)
 st.plotly_chart(charts.monthly_revenue_bars(months, code, currency), width="stretch")
 note = charts.partial_months_note(months, code)
 if note:
-    st.caption(note)
+    st.caption(note.replace("*", r"\*"))  # a literal star, not a Markdown list
