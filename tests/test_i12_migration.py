@@ -129,10 +129,12 @@ def test_an_empty_period_reads_zero() -> None:
     assert period_summary(empty) == {"up": 0, "down": 0, "same": 0, "pair": 0}
 
 
-@pytest.mark.parametrize("lang", ["en", "zh"])
-def test_page_headline_matrix_and_movers_show_one_number(app_workspace: Path, lang: str) -> None:
+@pytest.mark.parametrize("lang, every", [("en", "week"), ("zh", "week"), ("en", "month")])
+def test_page_headline_matrix_and_movers_show_one_number(app_workspace: Path, lang: str, every: str) -> None:
     at = run_app(lang)
     at.switch_page("pages/migration.py").run()
+    if every == "month":
+        at.segmented_control(key="mig_every").set_value("month").run()
     assert not at.exception
     marker = {"en": "VIPs went silent", "zh": "转为"}[lang]
     headline = next(m.value for m in at.markdown if marker in m.value)
@@ -146,3 +148,5 @@ def test_page_headline_matrix_and_movers_show_one_number(app_workspace: Path, la
     movers = next(c.value for c in at.caption if re.match(r"^[\d,]+ (customers moved|位顾客从)", c.value))
     assert movers.split(" ")[0] == found.group(1)
     assert all(word not in headline for word in ("None", "nan", "NaT"))
+    table = at.dataframe[0].value
+    assert len(table) > 0 and not table.astype(str).isin(["None", "nan", "NaT"]).any().any()
