@@ -44,7 +44,7 @@ def test_an_english_page_covers_nothing(app_workspace: Path) -> None:
 
 def test_cover_css_hides_the_text_and_draws_the_words() -> None:
     assert cover_css('[data-testid="x"]', '按"回车"') == (
-        '[data-testid="x"]{font-size:0 !important;line-height:0}'
+        '[data-testid="x"],[data-testid="x"] *{font-size:0 !important;line-height:0}'
         '[data-testid="x"]::after{content:"按\\"回车\\"";font-size:0.75rem;line-height:1.6}'
     )
 
@@ -53,7 +53,8 @@ def test_streamlit_words_css_takes_any_selector_and_catalog_key() -> None:
     assert streamlit_words_css("en") == ""
     css = streamlit_words_css("zh", (('[data-testid="stStatusWidget"] button', "ui.stop"),))
     assert css == (
-        '<style>[data-testid="stStatusWidget"] button{font-size:0 !important;line-height:0}'
+        '<style>[data-testid="stStatusWidget"] button,[data-testid="stStatusWidget"] button *'
+        "{font-size:0 !important;line-height:0}"
         '[data-testid="stStatusWidget"] button::after{content:"停止";font-size:0.75rem;line-height:1.6}</style>'
     )
 

@@ -260,3 +260,23 @@ def test_table_cells_are_read_as_shown() -> None:
     cells = list(_table_texts(frame))
     assert cells == ["渠道", "金额", "日", "微信", "None", "nan", "1.0", "NaT", "2026-11-15 00:00:00"]
     assert len(problems(cells, "zh")) == 3
+
+
+class _Node:
+    def __init__(self, kind: str, value: str) -> None:
+        self.type, self.value = kind, value
+
+
+@pytest.mark.parametrize(
+    ("nodes", "covered"),
+    [
+        ([_Node("html", '<style>[data-testid="stFileUploaderDropzone"] button::after{content:"上传"}</style>')], True),
+        ([_Node("markdown", '<style>[data-testid="stFileUploader"] small::before{content:"最大 200MB"}')], True),
+        ([_Node("html", '<style>[data-testid="stFileUploader"] small{color:red}</style>')], False),  # no words drawn
+        ([_Node("html", '<style>[data-testid="InputInstructions"]::after{content:"按回车键确认"}</style>')], False),
+        ([_Node("markdown", "上传文件")], False),
+    ],
+    ids=["html-after", "markdown-before", "no-content", "other-element", "plain-text"],
+)
+def test_an_uploader_counts_as_covered_only_with_a_css_cover_of_its_words(nodes: list[_Node], covered: bool) -> None:
+    assert _covers_uploader(nodes) is covered

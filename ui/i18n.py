@@ -52,11 +52,12 @@ STREAMLIT_WORDS: tuple[tuple[str, str], ...] = (
 
 
 def cover_css(selector: str, words: str, *, size: str = "0.75rem") -> str:
-    """CSS rules that draw `words` in place of the text Streamlit puts inside `selector` (its text is set to size 0,
-    so it takes no room; the words come from ::after at `size`). For texts Streamlit offers no parameter for."""
+    """CSS rules that draw `words` in place of the text Streamlit puts inside `selector` (its text, and its children's,
+    is set to size 0, so it takes no room; the words come from ::after at `size`). For texts Streamlit offers no
+    parameter for; icons drawn as font glyphs inside `selector` are hidden too."""
     quoted = words.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
     return (
-        f"{selector}{{font-size:0 !important;line-height:0}}"
+        f"{selector},{selector} *{{font-size:0 !important;line-height:0}}"
         f'{selector}::after{{content:"{quoted}";font-size:{size};line-height:1.6}}'
     )
 
