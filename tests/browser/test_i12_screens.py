@@ -8,8 +8,11 @@ import itertools
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from google.protobuf.message import DecodeError
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from tests.browser.conftest import ARTIFACTS, start_app, stop_app, wait_for_app
 from tests.test_i12_screen import PAGES
@@ -41,33 +44,57 @@ def server(demo_workspace_file: Path, tmp_path_factory: pytest.TempPathFactory) 
 
 
 @pytest.fixture(scope="module")
-def tab(browser: object) -> Iterator[object]:
+def runs() -> _Runs:
+    return _Runs()
+
+
+@pytest.fixture(scope="module")
+def tab(browser: Any, runs: _Runs) -> Iterator[Any]:
     """One tab for every case (a Chinese browser locale, so nothing but ?lang= decides the language)."""
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")  # type: ignore[attr-defined]
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
     page = context.new_page()
     page.set_default_timeout(90_000)
+    page.on("websocket", runs.watch)
     yield page
     context.close()
 
 
-_BUSY = """() => {
-    const main = document.querySelector('[data-testid="stMain"]');
-    const busy = document.querySelector(
-        '[data-testid="stStatusWidget"], [data-testid="stSpinner"], [data-testid="stSkeleton"]');
-    return [busy ? 1 : 0, main ? main.innerText.length : 0, document.querySelectorAll('*').length];
-}"""
+class _Runs:
+    """Counts the app's finished script runs from its websocket messages (Streamlit's running indicator is not in
+    the page with the minimal toolbar, and a long query leaves the page unchanged for seconds: neither tells)."""
+
+    def __init__(self) -> None:
+        self.finished = 0
+
+    def watch(self, websocket: Any) -> None:
+        websocket.on("framereceived", self._frame)
+
+    def _frame(self, payload: str | bytes) -> None:
+        if isinstance(payload, str):
+            return
+        try:
+            message = ForwardMsg.FromString(payload)
+        except DecodeError:
+            return
+        if message.WhichOneof("type") == "script_finished" and message.script_finished in _DONE:
+            self.finished += 1
 
 
-def _settle(tab: object, quiet_ms: int = 2_500, timeout_ms: int = 120_000) -> None:
-    """Wait until the page has finished running: no running indicator, spinner or skeleton, and nothing on the
-    page has changed for `quiet_ms` (Streamlit's running indicator shows up late, so it alone is not enough)."""
-    step, quiet, waited, last = 250, 0, 0, None
-    while quiet < quiet_ms and waited < timeout_ms:
-        tab.wait_for_timeout(step)  # type: ignore[attr-defined]
-        waited += step
-        busy, *shape = tab.evaluate(_BUSY)  # type: ignore[attr-defined]
-        quiet = quiet + step if not busy and shape == last else 0
-        last = shape
+_DONE = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR}
+
+
+def _open(tab: Any, runs: _Runs, url: str, timeout_ms: int = 180_000) -> None:
+    """Open `url` and wait until its script run has finished (a deep link first runs the frame, which switches to
+    the page: only a run that finished without a rerun counts), then let the charts draw."""
+    runs.finished = 0
+    tab.goto(url)
+    waited = 0
+    while not runs.finished and waited < timeout_ms:
+        tab.wait_for_timeout(200)
+        waited += 200
+    assert runs.finished, f"{url} did not finish within {timeout_ms // 1000} s"
+    wait_for_app(tab)
+    tab.wait_for_timeout(1_000)
 
 
 def _path(page: str) -> str:
@@ -75,48 +102,47 @@ def _path(page: str) -> str:
 
 
 @pytest.mark.parametrize(("page", "lang", "size"), CASES, ids=[f"{p}-{lang}-{w}" for p, lang, (w, _) in CASES])
-def test_every_page_on_screen(server: str, tab: object, page: str, lang: str, size: tuple[int, int]) -> None:
+def test_every_page_on_screen(server: str, tab: Any, runs: _Runs, page: str, lang: str, size: tuple[int, int]) -> None:
     width, height = size
-    tab.set_viewport_size({"width": width, "height": height})  # type: ignore[attr-defined]
-    tab.goto(f"{server}{_path(page)}?lang={lang}")  # type: ignore[attr-defined]
-    wait_for_app(tab)
-    _settle(tab)
-    full = int(tab.evaluate(_CONTENT_HEIGHT))  # type: ignore[attr-defined]
-    tab.set_viewport_size({"width": width, "height": max(height, full)})  # type: ignore[attr-defined]
-    tab.wait_for_timeout(700)  # type: ignore[attr-defined]
+    tab.set_viewport_size({"width": width, "height": height})
+    _open(tab, runs, f"{server}{_path(page)}?lang={lang}")
+    full = int(tab.evaluate(_CONTENT_HEIGHT))
+    tab.set_viewport_size({"width": width, "height": max(height, full)})
+    tab.wait_for_timeout(700)
     SCREENS.mkdir(parents=True, exist_ok=True)
-    tab.screenshot(path=str(SCREENS / f"{page}-{lang}-{width}.png"), full_page=True)  # type: ignore[attr-defined]
-    tab.set_viewport_size({"width": width, "height": height})  # type: ignore[attr-defined]
+    tab.screenshot(path=str(SCREENS / f"{page}-{lang}-{width}.png"), full_page=True)
+    tab.set_viewport_size({"width": width, "height": height})
 
     problems: list[str] = []
-    boxes = tab.locator('[data-testid="stException"]')  # type: ignore[attr-defined]
+    boxes = tab.locator('[data-testid="stException"]')
     if boxes.count():
         problems.append(f"exception box: {boxes.first.inner_text()[:300]!r}")
-    text = tab.evaluate("() => document.body.innerText")  # type: ignore[attr-defined]
-    words = tab.evaluate(  # type: ignore[attr-defined]
+    text = tab.evaluate("() => document.body.innerText")
+    words = tab.evaluate(
         "([text, pattern]) => [...text.matchAll(new RegExp(pattern, 'gm'))].map(m => "
         "text.slice(Math.max(0, m.index - 40), m.index + 40).replace(/\\n/g, ' | '))",
         [text, _EMPTY_WORDS],
     )
     problems.extend(f"empty value shown as a word: {context!r}" for context in words)
-    if f"?lang={lang}" not in tab.url and f"lang={lang}" not in tab.url:  # type: ignore[attr-defined]
-        problems.append(f"the page lost its language: {tab.url}")  # type: ignore[attr-defined]
+    if f"?lang={lang}" not in tab.url and f"lang={lang}" not in tab.url:
+        problems.append(f"the page lost its language: {tab.url}")
     if problems:
         pytest.fail(f"{page} [{lang}, {width}px]:\n  " + "\n  ".join(problems), pytrace=False)
 
 
 @pytest.mark.parametrize(("lang", "words"), [("zh", '"按回车键确认"'), ("en", None)])
-def test_the_input_hint_is_in_the_page_language(server: str, tab: object, lang: str, words: str | None) -> None:
-    tab.set_viewport_size({"width": 1366, "height": 768})  # type: ignore[attr-defined]
-    tab.goto(f"{server}/data?lang={lang}")  # type: ignore[attr-defined]
-    wait_for_app(tab)
-    tab.locator('[data-testid="stTextInput"] input').first.fill("my-store")  # type: ignore[attr-defined]  # no Enter
-    hint = tab.locator('[data-testid="InputInstructions"]').first  # type: ignore[attr-defined]
+def test_the_input_hint_is_in_the_page_language(
+    server: str, tab: Any, runs: _Runs, lang: str, words: str | None
+) -> None:
+    tab.set_viewport_size({"width": 1366, "height": 768})
+    _open(tab, runs, f"{server}/data?lang={lang}")
+    tab.locator('[data-testid="stTextInput"] input').first.fill("my-store")  # no Enter
+    hint = tab.locator('[data-testid="InputInstructions"]').first
     hint.wait_for(state="visible")
     shown = hint.evaluate(
         "el => [getComputedStyle(el).fontSize, getComputedStyle(el, '::after').content, el.innerText]"
     )
-    tab.screenshot(path=str(SCREENS / f"input-hint-{lang}.png"))  # type: ignore[attr-defined]
+    tab.screenshot(path=str(SCREENS / f"input-hint-{lang}.png"))
     if words is None:
         assert shown[1] == "none" and shown[2] == "Press Enter to apply"
     else:
