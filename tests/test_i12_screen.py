@@ -126,17 +126,31 @@ _TEXT_ELEMENTS = {
 }
 
 
-def rendered_texts(at: Any) -> list[str]:
-    """Every text a reader sees on the run's first view, widgets and table cells included (charts excepted)."""
+def _where(node: Any) -> str:
+    """The element a text comes from, for the failure message: its kind and its label or key."""
+    kind = str(getattr(node, "type", "?"))
+    name = _attr(node, "label") or _attr(node, "key")
+    return f"{kind} {name!r}" if isinstance(name, str) and name else kind
+
+
+def rendered_items(at: Any) -> list[tuple[str, str]]:
+    """(where, text) for every text a reader sees on the run's first view, widgets and table cells included
+    (charts excepted)."""
     nodes = [node for root in at._tree.children.values() for node in _nodes(root)]
     covered_uploader = _covers_uploader(nodes)
-    texts: list[str] = []
+    items: list[tuple[str, str]] = []
     for node in nodes:
         kind = getattr(node, "type", "")
         if kind == "html":
             continue  # CSS and markup, not text
+        texts: list[str] = []
         if kind in {"dataframe", "table"}:
-            texts.extend(_table_texts(node.value))
+            frame = node.value
+            items.extend((kind, str(column)) for column in frame.columns)
+            if not isinstance(frame.index, pd.RangeIndex):
+                items.extend((f"{kind} index", str(label)) for label in frame.index)
+            for column in frame.columns:
+                items.extend((f"{kind} column {column!r}", str(value)) for value in frame[column].astype(object))
             continue
         if kind in _TEXT_ELEMENTS:
             texts.append(str(node.value))
@@ -158,7 +172,13 @@ def rendered_texts(at: Any) -> list[str]:
             texts.extend(UPLOADER_DEFAULTS)
         elif kind == "progress":
             texts.append(str(_attr(node.proto, "text") or ""))
-    return [text for text in texts if text]
+        items.extend((_where(node), text) for text in texts if text)
+    return items
+
+
+def rendered_texts(at: Any) -> list[str]:
+    """Every text a reader sees on the run's first view (see rendered_items)."""
+    return [text for _, text in rendered_items(at)]
 
 
 def _run_page(page: str, lang: str) -> Any:
@@ -173,7 +193,7 @@ def _run_page(page: str, lang: str) -> Any:
 def test_every_page_reads_right(app_workspace: Path, page: str, lang: str) -> None:
     at = _run_page(page, lang)
     assert not at.exception, f"{page} [{lang}] raised: {[e.value for e in at.exception]}"
-    found = list(dict.fromkeys(problems(rendered_texts(at), lang)))
+    found = list(dict.fromkeys(f"{where}: {p}" for where, text in rendered_items(at) for p in problems([text], lang)))
     if found:
         pytest.fail(f"{page} [{lang}] shows {len(found)} problem(s):\n  " + "\n  ".join(found), pytrace=False)
 
