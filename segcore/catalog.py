@@ -16,7 +16,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "sidebar.as_of": {"en": "As of", "zh": "截止日期"},
     "sidebar.language": {"en": "Language", "zh": "语言"},
     "sidebar.no_data": {"en": "No data yet: upload on the Data page.", "zh": "还没有数据：请在「数据」页上传。"},
-    "sidebar.data_range": {"en": "Data from {first} to {last}", "zh": "数据范围：{first} 至 {last}"},
+    "sidebar.data_range": {"en": "Data from {first} to {last}", "zh": "数据范围：{first} 至  \n{last}"},
     # first start
     "demo.loading": {"en": "Setting up the demo store…", "zh": "正在准备演示门店…"},
     "demo.loaded": {"en": "Demo store ready", "zh": "演示门店已就绪"},
