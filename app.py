@@ -6,11 +6,12 @@ import streamlit as st
 
 from ui import sidebar, state
 from ui.guard import FRAME_READY, WANTED_PAGE, restore_query, workspace_run
-from ui.i18n import init_lang, t
+from ui.i18n import cover_streamlit_words, init_lang, t
 
 st.set_page_config(page_title="Segcore", page_icon="👥", layout="wide")
 restore_query()
 init_lang()
+cover_streamlit_words()  # Streamlit's own English words (input hints, Stop) in the page's language
 # st.navigation comes first: until a session calls it, Streamlit would list the files of pages/ by itself.
 pages = {
     "pages/overview.py": st.Page("pages/overview.py", title=t("nav.overview"), icon=":material/home:", default=True),

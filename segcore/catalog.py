@@ -16,7 +16,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "sidebar.as_of": {"en": "As of", "zh": "截止日期"},
     "sidebar.language": {"en": "Language", "zh": "语言"},
     "sidebar.no_data": {"en": "No data yet: upload on the Data page.", "zh": "还没有数据：请在「数据」页上传。"},
-    "sidebar.data_range": {"en": "Data from {first} to {last}", "zh": "数据范围：{first} 至 {last}"},
+    "sidebar.data_range": {"en": "Data from {first} to {last}", "zh": "数据范围：{first} 至  \n{last}"},
     # first start
     "demo.loading": {"en": "Setting up the demo store…", "zh": "正在准备演示门店…"},
     "demo.loaded": {"en": "Demo store ready", "zh": "演示门店已就绪"},
@@ -1355,6 +1355,15 @@ CATALOG: dict[str, dict[str, str]] = {
     # (end of block)
     #
     # issue 12, F: frame, sidebar and Streamlit's own words
+    "sidebar.dataset_placeholder": {"en": "Choose a dataset", "zh": "请选择数据集"},
+    "ui.choose_one": {"en": "Choose an option", "zh": "请选择"},
+    "ui.choose_many": {"en": "Choose options", "zh": "请选择（可多选）"},
+    "ui.no_options": {"en": "Nothing to choose from", "zh": "没有可选项"},
+    "ui.working": {"en": "Working…", "zh": "正在计算…"},
+    "ui.press_enter": {"en": "Press Enter to apply", "zh": "按回车键确认"},
+    "ui.press_ctrl_enter": {"en": "Press Ctrl+Enter to apply", "zh": "按 Ctrl+回车键确认"},
+    "ui.press_enter_form": {"en": "Press Enter to submit form", "zh": "按回车键提交"},
+    "ui.stop": {"en": "Stop", "zh": "停止"},
     # (end of block)
     #
 }

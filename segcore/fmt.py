@@ -20,6 +20,8 @@ __all__ = [
     "month",
     "p_value",
     "percent",
+    "signed_money",
+    "signed_percent",
     "symbol",
     "uses_wan",
 ]
@@ -144,3 +146,19 @@ def month(value: date | datetime | None, lang: str = "en") -> str:
 def cell(value: Any) -> str:
     """A table cell as text, with a dash for nothing (never None, nan or NaT)."""
     return BLANK if _missing(value) else str(value)
+
+
+def signed_money(value: float | int | None, lang: str = "en", *, currency: str = "CNY") -> str:
+    """A change of money, always with its sign: +¥1.20万, -¥350, +£12,345 (zero reads ¥0, without a sign)."""
+    if _missing(value):
+        return BLANK
+    shown = money(value, lang, currency=currency)
+    return shown if shown.startswith("-") or shown.strip(symbol(currency) + "0.,万亿") == "" else "+" + shown
+
+
+def signed_percent(value: float | None, lang: str = "en", *, digits: int = 1) -> str:
+    """A change of a share, always with its sign: 0.123 -> +12.3%, -0.05 -> -5.0% (zero reads 0.0%)."""
+    if _missing(value):
+        return BLANK
+    shown = percent(value, lang, digits=digits)
+    return shown if shown.startswith("-") or shown.strip("0.%") == "" else "+" + shown

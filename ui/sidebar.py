@@ -61,7 +61,13 @@ def _dataset_picker() -> str | None:
     if st.session_state.get("dataset") not in ids:
         wanted = st.query_params.get("dataset")
         st.session_state["dataset"] = wanted if wanted in ids else (state.default_dataset() or ids[0])
-    st.selectbox(t("sidebar.dataset"), ids, key=_bind("dataset"), on_change=_on_dataset_change)
+    st.selectbox(
+        t("sidebar.dataset"),
+        ids,
+        key=_bind("dataset"),
+        on_change=_on_dataset_change,
+        placeholder=t("sidebar.dataset_placeholder"),
+    )
     st.query_params["dataset"] = st.session_state["dataset"]
     return str(st.session_state["dataset"])
 
@@ -78,7 +84,7 @@ def _as_of_picker(dataset: str) -> None:
         key=_bind("as_of"),
         min_value=first,
         max_value=last,
-        format="YYYY-MM-DD",
+        format="YYYY/MM/DD",  # reads as 2026/11/15 in both languages; the calendar itself stays English (DECISIONS)
         on_change=_keep,
         args=("as_of",),
     )
