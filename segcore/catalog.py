@@ -1278,6 +1278,7 @@ CATALOG: dict[str, dict[str, str]] = {
     #
     # issue 12, D: weekly review and presentation
     "weekly.demo_store": {"en": "Demo store", "zh": "演示门店"},
+    "weekly.col.who": {"en": "Customer", "zh": "顾客"},
     "weekly.no_sales": {"en": "No sales this week ({start} to {end}).", "zh": "本周无销售（{start} 至 {end}）。"},
     "weekly.no_sales_value": {"en": "No sales", "zh": "本周无销售"},
     "weekly.last_week": {"en": "last week: {value}", "zh": "上周：{value}"},

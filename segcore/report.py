@@ -229,14 +229,46 @@ def _rgba(hex_color: str, alpha: float) -> str:
     return f"rgba({red},{green},{blue},{alpha})"
 
 
+def _em(label: str) -> float:
+    """A label's width in ems, roughly: a Chinese character is one, anything else about 0.58."""
+    return sum(1.0 if ord(ch) > 0x2E80 else 0.58 for ch in label)
+
+
+def _sankey_label(name: str, count: str, wrap_at: float) -> str:
+    """'Silent 375'; a long name is cut in two lines at its bracket ('Promo chaser<br>(blacklist) 40')."""
+    one = f"{name} {count}"
+    if _em(one) <= wrap_at:
+        return one
+    for mark in ("（", " ("):
+        if mark in name:
+            head, tail = name.split(mark, 1)
+            return f"{head}<br>{mark.strip()}{tail} {count}"
+    return one
+
+
+def _centres(states: list[str], totals: pd.Series, scale: float, pad: float, inner: float) -> list[float]:
+    """The vertical centre of each node (0 = top) when the nodes are stacked from the top, `pad` apart."""
+    centres, top = [], 0.0
+    for state in states:
+        size = float(totals[state]) * scale
+        centres.append((top + size / 2) / inner)
+        top += size + pad
+    return centres
+
+
 def movement_sankey(
     movements: pd.DataFrame,
     lang: str,
     tier_order: tuple[str, ...],
     height: int = _SANKEY_SIZE[1],
     font_size: int = 13,
+    width: int = _SANKEY_SIZE[0],
 ) -> go.Figure | None:
-    """Sankey of the customers who changed tier (last Sunday left, this Sunday right), tier colours; None if nobody."""
+    """Sankey of the customers who changed tier (last Sunday left, this Sunday right), tier colours; None if nobody.
+
+    The labels sit outside the flows: last Sunday's to the left of their nodes, this Sunday's to the right (plotly
+    would draw them over the flows), so the nodes are placed by hand and the labels are annotations beside them.
+    `width` is the narrowest the chart is drawn at, to leave room for the labels."""
     moved = movements[movements["from_tier"] != movements["to_tier"]]
     if moved.empty:
         return None
@@ -249,27 +281,64 @@ def movement_sankey(
     right = sorted(set(moved["to_tier"]), key=rank)
     out_totals = moved.groupby("from_tier")["customers"].sum()
     in_totals = moved.groupby("to_tier")["customers"].sum()
-    labels = [f"{state_label(s, lang)} {fmt.count(out_totals[s], lang)}" for s in left]
-    labels += [f"{state_label(s, lang)} {fmt.count(in_totals[s], lang)}" for s in right]
+    wrap_at = 12.0
+    left_labels = [_sankey_label(state_label(s, lang), fmt.count(out_totals[s], lang), wrap_at) for s in left]
+    right_labels = [_sankey_label(state_label(s, lang), fmt.count(in_totals[s], lang), wrap_at) for s in right]
+    widest = max(_em(line) for label in left_labels + right_labels for line in label.split("<br>"))
+    side = min(0.34, (widest * font_size + 24) / width)  # the share of the width each column of labels takes
+    margin = max(8, font_size)
+    inner = height - 2 * margin
+    pad = max(14.0, font_size * 1.3)
+    total = float(moved["customers"].sum())
+    scale = min((inner - (len(column) - 1) * pad) / total for column in (left, right))
+    ys = _centres(left, out_totals, scale, pad, inner) + _centres(right, in_totals, scale, pad, inner)
     colors = [TIER_COLORS.get(s, "#94a3b8") for s in (*left, *right)]
     sources = [left.index(s) for s in moved["from_tier"]]
     targets = [len(left) + right.index(s) for s in moved["to_tier"]]
+    names = [label.replace("<br>", " ") for label in left_labels + right_labels]
+    thickness = 16
     fig = go.Figure(
         go.Sankey(
-            arrangement="snap",
-            node={"label": labels, "color": colors, "pad": 14, "thickness": 16, "line": {"width": 0}},
+            arrangement="fixed",
+            domain={"x": [side, 1 - side], "y": [0, 1]},
+            node={
+                "label": [""] * len(names),
+                "customdata": names,
+                "hovertemplate": "%{customdata}<extra></extra>",
+                "color": colors,
+                "pad": pad,
+                "thickness": thickness,
+                "line": {"width": 0},
+                "x": [0.001] * len(left) + [0.999] * len(right),
+                "y": [min(max(y, 0.001), 0.999) for y in ys],
+            },
             link={
                 "source": sources,
                 "target": targets,
                 "value": [int(v) for v in moved["customers"]],
                 "color": [_rgba(TIER_COLORS.get(s, "#94a3b8"), 0.4) for s in moved["from_tier"]],
             },
-            textfont={"size": font_size, "color": "#111827"},
         )
     )
+    columns = ((left_labels, 0, side, "right", -1), (right_labels, len(left), 1 - side, "left", 1))
+    for labels, offset, x, anchor, direction in columns:
+        for i, label in enumerate(labels):
+            fig.add_annotation(
+                x=x,
+                y=1 - ys[offset + i],
+                xref="paper",
+                yref="paper",
+                xshift=direction * (thickness / 2 + 6),  # clear of the node, which is centred on the domain's edge
+                text=label,
+                showarrow=False,
+                xanchor=anchor,
+                yanchor="middle",
+                align=anchor,
+                font={"size": font_size, "color": "#111827"},
+            )
     fig.update_layout(
         height=height,
-        margin={"l": 8, "r": 8, "t": 8, "b": 8},
+        margin={"l": margin, "r": margin, "t": margin, "b": margin},
         font={"family": "Noto Sans CJK SC, Noto Sans, sans-serif", "size": font_size},
         paper_bgcolor="white",
     )

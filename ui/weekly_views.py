@@ -72,6 +72,11 @@ p, li, label, .stMarkdown {font-size: 1.6rem !important;}
 .kpi-help {font-size: 1.15rem !important;}
 .wk-table table {font-size: 1.5rem !important;}
 .wk-table th, .wk-table td {font-size: 1.5rem !important; padding: 0.35rem 0.6rem !important;}
+.wk-table td {white-space: nowrap;}
+@media (max-width: 1500px) {
+  .wk-table th, .wk-table td {font-size: 1.3rem !important; padding: 0.3rem 0.35rem !important;}
+  [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {font-size: 1.15rem !important;}
+}
 .wk-counter {font-size: 2.6rem !important;}
 .wk-line {font-size: 2.2rem !important;}
 [data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] {gap: 0.6rem !important;}
@@ -90,7 +95,7 @@ p, li, label, .stMarkdown {font-size: 1.6rem !important;}
 """
 _CARD_CSS = """
 <style>
-.kpi-grid {display: grid; grid-template-columns: repeat(auto-fit, minmax(230px, 1fr)); gap: 14px;}
+.kpi-grid {display: grid; grid-template-columns: repeat(auto-fit, minmax(250px, 1fr)); gap: 14px;}
 .kpi-card {border: 2px solid #d1d5db; border-radius: 12px; padding: 14px 18px; background: #ffffff;
            container-type: inline-size; min-width: 0;}
 .kpi-label {font-size: 1.05rem; color: #111827; font-weight: 600;}
@@ -288,6 +293,7 @@ def _movements(review: WeeklyReview, present: bool, code: str) -> None:
         tuple(review.tier_order),
         height=480 if present else 380,
         font_size=22 if present else 14,
+        width=760 if present else 560,  # the chart's column at 1366 (presentation) and beside the sidebar
     )
     if figure is None:
         _line(t("weekly.no_movements"), present)
@@ -310,7 +316,7 @@ def _present_alert(frame: pd.DataFrame, review: WeeklyReview, code: str) -> None
     if "name" in cells:
         who = [name if name != fmt.BLANK else customer for name, customer in zip(cells["name"], who, strict=True)]
     headers = [
-        (html.escape(t("weekly.col.customer_id")), False),
+        (html.escape(t("weekly.col.who")), False),
         (html.escape(t("weekly.col.last_purchase")), False),
         (html.escape(t("weekly.col.spend_w")), True),
     ]
