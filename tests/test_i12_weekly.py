@@ -201,6 +201,12 @@ def test_presentation_skips_the_empty_section_and_counts_the_others(sales_only_w
         seen.append(at.header[0].value)
         counter = next(m.value for m in at.markdown if "wk-counter" in m.value)
         assert f">{step} / 4<" in counter
+        if step == 3:  # the alerts on the projector: large HTML tables, who / last purchase / spend, no phones
+            tables = [m.value for m in at.markdown if "wk-table" in m.value]
+            assert len(tables) == 3
+            assert "<th>Customer</th><th>Last purchase</th>" in tables[1]
+            assert '<td>q</td><td>1 Aug 2026</td><td class="num">¥5,000</td>' in tables[1]
+            assert not any(f">{bad}<" in table for table in tables for bad in BAD)
         if step < 4:
             at.button(key="wk_next").click().run()
     assert seen == [
