@@ -20,15 +20,16 @@ if dataset is None:
 present = weekly_views.presentation_toggle()
 week_end = weekly_views.week_picker(state.as_of(), code, show=not present)
 with st.spinner(t("weekly.computing")):
-    review = cached.weekly_review(dataset, week_end, code)
+    review = cached.weekly_review(dataset, week_end, code, state.currency())
 st.title(t("weekly.title"))
 st.caption(weekly_views.week_caption(review, code))
 
-sections = weekly_views.SECTIONS
-shown = [weekly_views.current_section()] if present else sections
-for section in shown:
-    weekly_views.draw(section, review, dataset, present, code)
 if present:
-    weekly_views.step_controls()
+    sections = review.sections_with_content()  # a section with nothing this week gets no slide
+    weekly_views.step_controls(sections)
+    weekly_views.draw(weekly_views.current_section(sections), review, present, code)
+    weekly_views.keyboard_steps()
 else:
+    for section in weekly_views.SECTIONS:
+        weekly_views.draw(section, review, present, code)
     weekly_views.report_buttons(review, code)

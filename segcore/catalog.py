@@ -896,7 +896,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "weekly.kpi.lost_to_sleeping": {"en": "Lost to sleeping", "zh": "转入睡眠"},
     "weekly.help.active": {"en": "a purchase in the last {days} days", "zh": "近 {days} 天内有消费"},
     "weekly.help.revenue": {"en": "net of refunds, Monday to Sunday", "zh": "扣除退款后的净额，周一至周日"},
-    "weekly.help.purchases": {"en": "orders worth more than ¥0 this week", "zh": "本周金额大于 0 的订单"},
+    "weekly.help.purchases": {"en": "orders worth more than 0 this week", "zh": "本周金额大于 0 的订单"},
     "weekly.help.new": {"en": "first purchase this week", "zh": "本周首次消费"},
     "weekly.help.vips": {"en": "in the high spend group on Sunday", "zh": "周日属于高消费总额会员"},
     "weekly.help.came_back": {
@@ -1349,6 +1349,15 @@ CATALOG: dict[str, dict[str, str]] = {
     # (end of block)
     #
     # issue 12, D: weekly review and presentation
+    "weekly.demo_store": {"en": "Demo store", "zh": "演示门店"},
+    "weekly.col.who": {"en": "Customer", "zh": "顾客"},
+    "weekly.no_sales": {"en": "No sales this week ({start} to {end}).", "zh": "本周无销售（{start} 至 {end}）。"},
+    "weekly.no_sales_value": {"en": "No sales", "zh": "本周无销售"},
+    "weekly.last_week": {"en": "last week: {value}", "zh": "上周：{value}"},
+    "weekly.keys_hint": {
+        "en": "Keys: → Space PgDn next · ← PgUp previous",
+        "zh": "按键：→ 空格 PgDn 下一部分 · ← PgUp 上一部分",
+    },
     # (end of block)
     #
     # issue 12, E: data page and uploads

@@ -35,13 +35,29 @@ from segcore.catalog import text
 from segcore.colors import TIER_COLORS
 from segcore.errors import InputError
 from segcore.export import mask_phone
-from segcore.weekly import ALERT_KEYS, NEW_CUSTOMER_DAYS, VIP_QUIET_DAYS, Kpi, WeeklyReview, state_label
+from segcore.weekly import (
+    ALERT_COLUMNS,
+    ALERT_KEYS,
+    NEW_CUSTOMER_DAYS,
+    VIP_QUIET_DAYS,
+    Kpi,
+    WeeklyReview,
+    state_label,
+)
 
 __all__ = [
     "PDF_PAGES",
+    "SALES_KPIS",
+    "alert_cells",
+    "alert_columns",
+    "alert_help_text",
+    "alert_title",
+    "channel_text",
     "chromium_path",
+    "html_table",
     "kpi_change_color",
     "kpi_change_text",
+    "kpi_help_text",
     "kpi_value_text",
     "movement_sankey",
     "report_html",
@@ -71,20 +87,39 @@ _SANKEY_SIZE = (700, 330)
 # --- numbers in words -------------------------------------------------------------------------------------------
 
 
-def kpi_value_text(kpi: Kpi, lang: str) -> str:
-    """A KPI's value for people: ¥12,345 for money, 1,234 for counts."""
-    return fmt.money(kpi.value, lang) if kpi.kind == "money" else fmt.count(kpi.value, lang)
+SALES_KPIS = ("revenue", "purchases", "new")  # the KPIs a week without sales leaves at 0: said in words instead
+_CARD_FULL_BELOW = 1_000_000  # a card shows an amount in full below this (¥999,999), shortened above (¥4.2M)
 
 
-def _signed(value: float, kind: str, lang: str) -> str:
-    body = fmt.money(abs(value), lang) if kind == "money" else fmt.count(abs(value), lang)
+def _card_money(value: float, lang: str, currency: str) -> str:
+    """An amount on a card: yuan in Chinese always in 万 / 亿 (¥424.68万), else in full below a million and short
+    above (¥4.2M, £1.3M), so the number fits its card on one line at 1366 and 1920."""
+    if fmt.uses_wan(lang, currency) or abs(value) < _CARD_FULL_BELOW:
+        return fmt.money(value, lang, currency=currency)
+    return fmt.money_compact(value, lang, currency=currency)
+
+
+def kpi_value_text(kpi: Kpi, lang: str, currency: str = "CNY", *, no_sales: bool = False) -> str:
+    """A KPI's value for people: ¥12,345 (¥4.2M, ¥424.68万) for money, 1,234 for counts; "No sales" for the
+    revenue of a week without sales."""
+    if no_sales and kpi.key == "revenue":
+        return text("weekly.no_sales_value", lang)
+    return _card_money(kpi.value, lang, currency) if kpi.kind == "money" else fmt.count(kpi.value, lang)
+
+
+def _signed(value: float, kind: str, lang: str, currency: str) -> str:
+    body = _card_money(abs(value), lang, currency) if kind == "money" else fmt.count(abs(value), lang)
     return ("+" if value > 0 else "-") + body
 
 
-def kpi_change_text(kpi: Kpi, lang: str) -> str:
-    """The change against last week in words: '+12 (+5.3%) vs last week', or 'same as last week'."""
-    shown = _signed(kpi.change, kpi.kind, lang)
-    if kpi.change == 0 or shown.lstrip("+-") in ("0", "¥0"):
+def kpi_change_text(kpi: Kpi, lang: str, currency: str = "CNY", *, no_sales: bool = False) -> str:
+    """The change against last week in words: '+12 (+5.3%) vs last week', or 'same as last week'; in a week
+    without sales the sales KPIs say last week's value instead of '-100%'."""
+    if no_sales and kpi.key in SALES_KPIS and kpi.previous != 0:
+        before = _card_money(kpi.previous, lang, currency) if kpi.kind == "money" else fmt.count(kpi.previous, lang)
+        return text("weekly.last_week", lang, value=before)
+    shown = _signed(kpi.change, kpi.kind, lang, currency)
+    if kpi.change == 0 or shown.lstrip("+-") in ("0", fmt.symbol(currency) + "0"):
         return text("weekly.no_change", lang)
     ratio = kpi.change_ratio
     if ratio is not None:
@@ -99,9 +134,67 @@ def kpi_change_color(kpi: Kpi) -> str:
     return _GOOD if (kpi.change > 0) == kpi.higher_is_better else _BAD
 
 
-def _kpi_help(kpi: Kpi, review: WeeklyReview, lang: str) -> str:
+def kpi_help_text(kpi: Kpi, review: WeeklyReview, lang: str) -> str:
+    """What a KPI counts, in one line (under its card on the page and in the report)."""
     days = review.sleeping_days if kpi.key == "lost_to_sleeping" else review.active_days
     return text(f"weekly.help.{kpi.key}", lang, days=days)
+
+
+def alert_title(key: str, lang: str) -> str:
+    """An alert's title: 'VIPs with no purchase in 60 days'."""
+    days = VIP_QUIET_DAYS if key == "vip_quiet" else NEW_CUSTOMER_DAYS
+    return text(f"weekly.alert.{key}", lang, days=days)
+
+
+def alert_help_text(key: str, review: WeeklyReview, lang: str) -> str:
+    """Who an alert lists, in one line (above its table on the page and in the report)."""
+    if key == "no_second_purchase":
+        first = review.week_end - pd.Timedelta(days=NEW_CUSTOMER_DAYS + 6)
+        last = review.week_end - pd.Timedelta(days=NEW_CUSTOMER_DAYS)
+        return text(
+            "weekly.alert_help.no_second_purchase",
+            lang,
+            first=fmt.day(first, lang),
+            last=fmt.day(last, lang),
+            days=NEW_CUSTOMER_DAYS,
+        )
+    return text(f"weekly.alert_help.{key}", lang, days=VIP_QUIET_DAYS)
+
+
+def alert_columns(frame: pd.DataFrame) -> list[str]:
+    """The alert columns worth showing: name and phone only when some customer has one (a sales-only dataset has
+    none, and a column of dashes says nothing)."""
+    shown = list(ALERT_COLUMNS)
+    if not any(isinstance(name, str) and name.strip() for name in frame["name"]):
+        shown.remove("name")
+    if not any(mask_phone(phone) for phone in frame["phone"]):
+        shown.remove("phone")
+    return shown
+
+
+def alert_cells(frame: pd.DataFrame, lang: str, currency: str = "CNY", rows: int | None = None) -> pd.DataFrame:
+    """An alert's first `rows` customers as text, one column per `alert_columns` key: masked phones, tiers and
+    dates in words, money in the dataset's currency, a dash for anything missing (never None, nan or NaT)."""
+    shown = frame if rows is None else frame.head(rows)
+    cells = {
+        "customer_id": [fmt.cell(c) for c in shown["customer_id"]],
+        "name": [name.strip() if isinstance(name, str) and name.strip() else fmt.BLANK for name in shown["name"]],
+        "phone": [mask_phone(phone) or fmt.BLANK for phone in shown["phone"]],
+        "tier": [state_label(tier if isinstance(tier, str) else "none", lang) for tier in shown["tier"]],
+        "last_purchase": [fmt.day(pd.Timestamp(d).date(), lang) if pd.notna(d) else fmt.BLANK
+                          for d in shown["last_purchase"]],
+        "spend_w": [fmt.money(v, lang, currency=currency) for v in shown["spend_w"]],
+    }  # fmt: skip
+    return pd.DataFrame({key: cells[key] for key in alert_columns(frame)}, dtype=object)
+
+
+def channel_text(key: object, lang: str) -> str:
+    """A playbook channel in words; a dash when there is none."""
+    if key is None or (isinstance(key, float) and key != key) or not str(key).strip():
+        return fmt.BLANK
+    name = str(key)
+    label = text(f"channel.{name}", lang)
+    return name if label == f"channel.{name}" else label
 
 
 # --- charts -----------------------------------------------------------------------------------------------------
@@ -136,10 +229,46 @@ def _rgba(hex_color: str, alpha: float) -> str:
     return f"rgba({red},{green},{blue},{alpha})"
 
 
+def _em(label: str) -> float:
+    """A label's width in ems, roughly: a Chinese character is one, anything else about 0.58."""
+    return sum(1.0 if ord(ch) > 0x2E80 else 0.58 for ch in label)
+
+
+def _sankey_label(name: str, count: str, wrap_at: float) -> str:
+    """'Silent 375'; a long name is cut in two lines at its bracket ('Promo chaser<br>(blacklist) 40')."""
+    one = f"{name} {count}"
+    if _em(one) <= wrap_at:
+        return one
+    for mark in ("（", " ("):
+        if mark in name:
+            head, tail = name.split(mark, 1)
+            return f"{head}<br>{mark.strip()}{tail} {count}"
+    return one
+
+
+def _centres(states: list[str], totals: pd.Series, scale: float, pad: float, inner: float) -> list[float]:
+    """The vertical centre of each node (0 = top) when the nodes are stacked from the top, `pad` apart."""
+    centres, top = [], 0.0
+    for state in states:
+        size = float(totals[state]) * scale
+        centres.append((top + size / 2) / inner)
+        top += size + pad
+    return centres
+
+
 def movement_sankey(
-    movements: pd.DataFrame, lang: str, tier_order: tuple[str, ...], height: int = _SANKEY_SIZE[1]
+    movements: pd.DataFrame,
+    lang: str,
+    tier_order: tuple[str, ...],
+    height: int = _SANKEY_SIZE[1],
+    font_size: int = 13,
+    width: int = _SANKEY_SIZE[0],
 ) -> go.Figure | None:
-    """Sankey of the customers who changed tier (last Sunday left, this Sunday right), tier colours; None if nobody."""
+    """Sankey of the customers who changed tier (last Sunday left, this Sunday right), tier colours; None if nobody.
+
+    The labels sit outside the flows: last Sunday's to the left of their nodes, this Sunday's to the right (plotly
+    would draw them over the flows), so the nodes are placed by hand and the labels are annotations beside them.
+    `width` is the narrowest the chart is drawn at, to leave room for the labels."""
     moved = movements[movements["from_tier"] != movements["to_tier"]]
     if moved.empty:
         return None
@@ -152,28 +281,65 @@ def movement_sankey(
     right = sorted(set(moved["to_tier"]), key=rank)
     out_totals = moved.groupby("from_tier")["customers"].sum()
     in_totals = moved.groupby("to_tier")["customers"].sum()
-    labels = [f"{state_label(s, lang)} {fmt.count(out_totals[s], lang)}" for s in left]
-    labels += [f"{state_label(s, lang)} {fmt.count(in_totals[s], lang)}" for s in right]
+    wrap_at = 12.0
+    left_labels = [_sankey_label(state_label(s, lang), fmt.count(out_totals[s], lang), wrap_at) for s in left]
+    right_labels = [_sankey_label(state_label(s, lang), fmt.count(in_totals[s], lang), wrap_at) for s in right]
+    widest = max(_em(line) for label in left_labels + right_labels for line in label.split("<br>"))
+    side = min(0.34, (widest * font_size + 24) / width)  # the share of the width each column of labels takes
+    margin = max(8, font_size)
+    inner = height - 2 * margin
+    pad = max(14.0, font_size * 1.3)
+    total = float(moved["customers"].sum())
+    scale = min((inner - (len(column) - 1) * pad) / total for column in (left, right))
+    ys = _centres(left, out_totals, scale, pad, inner) + _centres(right, in_totals, scale, pad, inner)
     colors = [TIER_COLORS.get(s, "#94a3b8") for s in (*left, *right)]
     sources = [left.index(s) for s in moved["from_tier"]]
     targets = [len(left) + right.index(s) for s in moved["to_tier"]]
+    names = [label.replace("<br>", " ") for label in left_labels + right_labels]
+    thickness = 16
     fig = go.Figure(
         go.Sankey(
-            arrangement="snap",
-            node={"label": labels, "color": colors, "pad": 14, "thickness": 16, "line": {"width": 0}},
+            arrangement="fixed",
+            domain={"x": [side, 1 - side], "y": [0, 1]},
+            node={
+                "label": [""] * len(names),
+                "customdata": names,
+                "hovertemplate": "%{customdata}<extra></extra>",
+                "color": colors,
+                "pad": pad,
+                "thickness": thickness,
+                "line": {"width": 0},
+                "x": [0.001] * len(left) + [0.999] * len(right),
+                "y": [min(max(y, 0.001), 0.999) for y in ys],
+            },
             link={
                 "source": sources,
                 "target": targets,
                 "value": [int(v) for v in moved["customers"]],
                 "color": [_rgba(TIER_COLORS.get(s, "#94a3b8"), 0.4) for s in moved["from_tier"]],
             },
-            textfont={"size": 13, "color": "#111827"},
         )
     )
+    columns = ((left_labels, 0, side, "right", -1), (right_labels, len(left), 1 - side, "left", 1))
+    for labels, offset, x, anchor, direction in columns:
+        for i, label in enumerate(labels):
+            fig.add_annotation(
+                x=x,
+                y=1 - ys[offset + i],
+                xref="paper",
+                yref="paper",
+                xshift=direction * (thickness / 2 + 6),  # clear of the node, which is centred on the domain's edge
+                text=label,
+                showarrow=False,
+                xanchor=anchor,
+                yanchor="middle",
+                align=anchor,
+                font={"size": font_size, "color": "#111827"},
+            )
     fig.update_layout(
         height=height,
-        margin={"l": 8, "r": 8, "t": 8, "b": 8},
-        font={"family": "Noto Sans CJK SC, Noto Sans, sans-serif", "size": 13},
+        margin={"l": margin, "r": margin, "t": margin, "b": margin},
+        font={"family": "Noto Sans CJK SC, Noto Sans, sans-serif", "size": font_size},
         paper_bgcolor="white",
     )
     return fig
@@ -199,6 +365,7 @@ h3 { font-size: 15px; margin: 12px 0 2px; }
 .kpi .help { font-size: 11.5px; color: #4b5563; }
 .note, .help-line { font-size: 12px; color: #4b5563; margin: 2px 0 4px; }
 .count { font-weight: 700; }
+.no-sales { font-size: 18px; font-weight: 700; margin: 0 0 8px; }
 ul.moves { margin: 6px 0 0; padding-left: 20px; font-size: 15px; }
 table { border-collapse: collapse; width: 100%%; font-size: 13px; margin-top: 4px; }
 th, td { text-align: left; padding: 3px 6px; border-bottom: 1px solid #e5e7eb; vertical-align: top; }
@@ -247,17 +414,18 @@ def _kpi_cards(review: WeeklyReview, lang: str) -> str:
         cards.append(
             f'<div class="kpi" data-kpi="{_e(kpi.key)}">'
             f'<div class="label">{_e(text(f"weekly.kpi.{kpi.key}", lang))}</div>'
-            f'<div class="value">{_e(kpi_value_text(kpi, lang))}</div>'
-            f'<div class="change" style="color:{kpi_change_color(kpi)}">{_e(kpi_change_text(kpi, lang))}</div>'
+            f'<div class="value">{_e(kpi_value_text(kpi, lang, review.currency, no_sales=review.no_sales))}</div>'
+            f'<div class="change" style="color:{kpi_change_color(kpi)}">'
+            f"{_e(kpi_change_text(kpi, lang, review.currency, no_sales=review.no_sales))}</div>"
             f'<div title="{_e(spark_title)}">{sparkline_svg(kpi.history)}</div>'
-            f'<div class="help">{_e(_kpi_help(kpi, review, lang))}</div>'
+            f'<div class="help">{_e(kpi_help_text(kpi, review, lang))}</div>'
             "</div>"
         )
     return '<div class="kpis">' + "".join(cards) + "</div>"
 
 
-def _table(headers: list[tuple[str, bool]], rows: list[list[str]], css_class: str = "") -> str:
-    """An HTML table from already-escaped cells; (header, is_number) per column."""
+def html_table(headers: list[tuple[str, bool]], rows: list[list[str]], css_class: str = "") -> str:
+    """An HTML table from already-escaped cells; (header, is_number) per column (the report, presentation mode)."""
     head = "".join(f'<th class="num">{h}</th>' if num else f"<th>{h}</th>" for h, num in headers)
     body = "".join(
         "<tr>"
@@ -278,55 +446,27 @@ def _tier_cell(tier: object, lang: str) -> str:
     return f'<span class="dot" style="background:{color}"></span>{_e(state_label(state, lang))}'
 
 
-def _alert_title(key: str, lang: str) -> str:
-    days = VIP_QUIET_DAYS if key == "vip_quiet" else NEW_CUSTOMER_DAYS
-    return text(f"weekly.alert.{key}", lang, days=days)
-
-
-def _alert_help(key: str, review: WeeklyReview, lang: str) -> str:
-    if key == "no_second_purchase":
-        first = review.week_end - pd.Timedelta(days=NEW_CUSTOMER_DAYS + 6)
-        last = review.week_end - pd.Timedelta(days=NEW_CUSTOMER_DAYS)
-        return text(
-            "weekly.alert_help.no_second_purchase",
-            lang,
-            first=fmt.day(first, lang),
-            last=fmt.day(last, lang),
-            days=NEW_CUSTOMER_DAYS,
-        )
-    return text(f"weekly.alert_help.{key}", lang, days=VIP_QUIET_DAYS)
-
-
 def _alerts(review: WeeklyReview, lang: str, rows: int) -> str:
-    headers = [
-        (_e(text(f"weekly.col.{c}", lang)), c == "spend_w")
-        for c in ("customer_id", "name", "phone", "tier", "last_purchase", "spend_w")
-    ]
     parts = []
     for key in ALERT_KEYS:
         frame = review.alerts[key]
         count = text("weekly.alert.count", lang, n=fmt.count(len(frame), lang))
         parts.append(
-            f'<div class="alert" data-alert="{key}"><h3>{_e(_alert_title(key, lang))} · '
+            f'<div class="alert" data-alert="{key}"><h3>{_e(alert_title(key, lang))} · '
             f'<span class="count">{_e(count)}</span></h3>'
-            f'<p class="help-line">{_e(_alert_help(key, review, lang))}</p>'
+            f'<p class="help-line">{_e(alert_help_text(key, review, lang))}</p>'
         )
         if frame.empty:
             parts.append(f'<p class="more">{_e(text("weekly.alert.none", lang))}</p></div>')
             continue
-        columns = ["customer_id", "name", "phone", "tier", "last_purchase", "spend_w"]
+        cells = alert_cells(frame, lang, review.currency, rows)
+        headers = [(_e(text(f"weekly.col.{c}", lang)), c == "spend_w") for c in cells.columns]
+        tiers = list(frame.head(rows)["tier"])
         body = [
-            [
-                _e(customer),
-                _e(name if isinstance(name, str) else "–"),
-                _e(mask_phone(phone) or "–"),
-                _tier_cell(tier, lang),
-                _e(fmt.day(last, lang)),
-                _e(fmt.money(spend, lang)),
-            ]
-            for customer, name, phone, tier, last, spend in frame.head(rows)[columns].itertuples(index=False, name=None)
+            [_tier_cell(tiers[i], lang) if c == "tier" else _e(row[c]) for c in cells.columns]
+            for i, row in enumerate(cells.to_dict("records"))
         ]
-        parts.append(_table(headers, body))
+        parts.append(html_table(headers, body))
         if len(frame) > rows:
             more = text("weekly.alert.more", lang, n=fmt.count(len(frame) - rows, lang))
             parts.append(f'<p class="more">{_e(more)}</p>')
@@ -340,17 +480,11 @@ def _campaigns(review: WeeklyReview, lang: str, limit: int | None) -> str:
     shown = review.campaigns if limit is None else review.campaigns[:limit]
     headers = [(_e(text(f"weekly.col.{c}", lang)), False) for c in ("campaign", "status", "result")]
     rows = [[_e(c.name), _e(text(f"camp.status.{c.status}", lang)), _e(c.headline)] for c in shown]
-    out = _table(headers, rows, "campaigns")
+    out = html_table(headers, rows, "campaigns")
     if len(review.campaigns) > len(shown):
         more = text("weekly.campaigns.more", lang, n=len(review.campaigns) - len(shown))
         out += f'<p class="more">{_e(more)}</p>'
     return out
-
-
-def _channel(key: object, lang: str) -> str:
-    name = str(key or "")
-    label = text(f"channel.{name}", lang)
-    return name if label == f"channel.{name}" else label
 
 
 def _actions(review: WeeklyReview, lang: str) -> str:
@@ -364,10 +498,10 @@ def _actions(review: WeeklyReview, lang: str) -> str:
     ]
     columns = ["tier", "customers", "action", "channel"]
     rows = [
-        [_tier_cell(tier, lang), _e(fmt.count(customers, lang)), _e(action), _e(_channel(channel, lang))]
+        [_tier_cell(tier, lang), _e(fmt.count(customers, lang)), _e(action), _e(channel_text(channel, lang))]
         for tier, customers, action, channel in review.actions[columns].itertuples(index=False, name=None)
     ]
-    return _table(headers, rows)
+    return html_table(headers, rows)
 
 
 def _movements(review: WeeklyReview, lang: str, chart: str | None) -> str:
@@ -389,16 +523,18 @@ def _document(review: WeeklyReview, lang: str, chart: str | None, *, static: boo
         end=fmt.day(review.week_end, lang),
     )
     header = (
-        f"<header><h1>{_e(text('weekly.title', lang))}</h1>"
-        f'<div class="week">{_e(week)} · {_e(text("weekly.store", lang, name=review.dataset_name))}</div></header>'
+        f"<header><h1>{_e(text('weekly.title', lang))} · {_e(review.dataset_name)}</h1>"
+        f'<div class="week">{_e(week)}</div></header>'
     )
+    kpis = _kpi_cards(review, lang)
+    if review.no_sales:
+        start, end = fmt.day(review.week_start, lang), fmt.day(review.week_end, lang)
+        kpis = f'<p class="no-sales">{_e(text("weekly.no_sales", lang, start=start, end=end))}</p>' + kpis
 
     def section(key: str, body: str) -> str:
         return f'<section id="{key}"><h2>{_e(text(f"weekly.section.{key}", lang))}</h2>{body}</section>'
 
-    page_one = (
-        header + section("kpis", _kpi_cards(review, lang)) + section("movements", _movements(review, lang, chart))
-    )
+    page_one = header + section("kpis", kpis) + section("movements", _movements(review, lang, chart))
     page_two = (
         section("alerts", _alerts(review, lang, PDF_ALERT_ROWS if static else HTML_ALERT_ROWS))
         + section("actions", _actions(review, lang))
@@ -407,7 +543,7 @@ def _document(review: WeeklyReview, lang: str, chart: str | None, *, static: boo
     )
     css = _CSS % {"font": _FONT} + (_PRINT_CSS if static else "")
     html_lang = "zh-CN" if lang == "zh" else "en"
-    title = f"{text('weekly.title', lang)} {review.week_label}"
+    title = f"{text('weekly.title', lang)} {review.week_label} · {review.dataset_name}"
     return (
         f'<!DOCTYPE html>\n<html lang="{html_lang}"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">'

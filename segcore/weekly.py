@@ -64,6 +64,7 @@ __all__ = [
     "KPI_KEYS",
     "NEW_CUSTOMER_DAYS",
     "RECENT_CAMPAIGN_DAYS",
+    "SECTIONS",
     "VIP_QUIET_DAYS",
     "CampaignLine",
     "Kpi",
@@ -75,6 +76,7 @@ __all__ = [
     "last_complete_week",
     "recent_campaigns",
     "state_label",
+    "store_name",
     "sunday_tables",
     "tier_movements",
     "top_movements",
@@ -88,6 +90,7 @@ NEW_CUSTOMER_DAYS = 30
 RECENT_CAMPAIGN_DAYS = 28
 KPI_KEYS = ("active", "revenue", "purchases", "new", "vips", "came_back", "lost_to_sleeping")
 ALERT_KEYS = ("went_silent", "vip_quiet", "no_second_purchase")
+SECTIONS = ("kpis", "movements", "alerts", "campaigns", "actions")  # the page's and the report's parts, in order
 ALERT_COLUMNS = ["customer_id", "name", "phone", "tier", "last_purchase", "spend_w"]
 _LOWER_IS_BETTER = {"lost_to_sleeping"}
 _MONEY_KPIS = {"revenue"}
@@ -445,21 +448,26 @@ def _as_date(value: Any) -> date:
     return pd.Timestamp(value).date()
 
 
-def _did_sentence(did: Any, lang: str) -> str:
+def _did_sentence(did: Any, lang: str, currency: str = "CNY") -> str:
     if did is None or did.diff is None:
         return text("weekly.did", lang, line=text("camp.did_unknown", lang))
     line = text(
         "camp.did_line",
         lang,
-        diff=fmt.money(did.diff, lang, cents=True),
-        low=fmt.money(did.ci_low, lang, cents=True),
-        high=fmt.money(did.ci_high, lang, cents=True),
+        diff=fmt.money(did.diff, lang, cents=True, currency=currency),
+        low=fmt.money(did.ci_low, lang, cents=True, currency=currency),
+        high=fmt.money(did.ci_high, lang, cents=True, currency=currency),
     )
     return text("weekly.did", lang, line=line)
 
 
 def recent_campaigns(
-    con: duckdb.DuckDBPyConnection, dataset_id: str, week_end: date, cfg: TierRules = DEFAULT_RULES, lang: str = "en"
+    con: duckdb.DuckDBPyConnection,
+    dataset_id: str,
+    week_end: date,
+    cfg: TierRules = DEFAULT_RULES,
+    lang: str = "en",
+    currency: str = "CNY",
 ) -> list[CampaignLine]:
     """Campaigns running at week_end or ended in the 4 weeks before, newest start first, with their lift headline."""
     from segcore.campaigns import list_campaigns
@@ -473,7 +481,10 @@ def recent_campaigns(
         if start > week_end or end <= week_end - timedelta(days=RECENT_CAMPAIGN_DAYS):
             continue
         result = measure_campaign(con, str(row.campaign_id), week_end, cfg)
-        sentence = headline(result.report, lang) if result.report is not None else _did_sentence(result.did, lang)
+        if result.report is not None:
+            sentence = headline(result.report, lang)
+        else:
+            sentence = _did_sentence(result.did, lang, currency)
         if result.interim:
             sentence = text("weekly.interim", lang, day=fmt.day(result.measured_end, lang), headline=sentence)
         status = campaign_status(start, end, week_end)
@@ -503,6 +514,7 @@ class WeeklyReview:
     tier_order: tuple[str, ...]  # the tiers in display order (cfg.tier_order, regular, potential)
     active_days: int
     sleeping_days: int
+    currency: str = "CNY"  # the dataset's currency code: every amount of the page and the report carries it
 
     @property
     def week_label(self) -> str:
@@ -513,10 +525,34 @@ class WeeklyReview:
         """The KPI with this key."""
         return next(k for k in self.kpis if k.key == key)
 
+    def sections_with_content(self) -> list[str]:
+        """The SECTIONS that have something to show this week (presentation mode skips the others; the KPIs always
+        show)."""
+        has = {
+            "kpis": True,
+            "movements": bool(self.top_movements),
+            "alerts": any(not frame.empty for frame in self.alerts.values()),
+            "campaigns": bool(self.campaigns),
+            "actions": not self.actions.empty,
+        }
+        return [section for section in SECTIONS if has[section]]
 
-def _dataset_name(con: duckdb.DuckDBPyConnection, dataset_id: str) -> str:
-    row = con.execute("select name from datasets where dataset_id = $dataset_id", {"dataset_id": dataset_id}).fetchone()
-    return str(row[0]) if row and row[0] else dataset_id
+    @property
+    def no_sales(self) -> bool:
+        """No sales in the week: no purchase and a net revenue of 0 (no line, or an order refunded in full)."""
+        return self.kpi("purchases").value == 0 and self.kpi("revenue").value == 0
+
+
+def store_name(con: duckdb.DuckDBPyConnection, dataset_id: str, lang: str) -> str:
+    """The store as a person reads it: the demo as "Demo store" / "演示门店", else the dataset's name (its id when
+    it has none) with underscores as spaces ("online_retail_2011" -> "online retail 2011")."""
+    row = con.execute(
+        "select name, is_demo from datasets where dataset_id = $dataset_id", {"dataset_id": dataset_id}
+    ).fetchone()
+    if row and row[1]:
+        return text("weekly.demo_store", lang)
+    name = str(row[0]) if row and row[0] else dataset_id
+    return " ".join(name.replace("_", " ").split()) or dataset_id
 
 
 def weekly_review(
@@ -526,8 +562,11 @@ def weekly_review(
     cfg: TierRules = DEFAULT_RULES,
     lang: str = "en",
     dataset_name: str | None = None,
+    currency: str | None = None,
 ) -> WeeklyReview:
-    """The weekly review of the week ending on the Sunday `week_end`, in `lang` (sentences and playbook actions)."""
+    """The weekly review of the week ending on the Sunday `week_end`, in `lang` (sentences and playbook actions);
+    amounts in `currency` (default: the dataset's), the store named `dataset_name` (default: `store_name`)."""
+    from segcore.currency import dataset_currency
     from segcore.playbook import playbook
 
     week_end = _check_sunday(week_end)
@@ -535,9 +574,10 @@ def weekly_review(
     before, after = tables[week_end - timedelta(days=7)], tables[week_end]
     movements = tier_movements(before, after)
     tier_order = (*cfg.tier_order, "regular", "potential")
+    currency = currency or dataset_currency(con, dataset_id)
     return WeeklyReview(
         dataset_id=dataset_id,
-        dataset_name=dataset_name or _dataset_name(con, dataset_id),
+        dataset_name=dataset_name or store_name(con, dataset_id, lang),
         lang=lang,
         week_start=week_end - timedelta(days=6),
         week_end=week_end,
@@ -546,9 +586,10 @@ def weekly_review(
         movements=movements,
         top_movements=top_movements(movements, 5, lang),
         alerts=alerts(con, dataset_id, week_end, cfg, tables),
-        campaigns=recent_campaigns(con, dataset_id, week_end, cfg, lang),
+        campaigns=recent_campaigns(con, dataset_id, week_end, cfg, lang, currency),
         actions=actions(after, playbook(con, "tier", list(tier_order), lang)),
         tier_order=tier_order,
         active_days=cfg.lifecycle_at_risk_days,
         sleeping_days=cfg.sleeping_days,
+        currency=currency,
     )

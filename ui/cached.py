@@ -322,14 +322,16 @@ def movers_details(dataset_id: str, ids: tuple[str, ...], start: date, end: date
 
 
 @st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
-def _weekly_review(dataset_id: str, week_end: date, lang: str, cfg: TierRules, version: int) -> WeeklyReview:
+def _weekly_review(
+    dataset_id: str, week_end: date, lang: str, currency: str, cfg: TierRules, version: int
+) -> WeeklyReview:
     with state.workspace().reader() as con:
-        return weekly_core.weekly_review(con, dataset_id, week_end, cfg, lang)
+        return weekly_core.weekly_review(con, dataset_id, week_end, cfg, lang, currency=currency)
 
 
-def weekly_review(dataset_id: str, week_end: date, lang: str) -> WeeklyReview:
-    """Everything the weekly review shows, for one week and language (cached)."""
-    return _weekly_review(dataset_id, week_end, lang, tier_rules(), state.data_version())
+def weekly_review(dataset_id: str, week_end: date, lang: str, currency: str) -> WeeklyReview:
+    """Everything the weekly review shows, for one week, language and currency (cached)."""
+    return _weekly_review(dataset_id, week_end, lang, currency, tier_rules(), state.data_version())
 
 
 # issue 12, block A
