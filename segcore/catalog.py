@@ -1356,7 +1356,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "rejects.reason": {"en": "reason", "zh": "拒收原因"},
     "data.settings": {"en": "Dataset settings", "zh": "数据集设置"},
     "data.settings_pick": {"en": "Dataset", "zh": "数据集"},
-    "data.settings_currency": {"en": "Currency of its amounts", "zh": "金额币种"},
+    "data.settings_currency": {"en": "Currency of its amounts", "zh": "所选数据集的金额币种"},
     "data.settings_save_currency": {"en": "Save the currency", "zh": "保存币种"},
     "data.settings_currency_saved": {
         "en": "{dataset} now shows its amounts in {currency}.",
