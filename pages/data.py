@@ -31,6 +31,31 @@ st.markdown(
 st.title(t("data.title"))
 st.caption(t("data.intro"))
 
+# The last load's report first: it is what the owner came back to read.
+summary = st.session_state.get("data_summary")
+reports = st.session_state.get("data_reports") or []
+if summary is not None and reports:
+    st.subheader(t("data.quality_report"))
+    with st.container(border=True):
+        st.markdown(f"**{t('data.load_totals')}** → `{summary.dataset_id}`")
+        uploads.load_totals(summary)
+        loaded_ids = tuple(r.load_id for r in reports if r.status == "loaded" and r.rows_rejected)
+        if loaded_ids:
+            st.download_button(
+                t("data.download_all_rejects"),
+                cached.load_rejects_csv(summary.dataset_id, loaded_ids, lang()),
+                file_name=f"rejected-{summary.dataset_id}.csv",
+                mime="text/csv",
+                key="data_dl_rejects",
+            )
+    st.markdown(f"**{t('data.per_file')}**")
+    st.dataframe(uploads.files_table(reports, lang(), summary.currency), hide_index=True, width="stretch")
+    for report in reports:
+        if uploads.needs_details(report):
+            with st.expander(t("data.file_details", file=report.file_name)):
+                uploads.file_details(report, summary.currency)
+    st.subheader(t("data.upload_more"))
+
 datasets = state.datasets()
 existing = [d for d in datasets["dataset_id"] if d != "demo"]
 target = st.selectbox(
@@ -112,29 +137,6 @@ if st.button(t("data.load"), type="primary", disabled=not ready, key="data_load"
         st.session_state["data_summary"] = summary
         st.session_state["dataset_request"] = target.strip()
         st.rerun()
-
-summary = st.session_state.get("data_summary")
-reports = st.session_state.get("data_reports") or []
-if summary is not None and reports:
-    st.subheader(t("data.quality_report"))
-    with st.container(border=True):
-        st.markdown(f"**{t('data.load_totals')}** → `{summary.dataset_id}`")
-        uploads.load_totals(summary)
-        loaded_ids = tuple(r.load_id for r in reports if r.status == "loaded" and r.rows_rejected)
-        if loaded_ids:
-            st.download_button(
-                t("data.download_all_rejects"),
-                cached.load_rejects_csv(summary.dataset_id, loaded_ids, lang()),
-                file_name=f"rejected-{summary.dataset_id}.csv",
-                mime="text/csv",
-                key="data_dl_rejects",
-            )
-    st.markdown(f"**{t('data.per_file')}**")
-    st.dataframe(uploads.files_table(reports, lang(), summary.currency), hide_index=True, width="stretch")
-    for report in reports:
-        if uploads.needs_details(report):
-            with st.expander(t("data.file_details", file=report.file_name)):
-                uploads.file_details(report, summary.currency)
 
 st.subheader(t("data.datasets"))
 default = state.default_dataset()

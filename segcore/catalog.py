@@ -1319,7 +1319,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh": "{n} 个文件已在该数据集中，已跳过（未重复添加）。",
     },
     "data.load_facts": {
-        "en": "dates {first} – {last} · net amount {amount} ({currency}) · {refunds} refund lines",
+        "en": "Dates {first} – {last} · net amount {amount} ({currency}) · {refunds} refund lines",
         "zh": "日期 {first} 至 {last} · 净额 {amount}（{currency}） · 退款行 {refunds}",
     },
     "data.load_no_rejects": {"en": "No line was rejected.", "zh": "没有被拒收的行。"},
@@ -1332,9 +1332,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh": "顾客数：至少有一条保留的销售行（含退款行）的不同会员号个数。",
     },
     "data.per_file": {"en": "File by file", "zh": "逐个文件"},
+    "data.upload_more": {"en": "Upload more files", "zh": "继续上传文件"},
     "data.download_all_rejects": {
-        "en": "Download every rejected line (all files, one CSV)",
-        "zh": "下载全部被拒收的行（所有文件，一个 CSV）",
+        "en": "Download the rejected rows (all files, one CSV)",
+        "zh": "下载被拒收的行（所有文件，一个 CSV）",
     },
     "data.file_details": {"en": "Details: {file}", "zh": "详情：{file}"},
     "files.file": {"en": "File", "zh": "文件"},

@@ -239,7 +239,7 @@ def test_page_shows_one_mapping_for_files_with_the_same_headers_and_totals_first
     assert list(per_file["Amount from"]) == ["quantity × unit price"] * 5
     assert list(per_file["Net amount"]) == ["£3"] * 5
     [download] = at.get("download_button")
-    assert download.proto.label == "Download every rejected line (all files, one CSV)"
+    assert download.proto.label == "Download the rejected rows (all files, one CSV)"
     from segcore.workspace import Workspace
 
     assert Workspace(app_workspace).currency("uk") == "GBP"

@@ -289,7 +289,7 @@ def datasets_table(
                 f"{_day(a, code)} – {_day(b, code)}"
                 for a, b in zip(datasets["first_date"], datasets["last_date"], strict=True)
             ],
-            t("datasets.files"): datasets["files"],
+            t("datasets.files"): [fmt.count(v, code) for v in datasets["files"]],
             t("datasets.rejected"): [fmt.count(v, code) for v in datasets["rejected"]],
         }
     )
