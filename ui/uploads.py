@@ -177,7 +177,7 @@ def load_totals(summary: LoadSummary) -> None:
     cols[1].metric(t("report.rows_read"), fmt.count(summary.rows_read, code))
     cols[2].metric(t("report.rows_kept"), fmt.count(summary.rows_kept, code))
     cols[3].metric(t("report.rows_rejected"), fmt.count(summary.rows_rejected, code))
-    cols[4].metric(t("report.customers"), fmt.count(summary.customers, code), help=t("data.customers_def"))
+    cols[4].metric(t("files.customers"), fmt.count(summary.customers, code), help=t("data.customers_def"))
     if summary.date_min is not None:
         st.markdown(
             t(
