@@ -1,25 +1,68 @@
-"""Data: upload sales and members files, confirm the column mapping, read the quality report, manage datasets."""
+"""Data: upload sales and members files, confirm one mapping per group of files with the same headers, read the
+whole load's quality report, manage datasets (currency, default, delete)."""
 
 from __future__ import annotations
+
+import zlib
 
 import streamlit as st
 
 from segcore import fmt
-from ui import state, uploads
+from segcore.currency import CURRENCIES
+from segcore.load_summary import amount_derived, group_by_headers, propose_currency
+from ui import cached, state, uploads
 from ui.guard import require_frame
 from ui.i18n import lang, t
 
 require_frame("pages/data.py")
 
 _FILE_TYPES = ["csv", "txt", "tsv", "xlsx", "parquet"]
+_PREVIEW_COLUMNS = 3  # collapsed previews side by side, so 30 files take 10 lines
 
+
+def _currency_label(code: str) -> str:
+    return t(f"currency.{code}")
+
+
+st.markdown(
+    uploads.uploader_css(lang(), types=_FILE_TYPES, max_mb=uploads.max_upload_bytes() // 2**20),
+    unsafe_allow_html=True,
+)
 st.title(t("data.title"))
 st.caption(t("data.intro"))
 
+# The last load's report first: it is what the owner came back to read.
+summary = st.session_state.get("data_summary")
+reports = st.session_state.get("data_reports") or []
+if summary is not None and reports:
+    st.subheader(t("data.quality_report"))
+    with st.container(border=True):
+        st.markdown(f"**{t('data.load_totals')}** → `{summary.dataset_id}`")
+        uploads.load_totals(summary)
+        loaded_ids = tuple(r.load_id for r in reports if r.status == "loaded" and r.rows_rejected)
+        if loaded_ids:
+            st.download_button(
+                t("data.download_all_rejects"),
+                cached.load_rejects_csv(summary.dataset_id, loaded_ids, lang()),
+                file_name=f"rejected-{summary.dataset_id}.csv",
+                mime="text/csv",
+                key="data_dl_rejects",
+            )
+    st.markdown(f"**{t('data.per_file')}**")
+    st.dataframe(uploads.files_table(reports, lang(), summary.currency), hide_index=True, width="stretch")
+    for report in reports:
+        if uploads.needs_details(report):
+            with st.expander(t("data.file_details", file=report.file_name)):
+                uploads.file_details(report, summary.currency)
+    st.subheader(t("data.upload_more"))
+
 datasets = state.datasets()
 existing = [d for d in datasets["dataset_id"] if d != "demo"]
-target = st.selectbox(t("data.target"), [*existing, t("data.new_dataset")], key="data_target")
-if target == t("data.new_dataset"):
+target = st.selectbox(
+    t("data.target"), [*existing, t("data.new_dataset")], key="data_target", placeholder=t("data.pick")
+)
+is_new = target == t("data.new_dataset")
+if is_new:
     target = st.text_input(t("data.new_name"), value="", key="data_new_name", placeholder=t("data.new_name_hint"))
 
 # A new key after each load empties the uploaders, so loaded files are not saved again on the next run.
@@ -29,51 +72,126 @@ sales_files = st.file_uploader(
 )
 member_file = st.file_uploader(t("data.members_file"), type=_FILE_TYPES, key=f"data_members_{upload_round}")
 
-pending = []
+# Preview every file (a sheet is asked for where an XLSX has several), then group them by their headers.
+files = []
 for kind, upload in [("sales", f) for f in sales_files or []] + ([("members", member_file)] if member_file else []):
-    key = f"data_{kind}_{upload.file_id}"
     path = uploads.saved_upload(upload)
-    with st.expander(f"{t('data.kind.' + kind)} · {upload.name}", expanded=True):
-        found = uploads.preview(path, kind, upload.name, key)
-        if found is None:
-            continue
-        preview, sheet = found
-        st.caption(t("data.preview_rows", n=fmt.count(preview.rows, lang())))
-        st.dataframe(preview.sample, hide_index=True)
+    found = uploads.preview(path, kind, upload.name, f"data_{kind}_{upload.file_id}")
+    if found is not None:
+        files.append((kind, upload.name, path, *found))
+
+pending = []
+for group in group_by_headers([(kind, preview.info.headers) for kind, _, _, preview, _ in files]):
+    members = [files[i] for i in group.files]
+    first = members[0][3]
+    key = f"data_group_{upload_round}_{group.kind}_{zlib.crc32(chr(31).join(group.headers).encode()):08x}"
+    kind_name = t(f"data.kind.{group.kind}")
+    with st.container(border=True):
+        if len(members) > 1:
+            st.subheader(t("data.group_many", kind=kind_name, n=fmt.count(len(members), lang())))
+        else:
+            st.subheader(t("data.group_one", kind=kind_name, file=members[0][1]))
         st.markdown(t("data.confirm_mapping"))
-        mapping = uploads.mapping_editor(preview, kind, key)
-        problem = uploads.mapping_problems(mapping, kind, preview)
+        mapping = uploads.mapping_editor(first, group.kind, key)
+        if group.kind == "sales" and amount_derived(mapping):
+            st.info(t("data.amount_derived"))
+        problem = uploads.mapping_problems(mapping, group.kind, first)
         if problem:
             st.error(problem)
-            continue
-        pending.append((path, upload.name, kind, mapping, sheet))
+        elif len(members) > 1:
+            st.caption(t("data.group_applies", n=fmt.count(len(members), lang())))
+        st.caption(t("data.group_previews"))
+        grid = st.columns(min(_PREVIEW_COLUMNS, len(members)))
+        for i, (_, name, _, preview, _) in enumerate(members):
+            with grid[i % len(grid)].expander(t("data.file_preview", file=name, n=fmt.count(preview.rows, lang()))):
+                st.dataframe(preview.sample, hide_index=True)
+    if not problem:
+        pending += [(path, name, kind, mapping, sheet) for kind, name, path, _, sheet in members]
+
+chosen_currency = None
+sales_previews = [preview for kind, _, _, preview, _ in files if kind == "sales"]
+if sales_previews:
+    current = None if is_new or not target else state.workspace().currency(target)
+    proposed, why = propose_currency([p.currency for p in sales_previews], current)
+    chosen_currency = st.selectbox(
+        t("data.currency"),
+        CURRENCIES,
+        index=CURRENCIES.index(proposed),
+        format_func=_currency_label,
+        key=f"data_currency_{upload_round}_{proposed}",  # a new guess (other files) proposes afresh
+        placeholder=t("data.pick"),
+    )
+    st.caption(t(f"data.currency_{why}"))
 
 ready = bool(pending) and bool(target and target.strip())
 if (sales_files or member_file) and not (target and target.strip()):
     st.warning(t("err.empty_dataset_name"))
 if st.button(t("data.load"), type="primary", disabled=not ready, key="data_load"):
     with st.status(t("data.loading"), expanded=True) as status:
-        reports = uploads.load_all(pending, target.strip())  # one upload is one transaction: all files, or none
+        # one upload is one transaction: all files, or none
+        reports, summary = uploads.load_all(pending, target.strip(), chosen_currency)
         status.update(label=t("data.loaded", n=len(reports)), state="complete" if reports else "error")
     if reports:  # on an error, stay: the message is on the page and the files are still in the uploaders
         st.session_state["data_upload_round"] = upload_round + 1
         st.session_state["data_reports"] = reports
+        st.session_state["data_summary"] = summary
         st.session_state["dataset_request"] = target.strip()
         st.rerun()
 
-if st.session_state.get("data_reports"):
-    st.subheader(t("data.quality_report"))
-    for report in st.session_state["data_reports"]:
-        with st.container(border=True):
-            uploads.quality_report(report)
-
 st.subheader(t("data.datasets"))
-st.dataframe(uploads.datasets_table(state.datasets(), lang()), hide_index=True, width="stretch")
+default = state.default_dataset()
+ids = list(datasets["dataset_id"])
+currencies = {d: state.workspace().currency(d) for d in ids}
+st.dataframe(
+    uploads.datasets_table(state.datasets(), lang(), default=default, currencies=currencies),
+    hide_index=True,
+    width="stretch",
+)
+st.caption(t("data.customers_def"))
+if default is not None:
+    st.markdown(t("data.default_now", dataset=default))
+
+if ids:
+    st.markdown(f"**{t('data.settings')}**")
+    left, right = st.columns(2)
+    picked = left.selectbox(
+        t("data.settings_pick"),
+        ids,
+        index=ids.index(default) if default in ids else 0,
+        key="data_settings_pick",
+        placeholder=t("data.pick"),
+    )
+    if picked == default:
+        left.caption(t("data.is_default"))
+    elif left.button(t("data.make_default"), key="data_make_default"):
+        state.workspace().set_default_dataset(picked)
+        state.invalidate()
+        st.rerun()
+    new_currency = right.selectbox(
+        t("data.settings_currency"),
+        CURRENCIES,
+        index=CURRENCIES.index(currencies[picked]),
+        format_func=_currency_label,
+        key=f"data_settings_currency_{picked}",
+        placeholder=t("data.pick"),
+    )
+    if right.button(
+        t("data.settings_save_currency"), key="data_save_currency", disabled=new_currency == currencies[picked]
+    ):
+        state.workspace().set_currency(picked, new_currency)
+        state.invalidate()
+        st.session_state["data_currency_saved"] = (picked, new_currency)
+        st.rerun()
+    saved = st.session_state.pop("data_currency_saved", None)
+    if saved is not None:
+        st.success(t("data.settings_currency_saved", dataset=saved[0], currency=_currency_label(saved[1])))
+
 doomed = st.selectbox(
     t("data.delete_which"),
     [None, *datasets["dataset_id"]],
     key="data_delete_pick",
     format_func=lambda d: "—" if d is None else d,
+    placeholder=t("data.pick"),
 )
 if doomed is not None:
     st.warning(t("data.delete_confirm", dataset=doomed))

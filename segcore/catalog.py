@@ -92,7 +92,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "datasets.name": {"en": "Dataset", "zh": "数据集"},
     "datasets.demo": {"en": "demo", "zh": "演示"},
     "datasets.lines": {"en": "Sales lines", "zh": "销售行数"},
-    "datasets.customers": {"en": "Customers", "zh": "顾客数"},
+    "datasets.customers": {"en": "Customers (any sales line)", "zh": "顾客数（有销售行）"},
     "datasets.members": {"en": "Members", "zh": "会员数"},
     "datasets.range": {"en": "Dates", "zh": "日期范围"},
     "datasets.files": {"en": "Files", "zh": "文件数"},
@@ -100,7 +100,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "report.rows_read": {"en": "Rows read", "zh": "读取行数"},
     "report.rows_kept": {"en": "Rows kept", "zh": "保留行数"},
     "report.rows_rejected": {"en": "Rows rejected", "zh": "拒收行数"},
-    "report.customers": {"en": "Customers", "zh": "顾客数"},
+    "report.customers": {"en": "Customers (any sales line)", "zh": "顾客数（有销售行）"},
     "report.encoding": {"en": "encoding {encoding}", "zh": "编码 {encoding}"},
     "report.range": {"en": "dates {first} – {last}", "zh": "日期 {first} 至 {last}"},
     "report.refunds": {"en": "{n} refund lines", "zh": "退款行 {n}"},
@@ -1361,6 +1361,106 @@ CATALOG: dict[str, dict[str, str]] = {
     # (end of block)
     #
     # issue 12, E: data page and uploads
+    "data.group_many": {
+        "en": "{kind} · {n} files with the same columns",
+        "zh": "{kind} · {n} 个表头相同的文件",
+    },
+    "data.group_one": {"en": "{kind} · {file}", "zh": "{kind} · {file}"},
+    "data.group_applies": {
+        "en": "This mapping applies to all {n} files of this group.",
+        "zh": "此对应关系适用于本组全部 {n} 个文件。",
+    },
+    "data.group_previews": {"en": "Preview of each file (click to open):", "zh": "各文件预览（点击展开）："},
+    "data.file_preview": {"en": "{file} · {n} rows", "zh": "{file} · 共 {n} 行"},
+    "data.sheet_of": {"en": "Sheet of {file}", "zh": "{file} 的工作表"},
+    "data.amount_derived": {
+        "en": "No amount column is chosen: each line's amount will be computed as quantity × unit price.",
+        "zh": "未选择金额列：每行金额将按 数量 × 单价 计算。",
+    },
+    "data.currency": {"en": "Currency of the amounts", "zh": "金额币种"},
+    "data.currency_guessed": {
+        "en": "Guessed from the files (currency signs or codes, a country column, Chinese headers); "
+        "change it if wrong.",
+        "zh": "根据文件推断（货币符号或代码、国家列、中文表头），如有误请更改。",
+    },
+    "data.currency_current": {
+        "en": "The files do not say: the dataset's current currency is proposed.",
+        "zh": "文件中没有币种信息：沿用该数据集当前的币种。",
+    },
+    "data.currency_default": {
+        "en": "The files do not say: yuan is proposed; change it if wrong.",
+        "zh": "文件中没有币种信息：默认人民币，如有误请更改。",
+    },
+    "data.pick": {"en": "Choose…", "zh": "请选择…"},
+    "data.load_totals": {"en": "The whole load", "zh": "本次载入合计"},
+    "data.load_files": {"en": "Files", "zh": "文件数"},
+    "data.load_members": {"en": "Member lines kept", "zh": "保留的会员行"},
+    "data.load_skipped": {
+        "en": "{n} file(s) already in the dataset were skipped (nothing added twice).",
+        "zh": "{n} 个文件已在该数据集中，已跳过（未重复添加）。",
+    },
+    "data.load_facts": {
+        "en": "Dates {first} – {last} · net amount {amount} ({currency}) · {refunds} refund lines",
+        "zh": "日期 {first} 至 {last} · 净额 {amount}（{currency}） · 退款行 {refunds}",
+    },
+    "data.load_no_rejects": {"en": "No line was rejected.", "zh": "没有被拒收的行。"},
+    "data.load_derived": {
+        "en": "In {n} of the files the amount was computed as quantity × unit price (no amount column).",
+        "zh": "其中 {n} 个文件没有金额列，金额按 数量 × 单价 计算。",
+    },
+    "data.customers_def": {
+        "en": "Customers: distinct customer ids with at least one kept sales line (refund lines included).",
+        "zh": "顾客数：至少有一条保留的销售行（含退款行）的不同会员号个数。",
+    },
+    "data.per_file": {"en": "File by file", "zh": "逐个文件"},
+    "data.upload_more": {"en": "Upload more files", "zh": "继续上传文件"},
+    "data.download_all_rejects": {
+        "en": "Download the rejected rows (all files, one CSV)",
+        "zh": "下载被拒收的行（所有文件，一个 CSV）",
+    },
+    "data.file_details": {"en": "Details: {file}", "zh": "详情：{file}"},
+    "files.file": {"en": "File", "zh": "文件"},
+    "files.kind": {"en": "Kind", "zh": "类型"},
+    "files.status": {"en": "Status", "zh": "状态"},
+    "files.status.loaded": {"en": "loaded", "zh": "已载入"},
+    "files.status.duplicate": {"en": "already loaded, skipped", "zh": "已载入过，跳过"},
+    "files.read": {"en": "Read", "zh": "读取"},
+    "files.kept": {"en": "Kept", "zh": "保留"},
+    "files.rejected": {"en": "Rejected", "zh": "拒收"},
+    "files.customers": {"en": "Customers", "zh": "顾客数"},
+    "files.dates": {"en": "Dates", "zh": "日期范围"},
+    "files.amount": {"en": "Net amount", "zh": "净额"},
+    "files.amount_from": {"en": "Amount from", "zh": "金额来源"},
+    "files.amount_column": {"en": "amount column", "zh": "金额列"},
+    "files.amount_derived": {"en": "quantity × unit price", "zh": "数量 × 单价"},
+    "rejects.file": {"en": "file", "zh": "文件"},
+    "rejects.line": {"en": "line", "zh": "行号"},
+    "rejects.reason": {"en": "reason", "zh": "拒收原因"},
+    "data.settings": {"en": "Dataset settings", "zh": "数据集设置"},
+    "data.settings_pick": {"en": "Dataset", "zh": "数据集"},
+    "data.settings_currency": {"en": "Currency of its amounts", "zh": "所选数据集的金额币种"},
+    "data.settings_save_currency": {"en": "Save the currency", "zh": "保存币种"},
+    "data.settings_currency_saved": {
+        "en": "{dataset} now shows its amounts in {currency}.",
+        "zh": "{dataset} 的金额现以 {currency} 显示。",
+    },
+    "data.default_now": {
+        "en": "New sessions (and the meeting screen) open on: **{dataset}**",
+        "zh": "新会话（及例会大屏）默认打开：**{dataset}**",
+    },
+    "data.make_default": {
+        "en": "Open new sessions (and the meeting screen) on this dataset",
+        "zh": "新会话（及例会大屏）默认打开此数据集",
+    },
+    "data.is_default": {
+        "en": "This is the default dataset.",
+        "zh": "这是默认数据集。",
+    },
+    "datasets.default": {"en": "Default", "zh": "默认"},
+    "datasets.currency": {"en": "Currency", "zh": "币种"},
+    "uploader.button": {"en": "Upload", "zh": "上传文件"},
+    "uploader.limit": {"en": "{mb}MB per file • {types}", "zh": "每个文件不超过 {mb}MB • {types}"},
+    "uploader.drop": {"en": "Drag and drop files here", "zh": "将文件拖放到这里"},
     # (end of block)
     #
     # issue 12, F: frame, sidebar and Streamlit's own words

@@ -363,6 +363,19 @@ def customer_counts(dataset_id: str, as_of: date) -> dict[str, int]:
 
 
 # issue 12, block E
+@st.cache_data(ttl=600, max_entries=8, show_spinner=False)
+def _load_rejects_csv(dataset_id: str, load_ids: tuple[str, ...], lang: str, version: int) -> bytes:
+    from segcore.load_summary import load_rejects, rejects_csv
+
+    with state.workspace().reader() as con:
+        return rejects_csv(load_rejects(con, dataset_id, load_ids), lang)
+
+
+def load_rejects_csv(dataset_id: str, load_ids: Sequence[str], lang: str) -> bytes:
+    """Every rejected line of these loads as one CSV (a file column first), for the Data page's download."""
+    return _load_rejects_csv(dataset_id, tuple(load_ids), lang, state.data_version())
+
+
 # (end of block E)
 
 
