@@ -59,10 +59,16 @@ def date_pair(dates: list[date], every: str, code: str) -> tuple[date, date]:
         index=dates[:-1].index(default_from),
         key=f"mig_from_{every}",
         format_func=lambda d: fmt.day(d, code),
+        placeholder=t("ui.choose_one"),
     )
     later = [d for d in dates if d > start]
     end = right.selectbox(
-        t("mig.to"), later, index=len(later) - 1, key=f"mig_to_{every}", format_func=lambda d: fmt.day(d, code)
+        t("mig.to"),
+        later,
+        index=len(later) - 1,
+        key=f"mig_to_{every}",
+        format_func=lambda d: fmt.day(d, code),
+        placeholder=t("ui.choose_one"),
     )
     return start, end
 
@@ -272,9 +278,15 @@ def movers_panel(dataset: str, key: str, start: date, end: date, moves: pd.DataF
         index=order.index(default_from),
         key="mig_cell_from",
         format_func=lambda s: _label(s, code),
+        placeholder=t("ui.choose_one"),
     )
     target = right.selectbox(
-        t("mig.to_tier"), order, index=order.index(default_to), key="mig_cell_to", format_func=lambda s: _label(s, code)
+        t("mig.to_tier"),
+        order,
+        index=order.index(default_to),
+        key="mig_cell_to",
+        format_func=lambda s: _label(s, code),
+        placeholder=t("ui.choose_one"),
     )
     shown = cached.migration_movers(dataset, key, start, end, source, target, MOVERS_SHOWN)
     st.caption(
