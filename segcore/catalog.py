@@ -1321,6 +1321,7 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "camp.chart.rate_axis": {"en": "Bought during the campaign", "zh": "活动期间购买率"},
     "camp.chart.rpc_axis": {"en": "Revenue per customer", "zh": "人均收入"},
+    "camp.chart.cum_rpc_in": {"en": "Cumulative revenue per customer ({sign})", "zh": "累计人均收入（{sign}）"},
     # (end of block)
     #
     # issue 12, D: weekly review and presentation
