@@ -59,6 +59,7 @@ div[data-testid="stLayoutWrapper"]:has(> .st-key-{STRIP_KEY}), .st-key-{STRIP_KE
     padding: 0.25rem 0.75rem 0.4rem 0.75rem; border-bottom: 1px solid rgba(49, 51, 63, 0.2);
 }}
 .st-key-{STRIP_KEY} [data-testid="stMetricValue"] {{ font-size: 1.8rem; }}
+header[data-testid="stHeader"] {{ background: rgb(255, 255, 255); }}
 </style>
 """
 
