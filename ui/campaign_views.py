@@ -197,12 +197,12 @@ def tier_table(report: LiftReport, code: str, currency: str = "CNY") -> pd.DataF
             t("camp.col.segment"): name,
             t("camp.col.treatment"): fmt.count(seg.treatment.n, code),
             t("camp.col.control"): fmt.count(seg.control.n, code),
-            t("camp.col.conclusive"): reading(seg),
             t("camp.col.rate_diff"): t("camp.too_few") if small else _effect_text(seg.rate, True, code),
             t("camp.col.rpc_diff"): t("camp.too_few") if small else _effect_text(seg.rpc, False, code, currency),
             t("camp.col.incremental"): t("camp.too_few")
             if small
             else _effect_text(seg.incremental, False, code, currency),
+            t("camp.col.conclusive"): reading(seg),
         }
 
     return pd.DataFrame([row(s) for s in (report.overall, *report.tiers)])
