@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from segcore import fmt
+from segcore.campaigns import latest_with_results
 from segcore.lift import headline
 from ui import cached, campaign_views, state
 from ui.guard import require_frame
@@ -23,16 +24,19 @@ if campaigns.empty:
     campaign_views.import_form(dataset)
     st.stop()
 
+currency = state.currency()
 st.dataframe(campaign_views.campaigns_table(campaigns, as_of, code), hide_index=True, width="stretch")
 ids = list(campaigns["campaign_id"])
-names = dict(zip(campaigns["campaign_id"], campaigns["name"], strict=True))
+names = campaign_views.pick_labels(campaigns, as_of, code)  # a planned campaign says it has no results yet
 wanted = st.query_params.get("campaign")
+first = latest_with_results(campaigns, as_of)  # a list saved for next week does not hide the measured ones
 chosen = st.selectbox(
     t("camp.pick"),
     ids,
-    index=ids.index(wanted) if wanted in ids else 0,
+    index=ids.index(wanted) if wanted in ids else ids.index(first) if first in ids else 0,
     key="camp_pick",
-    format_func=lambda c: names[c],
+    format_func=names.__getitem__,
+    placeholder=t("camp.pick_hint"),
 )
 st.query_params["campaign"] = chosen
 winsorize = st.toggle(t("camp.winsorize"), key="camp_winsorize", help=t("camp.winsorize_help"))
@@ -43,17 +47,19 @@ if result.not_started:
 elif result.report is not None:
     if result.interim:
         st.warning(t("camp.interim", day=fmt.day(result.measured_end, code), end=fmt.day(result.record["end"], code)))
-    campaign_views.headline_card(headline(result.report, code), result.report)
+    campaign_views.headline_card(headline(result.report, code, currency), result.report)
     left, right = st.columns(2)
     left.plotly_chart(campaign_views.rate_chart(result.report, code), width="stretch", key="camp_rate")
-    right.plotly_chart(campaign_views.rpc_chart(result.report, code), width="stretch", key="camp_rpc")
+    right.plotly_chart(campaign_views.rpc_chart(result.report, code, currency), width="stretch", key="camp_rpc")
     st.subheader(t("camp.by_tier"))
-    st.dataframe(campaign_views.tier_table(result.report, code), hide_index=True, width="stretch")
+    st.dataframe(campaign_views.tier_table(result.report, code, currency), hide_index=True, width="stretch")
+    if campaign_views.any_not_conclusive(result.report):
+        st.caption(t("camp.not_conclusive_note"))
     st.subheader(t("camp.daily"))
-    st.plotly_chart(campaign_views.daily_chart(result.daily, code), width="stretch", key="camp_daily")
+    st.plotly_chart(campaign_views.daily_chart(result.daily, code, currency), width="stretch", key="camp_daily")
 else:
-    campaign_views.did_card(result.did, code)
+    campaign_views.did_card(result.did, code, currency)
 
 campaign_views.downloads(chosen, result.record, code)
-campaign_views.compare(campaigns, as_of, code)
+campaign_views.compare(campaigns, as_of, code, currency)
 campaign_views.import_form(dataset)

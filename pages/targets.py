@@ -16,6 +16,7 @@ code = lang()
 st.title(t("tgt.title"))
 dataset = state.require_dataset()
 as_of = state.as_of()
+strip = st.container(key=target_views.STRIP_KEY)  # filled once the list is built: it stays in view above the filters
 
 st.subheader(t("tgt.who"))
 rules = target_form.filters(cached.distinct_values(dataset, "store"), cached.distinct_values(dataset, "category"))
@@ -24,10 +25,11 @@ channel = target_form.channel_picker()
 exclusions = target_form.exclusions(cached.campaigns(dataset), as_of)
 
 target_list = cached.target_list(dataset, as_of, tuple(rules), tuple(exclusions), channel)
+target_views.count_strip(strip, target_list, cached.candidate_count(dataset, as_of), as_of, code)
 st.subheader(t("tgt.preview"))
 for rule in rules:
     st.caption("• " + describe(rule, code))
-target_views.preview(target_list, code)
+target_views.preview(target_list, code, state.currency())
 for exclusion, removed in target_list.removed:
     st.caption(t("tgt.removed", what=describe_exclusion(exclusion, code, channel), n=fmt.count(removed, code)))
 

@@ -81,9 +81,11 @@ __all__ = [
     "holdout_warnings",
     "import_campaign",
     "import_demo_campaign",
+    "latest_with_results",
     "list_campaigns",
     "read_campaign_file",
     "save_campaign",
+    "started",
     "warning_texts",
 ]
 
@@ -390,6 +392,28 @@ def list_campaigns(con: duckdb.DuckDBPyConnection, dataset_id: str) -> pd.DataFr
     if not _has_tables(con):
         return pd.DataFrame(columns=_LIST_COLUMNS)
     return con.execute(_LIST_SQL, {"dataset_id": dataset_id}).df()
+
+
+def _day_of(value: Any) -> date:
+    return pd.Timestamp(value).date()
+
+
+def started(campaigns: pd.DataFrame, as_of: date) -> pd.Series:
+    """Whether each campaign of a list_campaigns frame has started by `as_of` (so it has results, interim or final)."""
+    return pd.Series([_day_of(s) <= as_of for s in campaigns["start"]], index=campaigns.index, dtype=bool)
+
+
+def latest_with_results(campaigns: pd.DataFrame, as_of: date) -> str | None:
+    """The campaign to open first: the latest start (then the latest created) among those started by `as_of`; the
+    newest campaign when none has started; None for no campaigns. A list saved for next week does not hide the
+    results of the ones already measured."""
+    if campaigns.empty:
+        return None
+    begun = campaigns[started(campaigns, as_of)]
+    pool = begun if not begun.empty else campaigns
+    order = pool.assign(_start=[_day_of(v) for v in pool["start"]], _created=pd.to_datetime(pool["created_at"]))
+    best = order.sort_values(["_start", "_created", "campaign_id"], ascending=[False, False, True]).iloc[0]
+    return str(best["campaign_id"])
 
 
 _RECORD_SQL = """

@@ -1346,6 +1346,54 @@ CATALOG: dict[str, dict[str, str]] = {
     # (end of block)
     #
     # issue 12, C: target lists and campaigns
+    "tgt.counts_title": {"en": "Your list right now", "zh": "当前名单"},
+    "tgt.def.size": {
+        "en": "Matched the filters, minus the exclusions below",
+        "zh": "符合筛选条件的顾客，减去下方的排除项",
+    },
+    "tgt.def.reach": {
+        "en": "Of the list, those the {channel} channel can reach",
+        "zh": "名单中可通过{channel}触达的顾客",
+    },
+    "tgt.def.matched": {
+        "en": "Out of {total} customers known on {day} (bought by then, or in the members file)",
+        "zh": "截至{day}已知的 {total} 位顾客（此前有消费或在会员名单中）",
+    },
+    "tgt.spend_max_none": {
+        "en": "Spend (2 years) at most ¥ (0 = no upper limit)",
+        "zh": "2年消费金额不高于 ¥（0 = 不设上限）",
+    },
+    "tgt.spend_max_help": {
+        "en": "0 means no upper limit: every customer above the minimum is kept.",
+        "zh": "0 表示不设上限：保留所有高于下限的顾客。",
+    },
+    "tgt.spend_min_none": {
+        "en": "Spend (2 years) at least ¥ (0 = no lower limit)",
+        "zh": "2年消费金额不低于 ¥（0 = 不设下限）",
+    },
+    "tgt.no_upper_limit": {"en": "No upper limit on spend.", "zh": "消费金额不设上限。"},
+    "tgt.pick_any": {"en": "Any (choose to narrow)", "zh": "不限（选择以缩小范围）"},
+    "tgt.pick_one": {"en": "Choose one", "zh": "请选择"},
+    "camp.pick_planned": {"en": "{name} (starts {start}, no results yet)", "zh": "{name}（{start}开始，暂无结果）"},
+    "camp.compare_planned": {
+        "en": "Not in the table: {items}: not started yet, so no results.",
+        "zh": "未列入表格：{items}：尚未开始，暂无结果。",
+    },
+    "camp.compare_planned_item": {"en": "{name} (starts {start})", "zh": "{name}（{start}开始）"},
+    "camp.compare_pick_hint": {"en": "Choose campaigns", "zh": "选择活动"},
+    "camp.pick_hint": {"en": "Choose a campaign", "zh": "选择营销活动"},
+    "camp.not_conclusive": {"en": "not conclusive", "zh": "尚无定论"},
+    "camp.col.conclusive": {"en": "Reading", "zh": "结论"},
+    "camp.conclusive_up": {"en": "more buyers", "zh": "购买率提升"},
+    "camp.conclusive_down": {"en": "fewer buyers", "zh": "购买率下降"},
+    "camp.not_conclusive_note": {
+        "en": "“Not conclusive”: the 95% interval of the response rate gain includes zero, so this tier's result "
+        "could be chance.",
+        "zh": "“尚无定论”：购买率提升的 95% 置信区间包含 0，该分层的结果可能只是偶然。",
+    },
+    "camp.chart.rate_axis": {"en": "Bought during the campaign", "zh": "活动期间购买率"},
+    "camp.chart.rpc_axis": {"en": "Revenue per customer", "zh": "人均收入"},
+    "camp.chart.cum_rpc_in": {"en": "Cumulative revenue per customer ({sign})", "zh": "累计人均收入（{sign}）"},
     # (end of block)
     #
     # issue 12, D: weekly review and presentation

@@ -34,6 +34,7 @@ __all__ = [
     "LiftReport",
     "SegmentLift",
     "SrmResult",
+    "crosses_zero",
     "did_estimate",
     "group_summary",
     "headline",
@@ -372,8 +373,19 @@ def _points(value: float) -> str:
     return "0.0" if shown == "-0.0" else shown
 
 
-def _yuan(value: float) -> str:
-    return fmt.money(round(value))
+def _yuan(value: float, lang: str = "en", currency: str | None = None) -> str:
+    """An amount of the headline: as before (¥48,200) unless the page names the dataset's currency, then in the
+    page's format (¥4.82万 for yuan in Chinese, £48,200)."""
+    if currency is None:
+        return fmt.money(round(value))
+    return fmt.money(round(value), lang, currency=currency)
+
+
+def crosses_zero(e: Effect) -> bool:
+    """Whether an effect is not conclusive: no difference, no interval, or a 95% interval that includes zero."""
+    if e.diff is None or e.ci_low is None or e.ci_high is None:
+        return True
+    return e.ci_low <= 0 <= e.ci_high
 
 
 def _rate_clause(e: Effect, lang: str) -> str:
@@ -387,21 +399,23 @@ def _rate_clause(e: Effect, lang: str) -> str:
     return text("lift.rate_less", lang, points=_points(-e.diff), low=_points(-e.ci_high), high=_points(-e.ci_low))
 
 
-def _revenue_clause(e: Effect, lang: str) -> str:
+def _revenue_clause(e: Effect, lang: str, currency: str | None = None) -> str:
     if e.diff is None:
         return text("lift.revenue_unknown", lang)
     if e.ci_low is None or e.ci_high is None:
-        return text("lift.revenue_no_ci", lang, amount=_yuan(e.diff))
-    return text("lift.revenue", lang, amount=_yuan(e.diff), low=_yuan(e.ci_low), high=_yuan(e.ci_high))
+        return text("lift.revenue_no_ci", lang, amount=_yuan(e.diff, lang, currency))
+    amount, low, high = (_yuan(v, lang, currency) for v in (e.diff, e.ci_low, e.ci_high))
+    return text("lift.revenue", lang, amount=amount, low=low, high=high)
 
 
-def headline(report: LiftReport, lang: str = "en") -> str:
-    """The campaign's result in one plain sentence (zh or en): response-rate gain and incremental revenue, 95% CIs."""
+def headline(report: LiftReport, lang: str = "en", currency: str | None = None) -> str:
+    """The campaign's result in one plain sentence (zh or en): response-rate gain and incremental revenue, 95% CIs;
+    with `currency`, amounts in the page's money format for that currency."""
     seg = report.overall
     if min(seg.treatment.n, seg.control.n) < 2:
         sentence = text("lift.too_few", lang, n_t=seg.treatment.n, n_c=seg.control.n)
     else:
-        rate, revenue = _rate_clause(seg.rate, lang), _revenue_clause(seg.incremental, lang)
+        rate, revenue = _rate_clause(seg.rate, lang), _revenue_clause(seg.incremental, lang, currency)
         sentence = text("lift.headline", lang, rate=rate, revenue=revenue)
     if report.srm.suspect:
         observed = fmt.percent(report.srm.observed_control_share)

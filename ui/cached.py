@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import streamlit as st
 
 from segcore import engine, migration, outcomes, overview, segments, targets
@@ -21,12 +23,15 @@ from segcore.weekly import WeeklyReview
 from ui import state
 
 __all__ = [
+    "Candidates",
     "baseline_rate",
     "campaigns",
+    "candidate_count",
     "customer_purchases",
     "distinct_values",
     "filter_candidates",
     "has_promo",
+    "list_baseline_rate",
     "measure",
     "migration_between",
     "migration_key",
@@ -36,6 +41,7 @@ __all__ = [
     "migration_summary",
     "monthly_revenue",
     "movers_details",
+    "prepare_candidates",
     "store_summary",
     "target_list",
     "tier_history",
@@ -151,70 +157,130 @@ def distinct_values(dataset_id: str, column: str) -> list[str]:
 
 
 @st.cache_resource(ttl=600, max_entries=2, show_spinner=False)
-def _target_candidates(dataset_id: str, as_of: date, cfg: TierRules, version: int) -> pa.Table:
+def _target_candidates(dataset_id: str, as_of: date, cfg: TierRules, version: int) -> Candidates:
     # the expensive part of a list (the tier table and every candidate column), built once per dataset, date and
-    # rules; cache_resource: the Arrow table is shared, not copied (filter_candidates only reads it)
+    # rules; cache_resource: the prepared table is shared, not copied (filter_candidates only reads it)
     with state.workspace().reader() as con:  # temp tables are private to this cursor
         table = targets.candidates(con, dataset_id, as_of, cfg)
-        return con.sql(f"select * from {quote_ident(table)} order by customer_id").to_arrow_table()
+        return prepare_candidates(con.sql(f"select * from {quote_ident(table)} order by customer_id").to_arrow_table())
+
+
+_POSITION = "_candidate_row"  # a candidate's row number in the prepared table
+
+
+class Candidates:
+    """The candidate table (segcore.targets.candidates as Arrow, by customer_id) prepared for filtering: the Arrow
+    table with row numbers for the rules' SQL, every row as pandas (converted once: a filter change only picks rows)
+    and which rows are promo chasers. Read-only once built."""
+
+    def __init__(self, table: pa.Table) -> None:
+        self.arrow = table.append_column(_POSITION, pa.array(range(table.num_rows), type=pa.int64()))
+        mem = duckdb.connect(":memory:", config=NO_EXTENSIONS)
+        try:
+            mem.register(targets.CANDIDATES, self.arrow)
+            # the same conversion as build_list's matched rows (DuckDB to pandas), once for every row
+            name, position = quote_ident(targets.CANDIDATES), quote_ident(_POSITION)
+            self.frame = mem.execute(f"select * exclude ({position}) from {name} order by {position}").df()
+        finally:
+            mem.close()
+        self.empty = {  # the nullable integer columns, and which of their cells are empty
+            str(column): self.frame[column].isna().to_numpy()
+            for column in self.frame.columns
+            if isinstance(self.frame[column].dtype, pd.api.extensions.ExtensionDtype)
+            and hasattr(self.frame[column].dtype, "numpy_dtype")
+        }
+        groups = table.column("groups").combine_chunks()
+        hits = pc.list_parent_indices(groups).filter(pc.equal(pc.list_flatten(groups), "promo_chaser"))
+        self.promo_chaser = np.zeros(table.num_rows, dtype=bool)
+        self.promo_chaser[hits.to_numpy()] = True
+
+    def matching(self, where: str, params: dict[str, object]) -> np.ndarray:
+        """Row numbers of the candidates matching a rules_to_sql WHERE clause, in customer_id order."""
+        mem = duckdb.connect(":memory:", config=NO_EXTENSIONS)
+        try:
+            mem.register(targets.CANDIDATES, self.arrow)
+            sql = targets._MATCH_SQL.format(table=quote_ident(targets.CANDIDATES), where=where)
+            found = mem.execute(f"select {quote_ident(_POSITION)} from ({sql})", params).fetchnumpy()[_POSITION]
+        finally:
+            mem.close()
+        return np.asarray(found, dtype=np.int64)
+
+    def rows(self, positions: np.ndarray, matched: np.ndarray) -> pd.DataFrame:
+        """These rows as build_list's frame, which is DuckDB's conversion of the `matched` rows (then filtered): an
+        integer column with no empty cell among the matched rows is a plain integer column; a new 0..n-1 index."""
+        rows = self.frame.take(positions).reset_index(drop=True)
+        for column, empty in self.empty.items():
+            if not empty[matched].any():
+                rows[column] = rows[column].to_numpy(dtype=self.frame[column].dtype.numpy_dtype)
+        return rows
+
+
+def prepare_candidates(table: pa.Table) -> Candidates:
+    """The candidate table (Arrow, by customer_id) ready for filter_candidates."""
+    return Candidates(table)
 
 
 def filter_candidates(
     con: duckdb.DuckDBPyConnection,
-    candidates: pa.Table,
+    candidates: pa.Table | Candidates,
     dataset_id: str,
     as_of: date,
     rules: Sequence[Rule] = (),
     exclusions: Sequence[Exclusion] = (),
     channel: str = "sms",
 ) -> TargetList:
-    """build_list over an already built candidate table (segcore.targets.candidates as Arrow): the rules, then each
-    exclusion in order; `con` (the workspace) answers the exclusions' questions (contacts, consent, promo data).
+    """build_list over an already built candidate table (segcore.targets.candidates as Arrow, or prepared): the
+    rules, then each exclusion in order; `con` (the workspace) answers the exclusions' questions (contacts, consent,
+    promo data).
 
-    The same steps as segcore.targets.build_list after its `candidates(...)` call (a test holds them equal): to be
-    replaced by a build_list that takes the candidate table, once segcore.targets offers one."""
+    The same steps as segcore.targets.build_list after its `candidates(...)` call (a test holds them equal), on row
+    numbers: only the list's rows are taken from the prepared frame at the end."""
     if isinstance(as_of, datetime):
         as_of = as_of.date()
+    prepared = candidates if isinstance(candidates, Candidates) else prepare_candidates(candidates)
     targets._check_channel(channel)
     typed_rules = tuple(targets.normalize_rule(r) for r in rules)
     checked = [targets._check_exclusion(e) for e in exclusions]
     where, params = targets.rules_to_sql(typed_rules, targets.FIELDS, as_of=as_of)
-    mem = duckdb.connect(":memory:", config=NO_EXTENSIONS)
-    try:
-        mem.register(targets.CANDIDATES, candidates)
-        match = targets._MATCH_SQL.format(table=quote_ident(targets.CANDIDATES), where=where)
-        rows = mem.execute(match, params).df()
-        matched = len(rows)
-        removed: list[tuple[Exclusion, int]] = []
-        warnings: list[str] = []
-        id_lists: list[targets.IdListCount] = []
-        for exclusion in checked:
-            if exclusion.kind == "promo_chaser":
-                if not engine.has_promo(con, dataset_id):
-                    warnings.append("target.warn.no_promo_data")
-                drop = rows["groups"].map(lambda g: "promo_chaser" in list(g))
-            elif exclusion.kind == "contacted_within_days":
-                drop = rows["customer_id"].isin(targets._recent_contacts(con, dataset_id, as_of, exclusion.value))
-            elif exclusion.kind == "manual":
-                drop = targets._on_id_list(rows, exclusion)
-                everyone = mem.execute(f"select customer_id, phone from {quote_ident(targets.CANDIDATES)}").df()
-                id_lists.append(
-                    targets.IdListCount(len(exclusion.value), int(targets._on_id_list(everyone, exclusion).sum()))
-                )
-            else:
-                if channel in targets._CONSENT_CHANNELS and not targets.consent_recorded(con, dataset_id, channel):
-                    warnings.append(f"target.warn.no_consent.{channel}")
-                drop = ~targets.reachable(rows, channel)
-            removed.append((exclusion, int(drop.sum())))
-            rows = rows[~drop.astype(bool)].reset_index(drop=True)
-    finally:
-        mem.close()
+    positions = matched_rows = prepared.matching(where, params)
+    frame = prepared.frame
+    matched = len(positions)
+    removed: list[tuple[Exclusion, int]] = []
+    warnings: list[str] = []
+    id_lists: list[targets.IdListCount] = []
+    for exclusion in checked:
+        if exclusion.kind == "promo_chaser":
+            if not engine.has_promo(con, dataset_id):
+                warnings.append("target.warn.no_promo_data")
+            drop = prepared.promo_chaser[positions]
+        elif exclusion.kind == "contacted_within_days":
+            recent = targets._recent_contacts(con, dataset_id, as_of, exclusion.value)
+            drop = frame["customer_id"].to_numpy()[positions]
+            drop = pd.Series(drop).isin(recent).to_numpy(dtype=bool)
+        elif exclusion.kind == "manual":
+            listed = targets._on_id_list(frame[["customer_id", "phone"]], exclusion).to_numpy(dtype=bool)
+            drop = listed[positions]
+            id_lists.append(targets.IdListCount(len(exclusion.value), int(listed.sum())))
+        else:
+            if channel in targets._CONSENT_CHANNELS and not targets.consent_recorded(con, dataset_id, channel):
+                warnings.append(f"target.warn.no_consent.{channel}")
+            drop = ~targets.reachable(frame.iloc[positions], channel).to_numpy(dtype=bool)
+        removed.append((exclusion, int(drop.sum())))
+        positions = positions[~drop]
     return TargetList(
-        dataset_id, as_of, channel, typed_rules, matched, tuple(removed), rows, tuple(warnings), tuple(id_lists)
+        dataset_id,
+        as_of,
+        channel,
+        typed_rules,
+        matched,
+        tuple(removed),
+        prepared.rows(positions, matched_rows),
+        tuple(warnings),
+        tuple(id_lists),
     )
 
 
-@st.cache_data(ttl=600, max_entries=16, show_spinner=False)
+@st.cache_resource(ttl=600, max_entries=16, show_spinner=False)
 def _target_list(
     dataset_id: str,
     as_of: date,
@@ -224,6 +290,7 @@ def _target_list(
     cfg: TierRules,
     version: int,
 ) -> TargetList:
+    # cache_resource: the list is shared, not copied on every rerun (nothing changes a TargetList once built)
     candidates = _target_candidates(dataset_id, as_of, cfg, version)  # the same for every filter and exclusion
     with state.workspace().reader() as con:
         return filter_candidates(con, candidates, dataset_id, as_of, rules, exclusions, channel)
@@ -233,7 +300,7 @@ def target_list(
     dataset_id: str, as_of: date, rules: tuple[Rule, ...], exclusions: tuple[Exclusion, ...], channel: str
 ) -> TargetList:
     """The list for these filters and exclusions (cached per choice; the candidate table behind every choice is
-    built once per dataset, date and rules, so a filter change only filters)."""
+    built and converted once per dataset, date and rules, so a filter change only picks rows)."""
     return _target_list(dataset_id, as_of, rules, exclusions, channel, tier_rules(), state.data_version())
 
 
@@ -355,6 +422,29 @@ def customer_counts(dataset_id: str, as_of: date) -> dict[str, int]:
 
 
 # issue 12, block C
+@st.cache_resource(ttl=600, max_entries=8, show_spinner=False)
+def _responders(dataset_id: str, as_of: date, days: int, cfg: TierRules, version: int) -> frozenset[str]:
+    everyone = _target_candidates(dataset_id, as_of, cfg, version).frame["customer_id"].astype(str)
+    listed = pd.DataFrame({"customer_id": everyone, "group": "treatment", "tier": None})
+    with state.workspace().reader() as con:
+        found = outcomes.campaign_outcomes(con, dataset_id, listed, as_of - timedelta(days=days - 1), as_of)
+    return frozenset(found.loc[found["responded"].astype(bool), "customer_id"].astype(str))
+
+
+def candidate_count(dataset_id: str, as_of: date) -> int:
+    """Everyone a list can hold as of a date: customers who bought by then, and members (the candidate table)."""
+    return len(_target_candidates(dataset_id, as_of, tier_rules(), state.data_version()).frame)
+
+
+def list_baseline_rate(dataset_id: str, as_of: date, customer_ids: pd.Series, days: int) -> float | None:
+    """outcomes.baseline_rate of a list (share of its customers with a purchase in the `days` up to as_of), from
+    every customer's answer computed once per dataset, date and length: a filter change only counts."""
+    if len(customer_ids) == 0:
+        return None
+    responders = _responders(dataset_id, as_of, days, tier_rules(), state.data_version())
+    return float(customer_ids.astype(str).isin(responders).mean())
+
+
 # (end of block C)
 
 

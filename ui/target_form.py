@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from segcore import fmt
 from segcore.catalog import text
 from segcore.errors import InputError
 from segcore.keys import (
@@ -21,7 +22,7 @@ from segcore.keys import (
     TIER_KEYS,
 )
 from segcore.targets import STAR_SIGNS, ZODIAC, Exclusion, Rule, read_id_list
-from ui import charts
+from ui import charts, state
 from ui.i18n import lang, t
 from ui.uploads import saved_upload
 
@@ -38,8 +39,13 @@ def _choose(field: str, label: str, options: Sequence[str], names: dict[str, str
         default=[o for o in prefill or [] if o in options],
         format_func=names.get,
         key=f"tgt_{field}",
+        placeholder=t("tgt.pick_any"),
     )
     return Rule(field, "in", tuple(chosen)) if chosen else None
+
+
+def _month_name(month: int, code: str) -> str:
+    return f"{month}月" if code == "zh" else fmt.month(date(2000, month, 1), "en").split()[0]
 
 
 def _range(field: str, label: str, low: int, high: int) -> Rule | None:
@@ -69,10 +75,16 @@ def _segment_filters(code: str) -> list[Rule | None]:
         with column:
             rules.append(_range(field, t(f"target.field.{field}"), 1, 5))
     low, high = st.columns(2)
-    spend_min = low.number_input(t("tgt.spend_min"), min_value=0, value=0, step=500, key="tgt_spend_min")
-    spend_max = high.number_input(
-        t("tgt.spend_max"), min_value=0, value=0, step=500, key="tgt_spend_max", help=t("tgt.zero_is_no_limit")
+    sign = fmt.symbol(state.currency())
+    spend_min = low.number_input(
+        t("tgt.spend_min_none", sign=sign), min_value=0, value=0, step=500, key="tgt_spend_min"
     )
+    spend_max = high.number_input(
+        t("tgt.spend_max_none", sign=sign), min_value=0, value=0, step=500, key="tgt_spend_max",
+        help=t("tgt.spend_max_help"),
+    )  # fmt: skip
+    if not spend_max:
+        high.caption(t("tgt.no_upper_limit"))
     rules.append(Rule("monetary", ">=", spend_min) if spend_min else None)
     rules.append(Rule("monetary", "<=", spend_max) if spend_max else None)
     return rules
@@ -93,8 +105,9 @@ def _member_filters(code: str, stores: list[str]) -> list[Rule | None]:
         month = st.selectbox(
             t("target.field.birthday_month"),
             ["any", "this", "next", *range(1, 13)],
-            format_func=lambda m: t(f"tgt.month.{m}") if isinstance(m, str) else str(m),
+            format_func=lambda m: text(f"tgt.month.{m}", code) if isinstance(m, str) else _month_name(m, code),
             key="tgt_birthday_month",
+            placeholder=t("tgt.pick_one"),
         )
         rules.append(None if month == "any" else Rule("birthday_month", "=", month))
     with middle:
@@ -119,7 +132,7 @@ def _member_filters(code: str, stores: list[str]) -> list[Rule | None]:
     return rules
 
 
-def _purchase_filters(categories: list[str]) -> list[Rule | None]:
+def _purchase_filters(code: str, categories: list[str]) -> list[Rule | None]:
     rules: list[Rule | None] = []
     left, middle, right = st.columns(3)
     with left:
@@ -129,7 +142,8 @@ def _purchase_filters(categories: list[str]) -> list[Rule | None]:
             t("tgt.bought_category"),
             [None, *categories],
             key="tgt_bought_category",
-            format_func=lambda c: "—" if c is None else c,
+            format_func=lambda c: text("tgt.any", code) if c is None else c,
+            placeholder=t("tgt.pick_one"),
         )
         days = st.number_input(t("tgt.bought_days"), min_value=1, value=90, step=30, key="tgt_bought_days")
         rules.append(Rule("category_in_last_days", "=", (category, int(days))) if category else None)
@@ -146,7 +160,7 @@ def filters(stores: list[str], categories: list[str]) -> list[Rule]:
     with st.expander(t("tgt.member_filters")):
         rules += _member_filters(code, stores)
     with st.expander(t("tgt.purchase_filters")):
-        rules += _purchase_filters(categories)
+        rules += _purchase_filters(code, categories)
     picked = st.session_state.get(PREFILL, {}).get("customer_id")
     if picked:
         st.info(t("tgt.hand_picked", n=len(picked)))

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 
 import plotly.graph_objects as go
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from segcore import fmt
 from segcore.campaigns import campaign_record, default_seed, holdout_warnings, save_campaign
@@ -25,12 +26,12 @@ from segcore.targets import (
     tier_mix,
 )
 from segcore.tier_rules import to_toml
-from ui import cached, charts, state
+from ui import cached, charts, state, tables
 from ui.campaign_views import downloads
 from ui.colors import TIER_COLORS
 from ui.i18n import t
 
-__all__ = ["checks", "preview", "save_panel"]
+__all__ = ["STRIP_KEY", "checks", "count_strip", "preview", "save_panel"]
 
 
 def checks(target_list: TargetList, code: str) -> None:
@@ -46,13 +47,42 @@ def checks(target_list: TargetList, code: str) -> None:
         st.error(text("tgt.empty", code, reason=reason))
 
 
-def preview(target_list: TargetList, code: str) -> None:
-    """List size, reach, tier mix and a few rows (phones masked)."""
+STRIP_KEY = "tgt_counts"
+_STRIP_CSS = f"""
+<style>
+/* the list's size stays in view while the filters below it change (pinned under Streamlit's header) */
+div[data-testid="stLayoutWrapper"]:has(> .st-key-{STRIP_KEY}), .st-key-{STRIP_KEY} {{
+    position: sticky; top: 3.75rem; z-index: 999;
+}}
+.st-key-{STRIP_KEY} {{
+    background: var(--background-color, #ffffff); background-color: rgb(255, 255, 255);
+    padding: 0.25rem 0.75rem 0.4rem 0.75rem; border-bottom: 1px solid rgba(49, 51, 63, 0.2);
+}}
+.st-key-{STRIP_KEY} [data-testid="stMetricValue"] {{ font-size: 1.8rem; }}
+header[data-testid="stHeader"] {{ background: rgb(255, 255, 255); }}
+</style>
+"""
+
+
+def count_strip(strip: DeltaGenerator, target_list: TargetList, total: int, as_of: date, code: str) -> None:
+    """The list's size, reach and matches in the pinned strip above the filters, each with its definition."""
+    channel = t(f"channel.{target_list.channel}")
+    with strip:
+        st.html(_STRIP_CSS)
+        cols = st.columns(3)
+        cols[0].metric(t("tgt.size"), fmt.count(len(target_list.rows), code), help=t("tgt.def.size"))
+        cols[1].metric(
+            t("tgt.reach"), fmt.count(expected_reach(target_list), code), help=t("tgt.def.reach", channel=channel)
+        )
+        cols[2].metric(t("tgt.matched"), fmt.count(target_list.matched, code))
+        st.caption(
+            t("tgt.def.size") + " · " + t("tgt.def.matched", total=fmt.count(total, code), day=fmt.day(as_of, code))
+        )
+
+
+def preview(target_list: TargetList, code: str, currency: str = "CNY") -> None:
+    """What the checks found, the tier mix and a few rows (phones masked); the sizes are in the count strip."""
     checks(target_list, code)
-    cols = st.columns(3)
-    cols[0].metric(t("tgt.size"), fmt.count(len(target_list.rows), code))
-    cols[1].metric(t("tgt.reach"), fmt.count(expected_reach(target_list), code))
-    cols[2].metric(t("tgt.matched"), fmt.count(target_list.matched, code))
     mix = tier_mix(target_list)
     if not mix.empty:
         fig = go.Figure(
@@ -70,7 +100,8 @@ def preview(target_list: TargetList, code: str) -> None:
     if not sample.empty:
         shown = sample[["customer_id", "name", "phone", "tier", "recency_days", "monetary"]].copy()
         shown["phone"] = shown["phone"].map(mask_phone)
-        shown["tier"] = [charts.segment_label("tier", k, code) if isinstance(k, str) else "–" for k in shown["tier"]]
+        shown["tier"] = [charts.segment_label("tier", k, code) if isinstance(k, str) else None for k in shown["tier"]]
+        shown = tables.readable(shown, code, currency=currency, money=["monetary"], counts=["recency_days"])
         st.dataframe(shown.rename(columns={
             "customer_id": t("col.customer_id"), "name": t("col.name"), "phone": t("col.phone"),
             "tier": t("seg.col.tier"), "recency_days": t("seg.col.recency_days"), "monetary": t("seg.col.monetary"),
@@ -79,7 +110,7 @@ def preview(target_list: TargetList, code: str) -> None:
 
 def _plan(dataset: str, as_of: date, target_list: TargetList, share: float, days: int, code: str) -> None:
     n = len(target_list.rows)
-    baseline = cached.baseline_rate(dataset, as_of, tuple(target_list.rows["customer_id"]), days)
+    baseline = cached.list_baseline_rate(dataset, as_of, target_list.rows["customer_id"], days)
     for warning in holdout_warnings(share):
         st.warning(t(warning))
     if baseline is None or share == 0:
@@ -107,7 +138,7 @@ def save_panel(
     name = left.text_input(t("camp.col.name"), key="tgt_name", placeholder=t("tgt.name_hint"))
     start = left.date_input(t("camp.col.start"), value=as_of + timedelta(days=1), key="tgt_start")
     end = left.date_input(t("camp.col.end"), value=as_of + timedelta(days=28), key="tgt_end")
-    share = right.slider(t("tgt.holdout"), 0.0, 0.5, 0.10, 0.01, key="tgt_holdout", format="%.2f")
+    share = right.slider(t("tgt.holdout"), 0, 50, 10, 1, key="tgt_holdout", format="%d%%") / 100
     seed = right.number_input(
         t("tgt.seed"), min_value=0, value=default_seed(name or "list", start), step=1, key="tgt_seed"
     )
