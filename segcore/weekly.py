@@ -482,7 +482,7 @@ def recent_campaigns(
             continue
         result = measure_campaign(con, str(row.campaign_id), week_end, cfg)
         if result.report is not None:
-            sentence = headline(result.report, lang)
+            sentence = headline(result.report, lang, currency)
         else:
             sentence = _did_sentence(result.did, lang, currency)
         if result.interim:
