@@ -17,7 +17,7 @@ from segcore.lift import Effect, LiftReport, SegmentLift, crosses_zero
 from segcore.measure import campaign_status
 from ui import cached, charts, state
 from ui.i18n import t
-from ui.uploads import saved_upload
+from ui.uploads import list_uploader, saved_upload
 
 __all__ = [
     "any_not_conclusive",
@@ -328,7 +328,7 @@ def compare(campaigns: pd.DataFrame, as_of: date, code: str, currency: str = "CN
 def import_form(dataset: str) -> None:
     """Upload a list made outside the app (customer ids, optionally treatment/control) as a campaign."""
     with st.expander(t("camp.import")):
-        upload = st.file_uploader(t("camp.import_file_any"), type=list(LIST_FILE_TYPES), key="camp_import_file")
+        upload = list_uploader(t("camp.import_file_any"), types=LIST_FILE_TYPES, key="camp_import_file")
         name = st.text_input(t("camp.col.name"), key="camp_import_name")
         labels = {c: t(f"channel.{c}") for c in CHANNELS}
         channel = st.selectbox(

@@ -24,7 +24,7 @@ from segcore.keys import (
 from segcore.targets import STAR_SIGNS, ZODIAC, Exclusion, Rule, read_id_list
 from ui import charts, state
 from ui.i18n import lang, t
-from ui.uploads import saved_upload
+from ui.uploads import list_uploader, saved_upload
 
 __all__ = ["PREFILL", "channel_picker", "exclusions", "filters", "manual_list"]
 
@@ -194,7 +194,7 @@ def exclusions(campaigns: pd.DataFrame, as_of: date) -> list[Exclusion]:
     if left.checkbox(t("tgt.fatigue"), value=not campaigns.empty, key="tgt_ex_fatigue"):
         days = right.number_input(t("tgt.fatigue_days"), min_value=1, value=30, step=1, key="tgt_ex_fatigue_days")
         chosen.append(Exclusion("contacted_within_days", int(days)))
-    upload = st.file_uploader(t("tgt.manual_any"), type=list(LIST_FILE_TYPES), key="tgt_ex_manual")
+    upload = list_uploader(t("tgt.manual_any"), types=LIST_FILE_TYPES, key="tgt_ex_manual")
     if upload is not None:
         chosen.append(manual_list(saved_upload(upload), upload.name))
     if st.checkbox(t("tgt.unreachable"), value=True, key="tgt_ex_unreachable"):

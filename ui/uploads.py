@@ -329,3 +329,13 @@ def uploader_css(code: str, *, types: Sequence[str], max_mb: int, scope: str = "
         rules.append(f"{scoped} {{font-size: 0 !important;}}")
         rules.append(f"{scoped}::after {{content: {_css_string(words)}; font-size: 0.875rem;}}")
     return "<style>\n" + "\n".join(rules) + "\n</style>"
+
+
+def list_uploader(
+    label: str, *, types: Sequence[str], key: str
+) -> st.runtime.uploaded_file_manager.UploadedFile | None:
+    """A file uploader whose own texts (button, size limit) read in the page's language."""
+    css = uploader_css(lang(), types=types, max_mb=max_upload_bytes() // 2**20, scope=f".st-key-{key}")
+    if css:
+        st.html(css)
+    return st.file_uploader(label, type=list(types), key=key)
