@@ -171,6 +171,9 @@ def segment_bars(
             text=[fmt.count(n, lang) for n in ordered["customers"]],
             textposition="auto",
             customdata=list(ordered["segment"]),
+            # explicit, so Plotly's selection styling of bars with text finds a textfont (it fails without one)
+            selected={"marker": {"opacity": 1}, "textfont": {"color": "#111827"}},
+            unselected={"marker": {"opacity": 0.45}, "textfont": {"color": "#6b7280"}},
             hovertext=hover,
             hovertemplate="%{hovertext}<extra></extra>",
         )
@@ -216,8 +219,8 @@ def rf_heatmap(
         y=[str(r) for r, _, _, _ in cells],
         mode="markers",
         marker={"size": 40, "symbol": "square", "color": "rgba(0,0,0,0)"},
-        selected={"marker": {"opacity": 0}},
-        unselected={"marker": {"opacity": 0}},
+        selected={"marker": {"opacity": 0}, "textfont": {"color": "rgba(0,0,0,0)"}},
+        unselected={"marker": {"opacity": 0}, "textfont": {"color": "rgba(0,0,0,0)"}},
         customdata=[[int(r), int(f)] for r, f, _, _ in cells],
         text=[labels[i][j] for _, _, i, j in cells],
         hovertemplate="R %{y} · F %{x}<br>%{text}<extra></extra>",
@@ -280,7 +283,9 @@ def tier_history_chart(history: pd.DataFrame, order: list[str], lang: str) -> go
             hovertemplate="%{text}<extra></extra>",
         )
     )
-    fig.update_yaxes(tickvals=list(range(len(shown))), ticktext=[name(s) for s in shown], autorange="reversed")
-    fig.update_xaxes(title_text=text("seg.history_axis", lang), dtick="M2")
+    fig.update_yaxes(
+        tickvals=list(range(len(shown))), ticktext=[name(s) for s in shown], range=[len(shown) - 0.5, -0.5]
+    )
+    fig.update_xaxes(title_text=text("seg.history_axis", lang), dtick="M2", tickangle=0)
     month_axis(fig, "x", lang)
-    return _layout(fig, 320)
+    return _layout(fig, 360)

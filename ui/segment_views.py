@@ -27,6 +27,7 @@ __all__ = [
     "moves_table",
     "playbook_editor",
     "purchases_table",
+    "reasons_markdown",
     "sizes_table",
 ]
 
@@ -143,14 +144,12 @@ def customer_card(dataset: str, customer: str, row: dict[str, Any], as_of: date,
             st.query_params.pop("customer", None)
             st.rerun()
         tier = row.get("tier")
-        cards = st.columns(4)
-        cards[0].metric(
-            t("seg.col.tier"),
-            charts.segment_label("tier", tier, code) if isinstance(tier, str) else text("mig.none", code),
-        )
-        cards[1].metric(t("seg.profile.lifetime"), fmt.money(profile.get("lifetime_spend"), code, currency=currency))
-        cards[2].metric(t("seg.profile.spend_12m"), fmt.money(profile.get("spend_12m"), code, currency=currency))
-        cards[3].metric(t("seg.profile.points"), fmt.count(profile.get("points"), code))
+        tier_name = charts.segment_label("tier", tier, code) if isinstance(tier, str) else text("mig.none", code)
+        st.markdown(f"{t('seg.col.tier')} :blue-badge[{tier_name}]")
+        cards = st.columns(3)
+        cards[0].metric(t("seg.profile.lifetime"), fmt.money(profile.get("lifetime_spend"), code, currency=currency))
+        cards[1].metric(t("seg.profile.spend_12m"), fmt.money(profile.get("spend_12m"), code, currency=currency))
+        cards[2].metric(t("seg.profile.points"), fmt.count(profile.get("points"), code))
         birthday = profile.get("birthday")
         sign = star_sign(pd.Timestamp(birthday).date()) if birthday is not None else None
         born = fmt.day(pd.Timestamp(birthday).date(), code) if birthday is not None else fmt.BLANK
@@ -172,36 +171,31 @@ def customer_card(dataset: str, customer: str, row: dict[str, Any], as_of: date,
         st.markdown(f"**{t('seg.profile.where')}**")
         reasons = membership_reasons(row, cfg, cached.store_averages(dataset, as_of), code, currency)
         if reasons:
-            st.dataframe(_reasons_table(reasons, code), hide_index=True, width="stretch")
+            st.markdown(reasons_markdown(reasons, code))
         else:
             st.caption(t("seg.profile.no_segment"))
-        left, right = st.columns(2)
-        with left:
-            st.markdown(f"**{t('seg.tier_history')}**")
-            with st.spinner(t("seg.computing_history")):
-                history = cached.tier_history(dataset, customer, as_of)
-            order = [*cfg.tier_order, "regular", "potential"]
-            st.plotly_chart(charts.tier_history_chart(history, order, code), width="stretch", key="seg_history")
-        with right:
-            st.markdown(f"**{t('seg.purchases_12m')}**")
-            lines = cached.customer_purchases(dataset, customer, as_of)
-            if lines.empty:
-                st.caption(t("seg.no_purchases"))
-            else:
-                st.dataframe(purchases_table(lines, code, currency), hide_index=True, width="stretch", height=280)
+        st.markdown(f"**{t('seg.tier_history')}**")
+        with st.spinner(t("seg.computing_history")):
+            history = cached.tier_history(dataset, customer, as_of)
+        order = [*cfg.tier_order, "regular", "potential"]
+        st.plotly_chart(charts.tier_history_chart(history, order, code), width="stretch", key="seg_history")
+        st.markdown(f"**{t('seg.purchases_12m')}**")
+        lines = cached.customer_purchases(dataset, customer, as_of)
+        if lines.empty:
+            st.caption(t("seg.no_purchases"))
+        else:
+            st.dataframe(purchases_table(lines, code, currency), hide_index=True, width="stretch", height=280)
 
 
 def _day(value: Any, code: str) -> str:
     return fmt.BLANK if value is None or pd.isna(value) else fmt.day(pd.Timestamp(value).date(), code)
 
 
-def _reasons_table(reasons: list[tuple[str, str, str]], code: str) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            t("seg.profile.scheme"): [text(f"scheme.{scheme}", code) for scheme, _, _ in reasons],
-            t("seg.profile.segment"): [charts.segment_label(scheme, key, code) for scheme, key, _ in reasons],
-            t("seg.profile.rule"): [why for _, _, why in reasons],
-        }
+def reasons_markdown(reasons: list[tuple[str, str, str]], code: str) -> str:
+    """One line per scheme and segment: "- **Scheme: segment**: the rule in words" (long rules wrap)."""
+    return "\n".join(
+        f"- **{text(f'scheme.{scheme}', code)}: {charts.segment_label(scheme, key, code)}**: {why}"
+        for scheme, key, why in reasons
     )
 
 
@@ -210,15 +204,16 @@ def purchases_table(lines: pd.DataFrame, code: str, currency: str = "CNY") -> pd
     promotion (Yes / No; a dash where the dataset has no promo flag)."""
     days = [fmt.day(pd.Timestamp(d).date(), code) + pd.Timestamp(d).strftime(" %H:%M") for d in lines["order_date"]]
     promo = [
-        fmt.BLANK if pd.isna(p) else t("seg.promo.yes") if bool(p) else t("seg.promo.no") for p in lines["is_promo"]
+        fmt.BLANK if pd.isna(p) else text("seg.promo.yes" if bool(p) else "seg.promo.no", code)
+        for p in lines["is_promo"]
     ]
     return pd.DataFrame(
         {
-            t("col.order_date"): days,
-            t("col.order_id"): [fmt.cell(v) for v in lines["order_id"]],
-            t("col.product"): [fmt.cell(v) for v in lines["product"]],
-            t("col.amount"): [fmt.money(v, code, cents=True, currency=currency) for v in lines["amount"]],
-            t("col.is_promo"): promo,
+            text("col.order_date", code): days,
+            text("col.order_id", code): [fmt.cell(v) for v in lines["order_id"]],
+            text("col.product", code): [fmt.cell(v) for v in lines["product"]],
+            text("col.amount", code): [fmt.money(v, code, cents=True, currency=currency) for v in lines["amount"]],
+            text("col.is_promo", code): promo,
         }
     )
 
