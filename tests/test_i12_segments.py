@@ -235,7 +235,7 @@ def test_the_customer_card_in_the_app(shop: Path, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("SEGCORE_WORKSPACE", str(shop))
     st.cache_resource.clear()
     st.cache_data.clear()
-    at = app(lang="en", as_of="2026-06-30").run()
+    at = app(lang="en").run()  # as of the last day of the data, 1 Jun 2026
     at.switch_page("pages/segments.py").run()
     at.session_state["seg_customer"] = "A"  # what a click on A's row sets (see the row test above)
     at.run()
@@ -263,7 +263,7 @@ def test_the_customer_card_in_chinese_reads_wan_and_chinese_dates(shop: Path, mo
     monkeypatch.setenv("SEGCORE_WORKSPACE", str(shop))
     st.cache_resource.clear()
     st.cache_data.clear()
-    at = app(lang="zh", as_of="2026-06-30").run()
+    at = app(lang="zh").run()  # as of the last day of the data, 1 Jun 2026
     at.switch_page("pages/segments.py").run()
     at.session_state["seg_customer"] = "E"
     at.run()

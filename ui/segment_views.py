@@ -120,7 +120,7 @@ def moves_table(moves: pd.DataFrame, code: str) -> pd.DataFrame:
         [[fmt.count(v, code) if v else fmt.BLANK for v in row] for row in shown.to_numpy()],
         columns=[name(k) for k in shown.columns],
     )
-    out.insert(0, t("set.from_to"), [name(k) for k in shown.index])
+    out.insert(0, text("set.from_to", code), [name(k) for k in shown.index])
     return out
 
 
