@@ -274,3 +274,22 @@ def test_the_customer_card_in_chinese_reads_wan_and_chinese_dates(shop: Path, mo
     purchases = next(d.value for d in at.dataframe if "是否促销" in d.value.columns)
     assert list(purchases["是否促销"]) == ["是"]
     st.cache_data.clear()
+
+
+def test_the_picked_grid_cell_is_outlined_where_it_is_drawn() -> None:
+    from ui.charts import rf_heatmap
+
+    grid = pd.DataFrame(
+        {
+            "r_score": [r for r in range(1, 6) for _ in range(1, 6)],
+            "f_score": [f for _ in range(1, 6) for f in range(1, 6)],
+            "customers": [1] * 25,
+            "avg_monetary": [10.0] * 25,
+            "segment": ["hibernating"] * 25,
+        }
+    )
+    fig = rf_heatmap(grid, "en", picked=(5, 2))
+    shape = fig.layout.shapes[0]
+    assert (shape.x0, shape.x1, shape.y0, shape.y1) == (1.5, 2.5, 4.5, 5.5)  # F 2, R 5 (the axes read numbers)
+    markers = fig.data[1]
+    assert [5, 2] in [list(c) for c in markers.customdata]

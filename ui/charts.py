@@ -227,9 +227,9 @@ def rf_heatmap(
         showlegend=False,
     )
     if picked is not None and str(picked[1]) in xs and str(picked[0]) in ys:
-        col, row = xs.index(str(picked[1])), ys.index(str(picked[0]))
+        r, f = picked  # the score strings make Plotly read both axes as numbers: a cell spans score ± 0.5
         fig.add_shape(
-            type="rect", x0=col - 0.5, x1=col + 0.5, y0=row - 0.5, y1=row + 0.5, line={"color": "#111827", "width": 4}
+            type="rect", x0=f - 0.5, x1=f + 0.5, y0=r - 0.5, y1=r + 0.5, line={"color": "#111827", "width": 4}
         )
     fig.update_layout(
         xaxis_title=text("seg.f_score", lang),

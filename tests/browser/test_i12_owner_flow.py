@@ -18,6 +18,9 @@ WORDS = {
         "segment": "Segment",
         "rfm": "RFM grid",
         "potential": "Potential (never bought)",
+        "regular": "Regular",
+        "heatmap": "Recency × frequency: customers and average spend per cell",
+        "computing": "Working out the tier",
         "champions": "Champions",
         "cell": "Customers in the grid cell R 5 · F 5",
         "count": re.compile(r"^[\d,]+ customers\. Click a row"),
@@ -32,6 +35,9 @@ WORDS = {
         "segment": "分层",
         "rfm": "RFM 网格",
         "potential": "潜在客户",
+        "regular": "普通会员",
+        "heatmap": "最近消费 × 消费频次：每格人数与平均消费额",
+        "computing": "正在计算每月末的分层",
         "champions": "冠军客户",
         "cell": "网格单元 R 5 · F 5 的顾客",
         "count": re.compile(r"^共 [\d,]+ 位顾客"),
@@ -44,19 +50,32 @@ WORDS = {
 }
 
 
+def _center(page, locator) -> None:
+    locator.evaluate("e => e.scrollIntoView({block: 'center'})")
+    page.wait_for_timeout(800)
+
+
 def _plot_box(page, index: int) -> dict[str, float]:
-    """The drawing area (inside the axes) of the index-th Plotly chart on the page, scrolled into view."""
+    """The drawing area (inside the axes) of the index-th Plotly chart on the page, scrolled to the middle."""
     chart = page.locator('[data-testid="stPlotlyChart"]').nth(index)
-    chart.scroll_into_view_if_needed()
-    page.wait_for_timeout(300)
+    _center(page, chart)
     drag = chart.locator("rect.nsewdrag").first
-    if drag.count():
-        return drag.bounding_box()
-    return chart.locator(".treemaplayer").first.bounding_box()
+    return drag.bounding_box() if drag.count() else chart.bounding_box()
+
+
+def _click(page, x: float, y: float) -> None:
+    """Hover first, then click: Plotly picks the point under the pointer from its last hover."""
+    page.mouse.move(x - 5, y)
+    page.wait_for_timeout(300)
+    page.mouse.move(x, y)
+    page.wait_for_timeout(400)
+    page.mouse.click(x, y)
+    page.wait_for_timeout(1500)
+    wait_for_app(page)
 
 
 def _segment_value(page, label: str) -> str:
-    return page.get_by_role("combobox", name=label).inner_text().strip()
+    return page.get_by_role("combobox", name=label).input_value().strip()
 
 
 def _open_segments(page, app_url: str, lang: str, size: tuple[int, int]) -> None:
@@ -66,6 +85,7 @@ def _open_segments(page, app_url: str, lang: str, size: tuple[int, int]) -> None
     page.get_by_role("link", name=WORDS[lang]["page"]).click()
     page.locator('[data-testid="stPlotlyChart"]').nth(1).wait_for(timeout=90_000)
     wait_for_app(page)
+    page.wait_for_timeout(1000)
 
 
 @pytest.mark.parametrize("size", VIEWPORTS)
@@ -77,42 +97,46 @@ def test_click_a_chart_then_a_row_opens_a_customer(page, app_url: str, lang: str
 
     # a bar: the lowest bar is the last segment of the tier order, Potential
     box = _plot_box(page, 1)
-    page.mouse.click(box["x"] + 12, box["y"] + box["height"] - 8)
-    wait_for_app(page)
-    expect(page.get_by_role("combobox", name=words["segment"])).to_contain_text(words["potential"])
+    _click(page, box["x"] + 30, box["y"] + box["height"] - 10)
+    assert _segment_value(page, words["segment"]) == words["potential"]
     expect(page.get_by_text(words["count"])).to_be_visible()
-    page.screenshot(path=str(artifact(f"i12-owner-bar-{tag}.png")), full_page=True)
+    page.screenshot(path=str(artifact(f"i12-owner-bar-{tag}.png")))
 
-    # a treemap tile: the biggest tile sits at the top left; the list follows the tile's segment
+    # a treemap tile: the biggest tile (Regular) sits at the top left; the list follows the tile's segment
     box = _plot_box(page, 0)
-    before = _segment_value(page, words["segment"])
-    page.mouse.click(box["x"] + 30, box["y"] + 30)
-    wait_for_app(page)
-    after = _segment_value(page, words["segment"])
-    assert after and after != before
-    page.screenshot(path=str(artifact(f"i12-owner-tile-{tag}.png")), full_page=True)
+    _click(page, box["x"] + box["width"] * 0.2, box["y"] + box["height"] * 0.4)
+    assert _segment_value(page, words["segment"]) == words["regular"]
+    page.screenshot(path=str(artifact(f"i12-owner-tile-{tag}.png")))
 
-    # the R x F grid: the top-right cell is R 5 · F 5 (champions)
-    page.get_by_role("button", name=words["rfm"], exact=True).click()
+    # the R x F grid: the top-right cell is R 5 · F 5
+    page.get_by_text(words["rfm"], exact=True).first.click()
     wait_for_app(page)
+    page.get_by_text(words["heatmap"], exact=True).wait_for(timeout=90_000)
+    page.locator('[data-testid="stPlotlyChart"]').nth(2).locator("rect.nsewdrag").first.wait_for(timeout=90_000)
+    wait_for_app(page)
+    page.wait_for_timeout(1500)
     box = _plot_box(page, 2)
-    page.mouse.click(box["x"] + box["width"] * 0.9, box["y"] + box["height"] * 0.1)
-    wait_for_app(page)
+    _click(page, box["x"] + box["width"] * 0.9, box["y"] + box["height"] * 0.1)
     expect(page.get_by_text(words["cell"], exact=True)).to_be_visible()
-    page.screenshot(path=str(artifact(f"i12-owner-cell-{tag}.png")), full_page=True)
+    _center(page, page.get_by_text(words["cell"], exact=True))
+    page.screenshot(path=str(artifact(f"i12-owner-cell-{tag}.png")))
 
     # a row of the customer table: its row marker (the leftmost column) opens the profile
     table = page.locator('[data-testid="stDataFrame"]').nth(1)
-    table.scroll_into_view_if_needed()
+    _center(page, table)
     frame = table.bounding_box()
-    page.mouse.click(frame["x"] + 20, frame["y"] + 35 + 17)
-    wait_for_app(page)
-    expect(page.get_by_role("heading", name=words["card"])).to_be_visible()
+    _click(page, frame["x"] + 20, frame["y"] + 35 + 17)
+    card = page.locator("h4").filter(has_text=words["card"])
+    expect(card).to_be_visible()
     expect(page.get_by_text(words["where"], exact=True)).to_be_visible()
-    page.get_by_role("heading", name=words["card"]).scroll_into_view_if_needed()
+    page.get_by_text(words["computing"]).first.wait_for(state="detached", timeout=120_000)
     wait_for_app(page)
-    page.screenshot(path=str(artifact(f"i12-owner-card-{tag}.png")), full_page=False)
-    page.screenshot(path=str(artifact(f"i12-owner-card-full-{tag}.png")), full_page=True)
+    card.evaluate("e => e.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(artifact(f"i12-owner-card-{tag}.png")))
+    page.mouse.wheel(0, size[1] - 100)
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(artifact(f"i12-owner-card-history-{tag}.png")))
 
 
 @pytest.mark.parametrize("size", VIEWPORTS)
