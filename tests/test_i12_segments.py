@@ -293,3 +293,44 @@ def test_the_picked_grid_cell_is_outlined_where_it_is_drawn() -> None:
     assert (shape.x0, shape.x1, shape.y0, shape.y1) == (1.5, 2.5, 4.5, 5.5)  # F 2, R 5 (the axes read numbers)
     markers = fig.data[1]
     assert [5, 2] in [list(c) for c in markers.customdata]
+
+
+@pytest.mark.parametrize("scheme", ["rfm", "cn8", "tier", "lifecycle"])
+def test_every_playbook_row_has_an_action_and_a_channel(shop: Path, scheme: str) -> None:
+    from segcore.keys import CHANNELS
+    from segcore.playbook import playbook, save_playbook
+    from segcore.segments import segment_order
+
+    workspace = Workspace(shop)
+    try:
+        with workspace.writer() as con:
+            order = segment_order(scheme, DEFAULT_RULES)
+            # an edit saved with an empty channel cell comes back empty, never "None" / "nan"
+            save_playbook(con, scheme, pd.DataFrame({"segment": [order[0]], "action": [None], "channel": [None]}))
+            book = playbook(con, scheme, order, "zh")
+    finally:
+        workspace.close()
+    assert list(book["segment"]) == order
+    assert book.iloc[0].tolist() == [order[0], "", ""]
+    assert all(book["action"].iloc[1:] != "") and set(book["channel"].iloc[1:]) <= set(CHANNELS)
+
+
+def test_potential_members_read_a_dash_not_nan() -> None:
+    from ui.segment_views import members_table
+
+    members = pd.DataFrame(
+        {
+            "customer_id": ["F", "A"],
+            "tier": ["potential", None],
+            "recency_days": [None, 12.0],
+            "frequency": [0, 3],
+            "monetary": [0.0, 123456.0],
+            "spend_w": [0.0, 23456.0],
+            "last_purchase": pd.to_datetime([None, "2026-05-20"]),
+        }
+    )
+    shown = members_table(members, "zh")
+    assert shown.values.tolist() == [
+        ["F", "潜在客户", "–", "0", "¥0", "¥0", "–"],
+        ["A", "尚未消费", "12", "3", "¥12.35万", "¥2.35万", "2026年5月20日"],
+    ]

@@ -43,7 +43,7 @@ def test_drill_into_a_segment_and_open_a_customer(
     page.get_by_role("combobox", name=segment_label).click()
     page.get_by_role("option", name=loyal_label, exact=True).click()
     wait_for_app(page)
-    expect(page.get_by_text(pick_label)).to_be_visible()
+    expect(page.get_by_text(pick_label).last).to_be_visible()
     table = page.locator('[data-testid="stDataFrame"]').nth(1)  # the segment's customers
     table.evaluate("e => e.scrollIntoView({block: 'center'})")
     page.wait_for_timeout(800)
