@@ -156,6 +156,8 @@ def test_tier_rules_preview_before_saving(page, app_url: str, lang: str, size: t
     expect(page.get_by_text(words["preview"])).to_be_visible(timeout=90_000)
     wait_for_app(page)
     page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=60_000)
+    wait_for_app(page)
+    page.wait_for_timeout(4000)  # the grid paints its canvas after the script run ends
     page.get_by_text(words["preview"]).evaluate("e => e.scrollIntoView({block: 'start'})")
     page.wait_for_timeout(2000)
     page.screenshot(path=str(artifact(f"i12-rules-preview-{lang}-{size[0]}.png")), full_page=False)
