@@ -109,6 +109,7 @@ segment = st.selectbox(
     key="seg_segment",
     format_func=lambda s: charts.segment_label(scheme, s, code),
     on_change=_segment_changed,
+    placeholder=t("seg.pick_placeholder"),
 )
 st.query_params["segment"] = segment
 if cell:

@@ -24,6 +24,7 @@ order = st.multiselect(
     list(GROUP_KEYS),
     default=list(current.tier_order),
     key="set_tier_order",
+    placeholder=t("set.order_placeholder"),
     format_func=lambda g: charts.segment_label("tier", g, code),
 )
 candidate = rules_form.with_order(candidate, order)

@@ -1285,6 +1285,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh": "共 {n} 位顾客。点击一行即可打开该顾客。",
     },
     "seg.close_customer": {"en": "Close", "zh": "关闭"},
+    "seg.pick_placeholder": {"en": "Choose a segment", "zh": "请选择分层"},
+    "set.order_placeholder": {"en": "Choose the groups in order", "zh": "请按顺序选择分组"},
     "seg.profile.name": {"en": "Name", "zh": "姓名"},
     "seg.profile.phone": {"en": "Phone", "zh": "手机号"},
     "seg.profile.store": {"en": "Store", "zh": "门店"},
