@@ -6,8 +6,8 @@ import streamlit as st
 
 from segcore import fmt
 from segcore.keys import GROUP_KEYS
-from segcore.tier_rules import reset_rules, save_rules
-from ui import cached, charts, rules_form, state
+from segcore.tier_rules import moved_count, reset_rules, save_rules
+from ui import cached, charts, rules_form, segment_views, state
 from ui.guard import require_frame
 from ui.i18n import lang, t
 
@@ -24,6 +24,7 @@ order = st.multiselect(
     list(GROUP_KEYS),
     default=list(current.tier_order),
     key="set_tier_order",
+    placeholder=t("set.order_placeholder"),
     format_func=lambda g: charts.segment_label("tier", g, code),
 )
 candidate = rules_form.with_order(candidate, order)
@@ -31,15 +32,33 @@ problems = {**problems, **rules_form.order_problem(candidate)}
 if "tier_order" in problems:
     st.error(t(f"set.problem.{problems['tier_order']}"))
 
+dataset = state.dataset_id()
+as_of = state.as_of()
+st.subheader(t("set.preview"))
+if problems:
+    st.info(t("set.preview_blocked"))
+elif candidate == current:
+    st.caption(t("set.preview_same"))
+elif not dataset:
+    st.caption(t("set.no_dataset"))
+else:
+    with st.spinner():
+        moves = cached.rules_preview(dataset, as_of, current, candidate)
+    moved = moved_count(moves)
+    if moved:
+        st.markdown(t("set.preview_moves", n=fmt.count(moved, code), day=fmt.day(as_of, code)))
+        st.dataframe(segment_views.moves_table(moves, code), hide_index=True, width="stretch", key="set_moves")
+    else:
+        st.caption(t("set.preview_none", day=fmt.day(as_of, code)))
+
 save, restore = st.columns([1, 1])
 if save.button(t("set.save"), type="primary", key="set_save", disabled=bool(problems)):
-    dataset = state.dataset_id()
     with state.workspace().writer() as con:
         save_rules(con, candidate)
     state.invalidate()
     if dataset:
-        moved = rules_form.customers_moved(dataset, state.as_of(), current, candidate)
-        st.session_state["set_moved"] = t("set.moved", n=fmt.count(moved, lang()), day=fmt.day(state.as_of(), lang()))
+        moved = rules_form.customers_moved(dataset, as_of, current, candidate)
+        st.session_state["set_moved"] = t("set.moved", n=fmt.count(moved, code), day=fmt.day(as_of, code))
     st.rerun()
 if problems:
     st.warning(t("set.invalid"))

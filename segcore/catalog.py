@@ -241,7 +241,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh": "本次修改使 {n} 位顾客的分层发生变化（截至 {day}）。",
     },
     "set.invalid": {"en": "Fix the values marked above first.", "zh": "请先修正上方标出的数值。"},
-    "set.problem.share_out_of_range": {"en": "must be more than 0 and at most 1", "zh": "必须大于 0 且不超过 1"},
+    "set.problem.share_out_of_range": {
+        "en": "must be more than 0% and at most 100%",
+        "zh": "必须大于 0% 且不超过 100%",
+    },
     "set.problem.not_positive": {"en": "must be greater than 0", "zh": "必须大于 0"},
     "set.problem.too_small": {"en": "is too small", "zh": "数值过小"},
     "set.problem.not_finite": {"en": "must be a number", "zh": "必须是数字"},
@@ -450,7 +453,7 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "mig.from": {"en": "From", "zh": "起始"},
     "mig.to": {"en": "To", "zh": "结束"},
-    "mig.none": {"en": "Not yet a customer", "zh": "尚未成为顾客"},
+    "mig.none": {"en": "No purchase yet", "zh": "尚未消费"},
     "mig.summary": {
         "en": "From {start} to {end}: {up} customers moved up, {down} moved down, {vip_silent} VIPs went silent.",
         "zh": "{start} 至 {end}：{up} 位顾客升级，{down} 位降级，{vip_silent} 位高消费会员转为沉默。",
@@ -1343,6 +1346,183 @@ CATALOG: dict[str, dict[str, str]] = {
     # (end of block)
     #
     # issue 12, B: segments, customer card and tier rules
+    "seg.click_hint": {
+        "en": "Click a bar, a tile or a grid cell to list its customers below; click a row to open the customer.",
+        "zh": "点击柱条、方块或网格单元，即在下方列出其顾客；点击表格中的一行，即打开该顾客。",
+    },
+    "seg.cell_title": {"en": "Customers in the grid cell R {r} · F {f}", "zh": "网格单元 R {r} · F {f} 的顾客"},
+    "seg.whole_segment": {"en": "Show the whole segment", "zh": "查看整个分层"},
+    "seg.list_count": {
+        "en": "{n} customers. Click a row to open the customer.",
+        "zh": "共 {n} 位顾客。点击一行即可打开该顾客。",
+    },
+    "seg.close_customer": {"en": "Close", "zh": "关闭"},
+    "seg.pick_placeholder": {"en": "Choose a segment", "zh": "请选择分层"},
+    "set.order_placeholder": {"en": "Choose the groups in order", "zh": "请按顺序选择分组"},
+    "seg.profile.name": {"en": "Name", "zh": "姓名"},
+    "seg.profile.phone": {"en": "Phone", "zh": "手机号"},
+    "seg.profile.store": {"en": "Store", "zh": "门店"},
+    "seg.profile.member_since": {"en": "Member since", "zh": "入会日期"},
+    "seg.profile.not_member": {"en": "Not in the members file", "zh": "不在会员名单中"},
+    "seg.profile.first_purchase": {"en": "First purchase", "zh": "首次消费"},
+    "seg.profile.last_purchase": {"en": "Last purchase", "zh": "最近消费"},
+    "seg.profile.birthday": {"en": "Birthday", "zh": "生日"},
+    "seg.profile.lifetime": {"en": "Spend, all time", "zh": "累计消费"},
+    "seg.profile.spend_12m": {"en": "Spend, last 12 months", "zh": "近12个月消费"},
+    "seg.profile.points": {"en": "Points", "zh": "积分"},
+    "seg.profile.where": {
+        "en": "Tier, groups and segments, and the rule behind each",
+        "zh": "所在分层、分组及依据的规则",
+    },
+    "seg.profile.scheme": {"en": "Scheme", "zh": "分层方式"},
+    "seg.profile.segment": {"en": "Segment", "zh": "所在分层"},
+    "seg.profile.rule": {"en": "Why (rules in force)", "zh": "依据（当前规则）"},
+    "seg.profile.no_segment": {"en": "In no segment as of this date.", "zh": "截至该日不属于任何分层。"},
+    "seg.promo.yes": {"en": "Yes", "zh": "是"},
+    "seg.promo.no": {"en": "No", "zh": "否"},
+    "seg.history_axis": {"en": "Month-end", "zh": "月末"},
+    "seg.why.tier_first": {
+        "en": "The first of their groups in the tier order: {group}",
+        "zh": "按分层优先顺序，其所属分组中排在最前的是：{group}",
+    },
+    "seg.why.tier_regular": {"en": "Bought, but in no member group", "zh": "有消费，但不属于任何会员分组"},
+    "seg.why.tier_potential": {
+        "en": "In the members file, no purchase on or before this date",
+        "zh": "在会员名单中，截至该日尚无消费",
+    },
+    "seg.why.high_spend": {
+        "en": "Among the top {high_spend_share} of buyers by spend in the last {window} days (spent {spend})",
+        "zh": "近 {window} 天消费额位列前 {high_spend_share}（消费 {spend}）",
+    },
+    "seg.why.high_ticket": {
+        "en": "Average order {aov}, at least {high_ticket_factor} × the store's average order ({avg})",
+        "zh": "客单价 {aov}，不低于全店平均客单价（{avg}）的 {high_ticket_factor} 倍",
+    },
+    "seg.why.loyal": {
+        "en": "Top {loyal_share} by spend, {orders} purchases in {window} days (at least {loyal_min_orders}), "
+        "last purchase {recency} days ago (at most {loyal_max_recency_days}), mean gap at most "
+        "{loyal_max_gap_days} days",
+        "zh": "消费额位列前 {loyal_share}，近 {window} 天消费 {orders} 次（至少 {loyal_min_orders} 次），"
+        "最近一次在 {recency} 天前（不超过 {loyal_max_recency_days} 天），平均间隔不超过 {loyal_max_gap_days} 天",
+    },
+    "seg.why.promo_frequent": {
+        "en": "Among the top {promo_frequent_share} by promotion spend in the last {window} days (spent {promo})",
+        "zh": "近 {window} 天促销消费额位列前 {promo_frequent_share}（促销消费 {promo}）",
+    },
+    "seg.why.promo_chaser": {
+        "en": "Among the bottom {promo_chaser_share} by promotion spend, and promotions are at least "
+        "{promo_chaser_min_promo_share} of their spend (promotion {promo} of {spend})",
+        "zh": "促销消费额位列后 {promo_chaser_share}，且促销消费占其消费至少 {promo_chaser_min_promo_share}"
+        "（促销 {promo} / 共 {spend}）",
+    },
+    "seg.why.silent": {
+        "en": "A customer for at least {silent_min_tenure_days} days, but bought in the last {silent_recent_days} "
+        "days at less than {silent_ratio} of their usual pace (last purchase {recency} days ago)",
+        "zh": "成为顾客至少 {silent_min_tenure_days} 天，但近 {silent_recent_days} 天的消费次数不到其以往节奏的 "
+        "{silent_ratio}（最近一次在 {recency} 天前）",
+    },
+    "seg.why.sleeping": {
+        "en": "No purchase for more than {sleeping_days} days (last one {recency} days ago)",
+        "zh": "超过 {sleeping_days} 天没有消费（最近一次在 {recency} 天前）",
+    },
+    "seg.why.life_potential": {
+        "en": "In the members file, no purchase yet",
+        "zh": "在会员名单中，尚无消费",
+    },
+    "seg.why.life_new": {
+        "en": "First purchase within the last {new_days} days",
+        "zh": "首次消费在近 {new_days} 天内",
+    },
+    "seg.why.life_churned": {
+        "en": "Last purchase more than {churned_days} days ago ({recency} days)",
+        "zh": "最近一次消费超过 {churned_days} 天（{recency} 天前）",
+    },
+    "seg.why.life_at_risk": {
+        "en": "Last purchase more than {at_risk_days} days ago ({recency} days)",
+        "zh": "最近一次消费超过 {at_risk_days} 天（{recency} 天前）",
+    },
+    "seg.why.life_loyal": {
+        "en": "At least {loyal_purchases} purchases in the last {loyal_window_days} days",
+        "zh": "近 {loyal_window_days} 天消费至少 {loyal_purchases} 次",
+    },
+    "seg.why.life_active": {
+        "en": "Bought recently; not new, at risk, churned or loyal",
+        "zh": "近期有消费；不属于新客户、预流失、流失或忠实客户",
+    },
+    "seg.why.rfm": {
+        "en": "Scores R {r} · F {f} · M {m} (1 to {k}, over {lookback} days) place them in this cell of the grid",
+        "zh": "得分 R {r} · F {f} · M {m}（1 至 {k} 分，统计 {lookback} 天），落在网格的这一格",
+    },
+    "seg.why.cn8": {
+        "en": "Recency, frequency and spend over {lookback} days compared with the average buyer",
+        "zh": "近 {lookback} 天的最近消费、频次与金额，与平均顾客相比",
+    },
+    "sign.aries": {"en": "Aries", "zh": "白羊座"},
+    "sign.taurus": {"en": "Taurus", "zh": "金牛座"},
+    "sign.gemini": {"en": "Gemini", "zh": "双子座"},
+    "sign.cancer": {"en": "Cancer", "zh": "巨蟹座"},
+    "sign.leo": {"en": "Leo", "zh": "狮子座"},
+    "sign.virgo": {"en": "Virgo", "zh": "处女座"},
+    "sign.libra": {"en": "Libra", "zh": "天秤座"},
+    "sign.scorpio": {"en": "Scorpio", "zh": "天蝎座"},
+    "sign.sagittarius": {"en": "Sagittarius", "zh": "射手座"},
+    "sign.capricorn": {"en": "Capricorn", "zh": "摩羯座"},
+    "sign.aquarius": {"en": "Aquarius", "zh": "水瓶座"},
+    "sign.pisces": {"en": "Pisces", "zh": "双鱼座"},
+    "set.percent": {"en": "{label} (%)", "zh": "{label}（%）"},
+    "set.preview": {"en": "Before you save: who would change tier", "zh": "保存前预览：哪些顾客会换分层"},
+    "set.preview_moves": {
+        "en": "{n} customers would change tier as of {day}. Rows: their tier under the saved rules; columns: "
+        "under the values above; the diagonal is who stays.",
+        "zh": "截至 {day}，将有 {n} 位顾客换分层。行：按已保存规则的分层；列：按上方数值的分层；对角线为不变的顾客。",
+    },
+    "set.preview_same": {
+        "en": "These are the saved rules: nobody changes tier.",
+        "zh": "与已保存的规则相同：没有顾客会换分层。",
+    },
+    "set.preview_none": {
+        "en": "With these values nobody changes tier as of {day}.",
+        "zh": "按这些数值，截至 {day} 没有顾客换分层。",
+    },
+    "set.preview_blocked": {
+        "en": "Fix the values marked above to see who would change tier.",
+        "zh": "请先修正上方标出的数值，再查看哪些顾客会换分层。",
+    },
+    "set.from_to": {"en": "Saved → edited", "zh": "已保存 → 修改后"},
+    "set.no_dataset": {"en": "Choose a dataset to preview the effect.", "zh": "请选择数据集以预览效果。"},
+    "play.rfm.champions": {
+        "en": "Thank them; early access and referral rewards",
+        "zh": "表达感谢；新品抢先购与推荐奖励",
+    },
+    "play.rfm.loyal_customers": {
+        "en": "Upsell higher-value products; ask for reviews",
+        "zh": "推荐高价值商品；邀请评价",
+    },
+    "play.rfm.potential_loyalists": {"en": "Membership benefits to build the habit", "zh": "用会员权益培养消费习惯"},
+    "play.rfm.new_customers": {
+        "en": "Welcome series; a reason for the second visit",
+        "zh": "欢迎礼遇；给第二次到店一个理由",
+    },
+    "play.rfm.promising": {"en": "Small offers to bring them back soon", "zh": "小额优惠，促其尽快回店"},
+    "play.rfm.need_attention": {"en": "Personal recommendations, limited-time offer", "zh": "个性化推荐与限时优惠"},
+    "play.rfm.about_to_sleep": {"en": "Reminder with a popular product", "zh": "以热销商品提醒回店"},
+    "play.rfm.at_risk": {"en": "Win-back call with a personal offer", "zh": "电话挽回并给予专属优惠"},
+    "play.rfm.cannot_lose": {"en": "Call them personally; understand what changed", "zh": "专人电话回访，了解流失原因"},
+    "play.rfm.hibernating": {"en": "Low-cost reactivation message only", "zh": "仅做低成本的唤醒短信"},
+    "play.cn8.important_value": {"en": "Keep them close: VIP service", "zh": "重点维护：VIP 专属服务"},
+    "play.cn8.important_develop": {"en": "Raise visit frequency with member events", "zh": "以会员活动提高到店频次"},
+    "play.cn8.important_keep": {"en": "They used to come often: call and invite back", "zh": "曾经常来：电话邀约回店"},
+    "play.cn8.important_winback": {
+        "en": "High spenders drifting away: personal win-back",
+        "zh": "高消费但在流失：专人挽回",
+    },
+    "play.cn8.general_value": {
+        "en": "Frequent but small baskets: bundles and add-ons",
+        "zh": "常来但客单低：搭配与加购推荐",
+    },
+    "play.cn8.general_develop": {"en": "New and small: welcome offers", "zh": "新客且消费少：新客优惠"},
+    "play.cn8.general_keep": {"en": "Keep in touch at low cost", "zh": "低成本保持联系"},
+    "play.cn8.general_winback": {"en": "Occasional low-cost reminder", "zh": "偶尔低成本提醒"},
     # (end of block)
     #
     # issue 12, C: target lists and campaigns

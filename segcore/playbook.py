@@ -27,11 +27,34 @@ DEFAULT_CHANNELS: dict[tuple[str, str], str] = {
     ("lifecycle", "loyal"): "wechat",
     ("lifecycle", "at_risk"): "phone",
     ("lifecycle", "churned"): "sms",
+    ("rfm", "champions"): "wechat",
+    ("rfm", "loyal_customers"): "wechat",
+    ("rfm", "potential_loyalists"): "wechat",
+    ("rfm", "new_customers"): "sms",
+    ("rfm", "promising"): "sms",
+    ("rfm", "need_attention"): "wechat",
+    ("rfm", "about_to_sleep"): "sms",
+    ("rfm", "at_risk"): "phone",
+    ("rfm", "cannot_lose"): "phone",
+    ("rfm", "hibernating"): "sms",
+    ("cn8", "important_value"): "phone",
+    ("cn8", "important_develop"): "wechat",
+    ("cn8", "important_keep"): "phone",
+    ("cn8", "important_winback"): "phone",
+    ("cn8", "general_value"): "wechat",
+    ("cn8", "general_develop"): "sms",
+    ("cn8", "general_keep"): "wechat",
+    ("cn8", "general_winback"): "sms",
 }
 
 
 def _scheme_defaults(scheme: str) -> str:
     return "tier" if scheme == "groups" else scheme
+
+
+def _text(value: object) -> str:
+    """A saved cell as text: '' for NULL or NaN (never "None" / "nan")."""
+    return "" if value is None or (isinstance(value, float) and value != value) else str(value)
 
 
 def playbook(con: duckdb.DuckDBPyConnection, scheme: str, segments: list[str], lang: str) -> pd.DataFrame:
@@ -48,8 +71,9 @@ def playbook(con: duckdb.DuckDBPyConnection, scheme: str, segments: list[str], l
         action = text(key, lang) if text(key, lang) != key else ""
         channel = DEFAULT_CHANNELS.get((base, segment), "")
         if segment in saved.index:
-            action = str(saved.loc[segment, "action"] or "")
-            channel = str(saved.loc[segment, "channel"] or "")
+            action = _text(saved.loc[segment, "action"])
+            channel = _text(saved.loc[segment, "channel"])
+        channel = channel if channel in CHANNELS else ""  # never None / nan / an unknown word
         rows.append({"segment": segment, "action": action, "channel": channel})
     return pd.DataFrame(rows, columns=["segment", "action", "channel"])
 

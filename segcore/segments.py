@@ -11,12 +11,17 @@ from segcore.keys import CN8_SEGMENTS, GROUP_KEYS, LIFECYCLES, RFM_SEGMENTS, SCH
 from segcore.tier_rules import TierRules
 
 __all__ = [
+    "customer_profile",
     "customer_purchases",
     "group_overlap",
+    "membership_reasons",
+    "rf_cell_members",
     "rf_grid",
     "segment_members",
     "segment_order",
     "segment_sizes",
+    "star_sign",
+    "store_averages",
     "tier_history",
 ]
 
@@ -147,3 +152,172 @@ def tier_history(
     picked["snapshot"] = pd.to_datetime(picked["snapshot"]).dt.date
     picked["tier"] = picked["state"].where(picked["state"] != "none")
     return picked[["snapshot", "customer_id", "tier"]].reset_index(drop=True)
+
+
+def rf_cell_members(table: pd.DataFrame, r_score: int, f_score: int) -> pd.DataFrame:
+    """The customers of one R x F cell, biggest spenders first."""
+    chosen = table[(table["r_score"] == r_score) & (table["f_score"] == f_score)]
+    return chosen.sort_values(["spend_w", "customer_id"], ascending=[False, True]).reset_index(drop=True)
+
+
+_PROFILE_SQL = """
+with member as (
+    select name, phone, gender, birthday, join_date, store, points
+    from members
+    where dataset_id = $dataset_id
+      and customer_id = $customer_id
+    order by join_date desc nulls last, load_id
+    limit 1
+),
+lines as (
+    select cast(order_date as date) as day, amount, store
+    from sales
+    where dataset_id = $dataset_id
+      and customer_id = $customer_id
+      and cast(order_date as date) <= $as_of
+),
+spend as (
+    select sum(amount) as lifetime_spend,
+           coalesce(sum(amount) filter (where day > $as_of - $days), 0) as spend_12m,
+           min(day) as first_line,
+           mode(store) as usual_store
+    from lines
+),
+final as (
+    select m.name, m.phone, m.gender, m.birthday, m.join_date, coalesce(m.store, s.usual_store) as store,
+           m.points, s.lifetime_spend, s.spend_12m, s.first_line,
+           (select count(*) from member) > 0 as is_member
+    from spend s
+    left join member m on true
+)
+select * from final
+"""
+
+
+def customer_profile(
+    con: duckdb.DuckDBPyConnection, dataset_id: str, customer_id: str, as_of: date, days: int = 365
+) -> dict[str, object]:
+    """One customer's profile as of a date: the members-file fields (name, phone, gender, birthday, join_date,
+    store (else the store they bought in most), points), whether they are in the members file, and the net
+    spend of every line up to `as_of` (lifetime) and of the `days` before it (12 months). None where unknown."""
+    params = {"dataset_id": dataset_id, "customer_id": customer_id, "as_of": as_of, "days": days}
+    frame = con.execute(_PROFILE_SQL, params).df()
+    row = frame.iloc[0].to_dict()
+    return {str(key): (None if _missing(value) else value) for key, value in row.items()}
+
+
+def _missing(value: object) -> bool:
+    try:
+        return bool(pd.isna(value))  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return False
+
+
+# Western star signs by the (month, day) they start; Capricorn also ends the year.
+_SIGNS = (
+    ((1, 20), "aquarius"),
+    ((2, 19), "pisces"),
+    ((3, 21), "aries"),
+    ((4, 20), "taurus"),
+    ((5, 21), "gemini"),
+    ((6, 22), "cancer"),
+    ((7, 23), "leo"),
+    ((8, 23), "virgo"),
+    ((9, 23), "libra"),
+    ((10, 24), "scorpio"),
+    ((11, 23), "sagittarius"),
+    ((12, 22), "capricorn"),
+)
+
+
+def star_sign(birthday: date | None) -> str | None:
+    """The star sign (星座) key of a birthday, e.g. 'leo' for 1 August; None without a birthday."""
+    if birthday is None:
+        return None
+    sign = "capricorn"
+    for start, name in _SIGNS:
+        if (birthday.month, birthday.day) >= start:
+            sign = name
+    return sign
+
+
+def store_averages(table: pd.DataFrame) -> dict[str, float | None]:
+    """The store-wide figures the group rules compare a customer with: the average order value over the group
+    population P (sum of spend_w over P / sum of orders_w over P, P = orders_w >= 1 and spend_w > 0)."""
+    population = table[(table["orders_w"] >= 1) & (table["spend_w"] > 0)]
+    orders = float(population["orders_w"].sum())
+    return {"aov_p": float(population["spend_w"].sum()) / orders if orders else None}
+
+
+def _rule_values(row: dict[str, object], cfg: TierRules, averages: dict[str, float | None], lang: str, currency: str):
+    """The numbers the rule sentences quote: thresholds in force and the customer's own values, formatted."""
+    from segcore import fmt
+
+    def money(value: object) -> str:
+        return fmt.money(value, lang, currency=currency)  # type: ignore[arg-type]
+
+    def number(value: object) -> str:
+        return fmt.count(value, lang)  # type: ignore[arg-type]
+
+    return {
+        "window": number(cfg.groups_window_days),
+        "spend": money(row.get("spend_w")),
+        "promo": money(row.get("promo_spend_w")),
+        "aov": money(row.get("aov_w")),
+        "avg": money(averages.get("aov_p")),
+        "orders": number(row.get("orders_w")),
+        "recency": number(row.get("recency_days")),
+        "frequency": number(row.get("frequency")),
+        "high_spend_share": fmt.percent(cfg.high_spend_share, lang, digits=0),
+        "high_ticket_factor": f"{cfg.high_ticket_factor:g}",
+        "loyal_share": fmt.percent(cfg.loyal_share, lang, digits=0),
+        "loyal_min_orders": number(cfg.loyal_min_orders),
+        "loyal_max_recency_days": number(cfg.loyal_max_recency_days),
+        "loyal_max_gap_days": number(cfg.loyal_max_gap_days),
+        "promo_frequent_share": fmt.percent(cfg.promo_frequent_share, lang, digits=0),
+        "promo_chaser_share": fmt.percent(cfg.promo_chaser_share, lang, digits=0),
+        "promo_chaser_min_promo_share": fmt.percent(cfg.promo_chaser_min_promo_share, lang, digits=0),
+        "silent_recent_days": number(cfg.silent_recent_days),
+        "silent_ratio": fmt.percent(cfg.silent_ratio, lang, digits=0),
+        "silent_min_tenure_days": number(cfg.silent_min_tenure_days),
+        "sleeping_days": number(cfg.sleeping_days),
+        "new_days": number(cfg.lifecycle_new_days),
+        "churned_days": number(cfg.lifecycle_churned_days),
+        "at_risk_days": number(cfg.lifecycle_at_risk_days),
+        "loyal_purchases": number(cfg.lifecycle_loyal_purchases),
+        "loyal_window_days": number(cfg.lifecycle_loyal_window_days),
+        "lookback": number(cfg.rfm_lookback_days),
+        "k": number(cfg.rfm_bins),
+        "r": number(row.get("r_score")),
+        "f": number(row.get("f_score")),
+        "m": number(row.get("m_score")),
+    }
+
+
+def membership_reasons(
+    row: dict[str, object], cfg: TierRules, averages: dict[str, float | None], lang: str, currency: str = "CNY"
+) -> list[tuple[str, str, str]]:
+    """Why a customer (one tier-table row) is where they are: (scheme, segment key, the rule in words with the
+    thresholds in force and their own values) for the tier, each member group, the lifecycle, the RFM segment
+    and the eight-class segment. Rows without a segment in a scheme are left out."""
+    from segcore.catalog import text
+
+    values = _rule_values(row, cfg, averages, lang, currency)
+    out: list[tuple[str, str, str]] = []
+    tier = row.get("tier")
+    groups = [g for g in GROUP_KEYS if row.get(g) in (True,)]
+    if isinstance(tier, str):
+        if tier in GROUP_KEYS:
+            why = text("seg.why.tier_first", lang, group=text(f"tier.{tier}", lang))
+        else:
+            why = text(f"seg.why.tier_{tier}", lang)
+        out.append(("tier", tier, why))
+    out += [("groups", g, text(f"seg.why.{g}", lang, **values)) for g in groups]
+    lifecycle = row.get("lifecycle")
+    if isinstance(lifecycle, str):
+        out.append(("lifecycle", lifecycle, text(f"seg.why.life_{lifecycle}", lang, **values)))
+    for scheme, column in (("rfm", "rfm_segment"), ("cn8", "cn8_segment")):
+        segment = row.get(column)
+        if isinstance(segment, str):
+            out.append((scheme, segment, text(f"seg.why.{scheme}", lang, **values)))
+    return out

@@ -6,10 +6,13 @@ from __future__ import annotations
 import json
 import math
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
+from datetime import date
 from typing import Any
 
 import duckdb
+import pandas as pd
 
 from segcore.keys import DEFAULT_TIER_ORDER, GROUP_KEYS
 
@@ -17,12 +20,16 @@ __all__ = [
     "DEFAULT_RULES",
     "DEFAULT_TIER_ORDER",
     "GROUP_KEYS",
+    "NO_TIER",
     "RulesProblem",
     "TierRules",
     "from_toml",
     "load_rules",
+    "moved_count",
+    "preview_moves",
     "reset_rules",
     "save_rules",
+    "tier_moves",
     "to_toml",
     "validate",
 ]
@@ -174,3 +181,36 @@ def save_rules(con: duckdb.DuckDBPyConnection, cfg: TierRules) -> None:
 def reset_rules(con: duckdb.DuckDBPyConnection) -> None:
     """Forget the saved rules: the defaults apply again."""
     con.execute("delete from settings where key = $key", {"key": _KEY})
+
+
+# The migration state of a customer with no tier (lines but no purchase, and not a member).
+NO_TIER = "none"
+
+
+def tier_moves(before: pd.DataFrame, after: pd.DataFrame, order: Sequence[str]) -> pd.DataFrame:
+    """Who would change tier: a from -> to table of customer counts (rows: the tier in `before`, columns: the tier
+    in `after`; both tier tables as of the same date under two rule sets). Every tier of `order` (then 'none' for
+    a customer without a tier, if any) is a row and a column, so the diagonal holds those who stay."""
+    old = before.set_index("customer_id")["tier"]
+    new = after.set_index("customer_id")["tier"].reindex(old.index)
+    pairs = pd.DataFrame({"from": old.fillna(NO_TIER).to_numpy(), "to": new.fillna(NO_TIER).to_numpy()})
+    keys = [*order, *([NO_TIER] if (pairs == NO_TIER).any().any() and NO_TIER not in order else [])]
+    table = pd.crosstab(pairs["from"], pairs["to"]).reindex(index=keys, columns=keys, fill_value=0)
+    table.index.name, table.columns.name = "from", "to"
+    return table.astype(int)
+
+
+def moved_count(moves: pd.DataFrame) -> int:
+    """How many customers a from -> to table moves (everyone off its diagonal)."""
+    stay = sum(int(moves.to_numpy()[i, moves.columns.get_loc(k)]) for i, k in enumerate(moves.index) if k in moves)
+    return int(moves.to_numpy().sum()) - stay
+
+
+def preview_moves(
+    con: duckdb.DuckDBPyConnection, dataset_id: str, as_of: date, before: TierRules, after: TierRules
+) -> pd.DataFrame:
+    """tier_moves() of a dataset as of a date between the saved rules and edited ones, through the one engine."""
+    from segcore.engine import tier_table
+
+    order = [*after.tier_order, "regular", "potential"]
+    return tier_moves(tier_table(con, dataset_id, as_of, before), tier_table(con, dataset_id, as_of, after), order)

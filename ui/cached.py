@@ -418,6 +418,31 @@ def customer_counts(dataset_id: str, as_of: date) -> dict[str, int]:
 
 
 # issue 12, block B
+@st.cache_data(ttl=600, max_entries=64, show_spinner=False)
+def _customer_profile(dataset_id: str, customer_id: str, as_of: date, version: int) -> dict[str, object]:
+    with state.workspace().reader() as con:
+        return segments.customer_profile(con, dataset_id, customer_id, as_of)
+
+
+def customer_profile(dataset_id: str, customer_id: str, as_of: date) -> dict[str, object]:
+    """One customer's profile fields, lifetime and 12-month spend (cached until the data changes)."""
+    return _customer_profile(dataset_id, customer_id, as_of, state.data_version())
+
+
+def store_averages(dataset_id: str, as_of: date) -> dict[str, float | None]:
+    """The store-wide figures the group rules compare with, from the (cached) tier table."""
+    return segments.store_averages(tier_table(dataset_id, as_of))
+
+
+def rules_preview(dataset_id: str, as_of: date, before: TierRules, after: TierRules) -> pd.DataFrame:
+    """Who would change tier between two rule sets as of a date: the from -> to table of the two (cached) tier
+    tables, both from the one engine."""
+    from segcore.tier_rules import tier_moves
+
+    order = [*after.tier_order, "regular", "potential"]
+    return tier_moves(tier_table(dataset_id, as_of, before), tier_table(dataset_id, as_of, after), order)
+
+
 # (end of block B)
 
 

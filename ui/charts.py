@@ -125,8 +125,11 @@ def segment_label(scheme: str, segment: str, lang: str) -> str:
     return text(f"{prefix}.{segment}", lang)
 
 
-def segment_treemap(sizes: pd.DataFrame, scheme: str, lang: str) -> go.Figure:
-    """Treemap of segment sizes, labelled with name, customers and share."""
+def segment_treemap(
+    sizes: pd.DataFrame, scheme: str, lang: str, picked: str | None = None, currency: str = "CNY"
+) -> go.Figure:
+    """Treemap of segment sizes, labelled with name, customers and share; each tile's id is its segment key (what a
+    click returns), and the picked segment has a dark outline (a changed figure also undoes Plotly's zoom)."""
     from ui.colors import color_map
 
     shown = sizes[sizes["customers"] > 0]
@@ -136,68 +139,123 @@ def segment_treemap(sizes: pd.DataFrame, scheme: str, lang: str) -> go.Figure:
         f"{fmt.count(n, lang)} · {fmt.percent(p, lang)}"
         for n, p in zip(shown["customers"], shown["share"], strict=True)
     ]
+    hover = [f"{text('seg.revenue_12m', lang)} {fmt.money(v, lang, currency=currency)}" for v in shown["revenue_12m"]]
     fig = go.Figure(
         go.Treemap(
+            ids=list(shown["segment"]),
             labels=labels,
             parents=[""] * len(shown),
             values=shown["customers"],
             text=texts,
-            marker={"colors": [colors[s] for s in shown["segment"]]},
+            customdata=hover,
+            marker={
+                "colors": [colors[s] for s in shown["segment"]],
+                "line": {
+                    "width": [4 if s == picked else 1 for s in shown["segment"]],
+                    "color": ["#111827" if s == picked else "#ffffff" for s in shown["segment"]],
+                },
+            },
             textinfo="label+text",
             branchvalues="total",
-            hovertemplate="%{label}<br>%{text}<extra></extra>",
+            hovertemplate="%{label}<br>%{text}<br>%{customdata}<extra></extra>",
             textfont={"size": 16},
         )
     )
     return _layout(fig, 380)
 
 
-def segment_bars(sizes: pd.DataFrame, scheme: str, lang: str) -> go.Figure:
-    """Horizontal bars of customers per segment, with counts on the bars."""
+def segment_bars(
+    sizes: pd.DataFrame, scheme: str, lang: str, picked: str | None = None, currency: str = "CNY"
+) -> go.Figure:
+    """Horizontal bars of customers per segment, with counts on the bars; each bar carries its segment key (what a
+    click returns) and the picked segment stands out."""
     from ui.colors import color_map
 
     colors = color_map(scheme, list(sizes["segment"]))
     ordered = sizes.iloc[::-1]
+    hover = [
+        f"{segment_label(scheme, s, lang)}<br>{text('seg.customers', lang)} {fmt.count(n, lang)}"
+        f"<br>{text('seg.revenue_12m', lang)} {fmt.money(v, lang, currency=currency)}"
+        for s, n, v in zip(ordered["segment"], ordered["customers"], ordered["revenue_12m"], strict=True)
+    ]
     fig = go.Figure(
         go.Bar(
             x=ordered["customers"],
             y=[segment_label(scheme, s, lang) for s in ordered["segment"]],
             orientation="h",
             marker_color=[colors[s] for s in ordered["segment"]],
+            marker_opacity=[1.0 if picked in (None, s) else 0.45 for s in ordered["segment"]],
+            marker_line={"width": [3 if s == picked else 0 for s in ordered["segment"]], "color": "#111827"},
             text=[fmt.count(n, lang) for n in ordered["customers"]],
             textposition="auto",
+            customdata=list(ordered["segment"]),
+            # explicit, so Plotly's selection styling of bars with text finds a textfont (it fails without one)
+            selected={"marker": {"opacity": 1}, "textfont": {"color": "#111827"}},
+            unselected={"marker": {"opacity": 0.45}, "textfont": {"color": "#6b7280"}},
+            hovertext=hover,
+            hovertemplate="%{hovertext}<extra></extra>",
         )
     )
-    fig.update_layout(xaxis_title=text("seg.customers", lang))
+    fig.update_layout(xaxis_title=text("seg.customers", lang), clickmode="event+select")
     return _layout(fig, 380)
 
 
-def rf_heatmap(grid: pd.DataFrame, lang: str) -> go.Figure:
-    """The R x F grid: colour = customers, each cell labelled with its segment, count and average spend."""
+def rf_heatmap(
+    grid: pd.DataFrame, lang: str, picked: tuple[int, int] | None = None, currency: str = "CNY"
+) -> go.Figure:
+    """The R x F grid: colour = customers, each cell labelled with its segment, count and average spend. Plotly
+    heatmaps send no selection events, so an invisible marker sits on each cell centre and carries [r, f] (what a
+    click returns); the picked cell has an outline."""
     counts = grid.pivot(index="r_score", columns="f_score", values="customers").sort_index(ascending=False)
     spend = grid.pivot(index="r_score", columns="f_score", values="avg_monetary").sort_index(ascending=False)
     names = grid.pivot(index="r_score", columns="f_score", values="segment").sort_index(ascending=False)
     labels = [
         [
             f"{segment_label('rfm', names.iloc[i, j], lang) if isinstance(names.iloc[i, j], str) else ''}<br>"
-            f"{fmt.count(counts.iloc[i, j], lang)} · {fmt.money_compact(spend.iloc[i, j], lang)}"
+            f"{fmt.count(counts.iloc[i, j], lang)} · {fmt.money_compact(spend.iloc[i, j], lang, currency=currency)}"
             for j in range(counts.shape[1])
         ]
         for i in range(counts.shape[0])
     ]
+    xs = [str(f) for f in counts.columns]
+    ys = [str(r) for r in counts.index]
     fig = go.Figure(
         go.Heatmap(
             z=counts.to_numpy(),
-            x=[str(f) for f in counts.columns],
-            y=[str(r) for r in counts.index],
+            x=xs,
+            y=ys,
             text=labels,
             texttemplate="%{text}",
             colorscale="Blues",
             showscale=False,
-            hovertemplate="R=%{y} F=%{x}<br>%{text}<extra></extra>",
+            hoverinfo="skip",
         )
     )
-    fig.update_layout(xaxis_title=text("seg.f_score", lang), yaxis_title=text("seg.r_score", lang))
+    cells = [(r, f, i, j) for i, r in enumerate(counts.index) for j, f in enumerate(counts.columns)]
+    fig.add_scatter(
+        x=[str(f) for _, f, _, _ in cells],
+        y=[str(r) for r, _, _, _ in cells],
+        mode="markers",
+        marker={"size": 40, "symbol": "square", "color": "rgba(0,0,0,0)"},
+        selected={"marker": {"opacity": 0}, "textfont": {"color": "rgba(0,0,0,0)"}},
+        unselected={"marker": {"opacity": 0}, "textfont": {"color": "rgba(0,0,0,0)"}},
+        customdata=[[int(r), int(f)] for r, f, _, _ in cells],
+        text=[labels[i][j] for _, _, i, j in cells],
+        hovertemplate="R %{y} · F %{x}<br>%{text}<extra></extra>",
+        showlegend=False,
+    )
+    if picked is not None and str(picked[1]) in xs and str(picked[0]) in ys:
+        r, f = picked  # the score strings make Plotly read both axes as numbers: a cell spans score ± 0.5
+        fig.add_shape(
+            type="rect", x0=f - 0.5, x1=f + 0.5, y0=r - 0.5, y1=r + 0.5, line={"color": "#111827", "width": 4}
+        )
+    fig.update_layout(
+        xaxis_title=text("seg.f_score", lang),
+        yaxis_title=text("seg.r_score", lang),
+        hovermode="closest",
+        hoverdistance=-1,  # a click anywhere in a cell picks that cell's (nearest) marker
+        clickmode="event+select",
+    )
     return _layout(fig, 460)
 
 
@@ -221,26 +279,34 @@ def overlap_heatmap(overlap: pd.DataFrame, lang: str) -> go.Figure:
 
 
 def tier_history_chart(history: pd.DataFrame, order: list[str], lang: str) -> go.Figure:
-    """One customer's tier at each month-end, as a step line over the tier order."""
+    """One customer's tier at each month-end, as a step line over the tier order; months in the reader's language,
+    and the months before their first purchase as the migration's "no purchase yet" state."""
     from ui.colors import TIER_COLORS
 
-    ranks = {tier: i for i, tier in enumerate(order)}
-    y = [ranks.get(t, len(order)) for t in history["tier"].fillna("none")]
+    states = [t if isinstance(t, str) else "none" for t in history["tier"]]
+    shown = [*order, *(["none"] if "none" in states else [])]
+    ranks = {tier: i for i, tier in enumerate(shown)}
+
+    def name(state: str) -> str:
+        return text("mig.none", lang) if state == "none" else segment_label("tier", state, lang)
+
     fig = go.Figure(
         go.Scatter(
-            x=history["snapshot"],
-            y=y,
+            x=pd.to_datetime(history["snapshot"]),
+            y=[ranks.get(s, len(shown)) for s in states],
             mode="lines+markers",
             line_shape="hv",
-            marker={"size": 12, "color": [TIER_COLORS.get(t, "#999") for t in history["tier"].fillna("none")]},
-            text=[segment_label("tier", t, lang) if isinstance(t, str) else "–" for t in history["tier"]],
-            hovertemplate="%{x|%Y-%m-%d}: %{text}<extra></extra>",
+            marker={"size": 12, "color": [TIER_COLORS.get(s, "#999") for s in states]},
+            text=[f"{fmt.day(d, lang)}: {name(s)}" for d, s in zip(history["snapshot"], states, strict=True)],
+            hovertemplate="%{text}<extra></extra>",
         )
     )
     fig.update_yaxes(
-        tickvals=list(range(len(order))), ticktext=[segment_label("tier", t, lang) for t in order], autorange="reversed"
+        tickvals=list(range(len(shown))), ticktext=[name(s) for s in shown], range=[len(shown) - 0.5, -0.5]
     )
-    return _layout(fig, 320)
+    fig.update_xaxes(title_text=text("seg.history_axis", lang), dtick="M2", tickangle=0)
+    month_axis(fig, "x", lang)
+    return _layout(fig, 360)
 
 
 def covered_days(months: pd.DataFrame, lang: str) -> list[str]:

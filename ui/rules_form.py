@@ -11,7 +11,7 @@ from segcore.tier_rules import TierRules, validate
 from ui import cached
 from ui.i18n import t
 
-__all__ = ["SECTIONS", "customers_moved", "edit", "forget_widgets", "order_problem", "with_order"]
+__all__ = ["SECTIONS", "SHARES", "customers_moved", "edit", "forget_widgets", "order_problem", "with_order"]
 
 SECTIONS = {
     "rfm": ("rfm_lookback_days", "rfm_bins"),
@@ -41,10 +41,26 @@ SECTIONS = {
 }
 
 
+# The settings that are shares of a population or of spend: edited in percent.
+SHARES = (
+    "high_spend_share",
+    "loyal_share",
+    "promo_frequent_share",
+    "promo_chaser_share",
+    "promo_chaser_min_promo_share",
+    "silent_ratio",
+)
+
+
 def _input(name: str, value: int | float) -> int | float:
+    """One setting's input; a share is typed and shown in percent (20, not 0.20) and returned as a fraction."""
     key = f"set_{name}"
     if isinstance(value, int):
         return int(st.number_input(t(f"cfg.{name}"), value=value, step=1, key=key))
+    if name in SHARES:
+        label = t("set.percent", label=t(f"cfg.{name}"))
+        shown = st.number_input(label, value=round(value * 100, 4), step=5.0, format="%.1f", key=key)
+        return round(float(shown) / 100, 6)
     return float(st.number_input(t(f"cfg.{name}"), value=float(value), step=0.05, format="%.2f", key=key))
 
 
