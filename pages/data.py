@@ -96,6 +96,9 @@ for group in group_by_headers([(kind, preview.info.headers) for kind, _, _, prev
         if group.kind == "sales" and amount_derived(mapping):
             st.info(t("data.amount_derived"))
         problem = uploads.mapping_problems(mapping, group.kind, first)
+        empty = [name for _, name, _, preview, _ in members if preview.rows == 0]
+        if empty and not problem:
+            problem = t("data.empty_files", files="、".join(empty) if lang() == "zh" else ", ".join(empty))
         if problem:
             st.error(problem)
         elif len(members) > 1:
@@ -130,7 +133,10 @@ if st.button(t("data.load"), type="primary", disabled=not ready, key="data_load"
     with st.status(t("data.loading"), expanded=True) as status:
         # one upload is one transaction: all files, or none
         reports, summary = uploads.load_all(pending, target.strip(), chosen_currency)
-        status.update(label=t("data.loaded", n=len(reports)), state="complete" if reports else "error")
+        if reports:
+            status.update(label=t("data.loaded", n=len(reports)), state="complete")
+        else:
+            status.update(label=t("data.load_failed"), state="error", expanded=True)
     if reports:  # on an error, stay: the message is on the page and the files are still in the uploaders
         st.session_state["data_upload_round"] = upload_round + 1
         st.session_state["data_reports"] = reports

@@ -9,7 +9,15 @@ import streamlit as st
 from segcore import fmt
 from segcore.catalog import text
 from segcore.keys import SCHEMES
-from segcore.segments import group_overlap, rf_cell_members, rf_grid, segment_members, segment_order, segment_sizes
+from segcore.segments import (
+    group_overlap,
+    rf_cell_members,
+    rf_grid,
+    segment_members,
+    segment_order,
+    segment_sizes,
+    unplaced_customers,
+)
 from ui import cached, charts, segment_views, state
 from ui.guard import require_frame, url_choice
 from ui.i18n import lang, t
@@ -39,9 +47,10 @@ st.caption(t("seg.as_of", day=fmt.day(as_of, code), before=fmt.day(before, code)
 if not cached.has_promo(dataset):
     st.warning(t("seg.no_promo"))
 
-with st.spinner():
+with st.spinner(t("seg.computing")):
     now = cached.tier_table(dataset, as_of)
     sizes = segment_sizes(now, cached.tier_table(dataset, before), scheme, cfg)
+unplaced = unplaced_customers(now, scheme)
 
 order = segment_order(scheme, cfg)
 if st.session_state.get("seg_segment") not in order:
@@ -70,6 +79,8 @@ def _segment_changed() -> None:
 st.subheader(t("seg.sizes"))
 if scheme == "groups":
     st.caption(t("seg.groups_note"))
+if unplaced:
+    st.caption(t("seg.unplaced", n=fmt.count(unplaced, code)))
 st.caption(t("seg.click_hint"))
 picked_segment = None if cell else st.session_state["seg_segment"]
 left, right = st.columns(2)

@@ -453,7 +453,7 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "mig.from": {"en": "From", "zh": "起始"},
     "mig.to": {"en": "To", "zh": "结束"},
-    "mig.none": {"en": "No purchase yet", "zh": "尚未消费"},
+    "mig.none": {"en": "Not yet joined or bought", "zh": "尚未入会或消费"},
     "mig.summary": {
         "en": "From {start} to {end}: {up} customers moved up, {down} moved down, {vip_silent} VIPs went silent.",
         "zh": "{start} 至 {end}：{up} 位顾客升级，{down} 位降级，{vip_silent} 位高消费会员转为沉默。",
@@ -913,7 +913,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "weekly.change": {"en": "{change} vs last week", "zh": "较上周 {change}"},
     "weekly.no_change": {"en": "same as last week", "zh": "与上周持平"},
     "weekly.sparkline": {"en": "Last 8 weeks, {first} to {last}", "zh": "近 8 周：{first} 至 {last}"},
-    "weekly.state.none": {"en": "No purchase yet", "zh": "尚未消费"},
+    "weekly.state.none": {"en": "Not yet joined or bought", "zh": "尚未入会或消费"},
     "weekly.moved": {
         "en": "{n} customers moved from {from_tier} to {to_tier}",
         "zh": "{n} 位顾客从 {from_tier} 变为 {to_tier}",
@@ -1346,15 +1346,22 @@ CATALOG: dict[str, dict[str, str]] = {
     # (end of block)
     #
     # issue 12, B: segments, customer card and tier rules
+    "seg.computing": {"en": "Placing the customers in their segments…", "zh": "正在为顾客分层…"},
+    "seg.unplaced": {
+        "en": "{n} customers are in none of these segments (only refunds so far, or no purchase in the scoring "
+        "window); the shares are out of the customers placed.",
+        "zh": "另有 {n} 位顾客不在这些分层中（目前只有退款，或评分期内没有消费）；占比按已分层的顾客计算。",
+    },
     "seg.click_hint": {
-        "en": "Click a bar, a tile or a grid cell to list its customers below; click a row to open the customer.",
-        "zh": "点击柱条、方块或网格单元，即在下方列出其顾客；点击表格中的一行，即打开该顾客。",
+        "en": "Click a bar, a tile or a grid cell to list its customers below; "
+        "tick the box at the left of a row to open the customer.",
+        "zh": "点击柱条、方块或网格单元，即在下方列出其顾客；勾选表格中一行左侧的方框，即打开该顾客。",
     },
     "seg.cell_title": {"en": "Customers in the grid cell R {r} · F {f}", "zh": "网格单元 R {r} · F {f} 的顾客"},
     "seg.whole_segment": {"en": "Show the whole segment", "zh": "查看整个分层"},
     "seg.list_count": {
-        "en": "{n} customers. Click a row to open the customer.",
-        "zh": "共 {n} 位顾客。点击一行即可打开该顾客。",
+        "en": "{n} customers. Tick the box at the left of a row to open the customer.",
+        "zh": "共 {n} 位顾客。勾选一行左侧的方框即可打开该顾客。",
     },
     "seg.close_customer": {"en": "Close", "zh": "关闭"},
     "seg.pick_placeholder": {"en": "Choose a segment", "zh": "请选择分层"},
@@ -1589,6 +1596,14 @@ CATALOG: dict[str, dict[str, str]] = {
     # (end of block)
     #
     # issue 12, E: data page and uploads
+    "data.empty_files": {
+        "en": "No data rows, only a header line: {files}. Remove it, or upload the file with its rows.",
+        "zh": "只有表头、没有数据行：{files}。请移除该文件，或上传包含数据行的文件。",
+    },
+    "data.load_failed": {
+        "en": "Nothing was loaded: the reason is below.",
+        "zh": "未载入任何文件，原因见下方。",
+    },
     "data.group_many": {
         "en": "{kind} · {n} files with the same columns",
         "zh": "{kind} · {n} 个表头相同的文件",

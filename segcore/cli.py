@@ -53,6 +53,8 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
             reports = load_all(con, args.dataset, specs, args.started_at, args.currency)
         for report in reports:
             print(_report_line(report.to_dict()) if not args.json else json.dumps(report.to_dict(), default=str))
+        if not args.json:
+            print(f"{args.dataset}: amounts in {workspace.currency(args.dataset)}")
     finally:
         workspace.close()
     return 0
@@ -112,11 +114,13 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 def _cmd_datasets(args: argparse.Namespace) -> int:
     from segcore.catalog import text
 
-    table = open_workspace(args.workspace, read_only=True).datasets()
+    workspace = open_workspace(args.workspace, read_only=True)
+    table = workspace.datasets()
     if table.empty:
         print(text("cli.no_datasets", cli_lang()))
         return 0
     table["rejected"] = table["rejected"].astype("int64")
+    table["currency"] = [workspace.currency(d) for d in table["dataset_id"]]
     print(table.to_csv(sep="\t", index=False, date_format="%Y-%m-%d %H:%M"), end="")
     return 0
 

@@ -23,6 +23,7 @@ __all__ = [
     "star_sign",
     "store_averages",
     "tier_history",
+    "unplaced_customers",
 ]
 
 
@@ -57,8 +58,12 @@ def segment_sizes(now: pd.DataFrame, before: pd.DataFrame, scheme: str, cfg: Tie
     counts_before = _memberships(before, scheme).groupby("segment").size()
     order = segment_order(scheme, cfg)
     out = sizes.reindex(order, fill_value=0).reset_index().rename(columns={"index": "segment"})
-    total_customers = len(now)
-    total_revenue = float(now["spend_w"].sum())
+    # Shares of a one-segment-each scheme are out of the customers it places (they add to 100%); a customer it
+    # leaves out (only refunds, or nothing in the RFM window) is counted apart by `unplaced_customers`. Groups
+    # overlap, so theirs are out of every customer.
+    base = now if scheme == "groups" else now[now["customer_id"].isin(pairs["customer_id"])]
+    total_customers = len(base)
+    total_revenue = float(base["spend_w"].sum())
     out["share"] = out["customers"] / total_customers if total_customers else 0.0
     out["revenue_share"] = out["revenue_12m"] / total_revenue if total_revenue else 0.0
     out["avg_spend"] = (out["revenue_12m"] / out["customers"]).where(out["customers"] > 0)
@@ -67,6 +72,13 @@ def segment_sizes(now: pd.DataFrame, before: pd.DataFrame, scheme: str, cfg: Tie
     return out[
         ["segment", "customers", "share", "revenue_12m", "revenue_share", "avg_spend", "customers_before", "change"]
     ]
+
+
+def unplaced_customers(table: pd.DataFrame, scheme: str) -> int:
+    """Customers of the table in no segment of the scheme (0 for groups, where being in none is normal)."""
+    if scheme == "groups":
+        return 0
+    return int(table[SCHEME_COLUMNS[scheme]].isna().sum())
 
 
 def segment_members(table: pd.DataFrame, scheme: str, segment: str) -> pd.DataFrame:

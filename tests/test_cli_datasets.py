@@ -41,10 +41,12 @@ def test_datasets_is_one_tab_separated_row_each_with_whole_counts(tmp_path: Path
     assert loaded.stdout.splitlines()[1] == "m.csv: read 1, kept 1, rejected 0 (none); members 1"
     rows = [line.split("\t") for line in _cli("datasets", "--workspace", workspace).stdout.splitlines()]
     assert rows[0] == ["dataset_id", "is_demo", "created_at", "lines", "customers", "members", "first_date",
-                       "last_date", "files", "rejected", "last_load"]  # fmt: skip
+                       "last_date", "files", "rejected", "last_load", "currency"]  # fmt: skip
     assert len(rows) == 2
     row = dict(zip(rows[0], rows[1], strict=True))
     assert {k: row[k] for k in ("dataset_id", "lines", "customers", "members", "files", "rejected")} == {
         "dataset_id": "门店", "lines": "2", "customers": "2", "members": "1", "files": "2", "rejected": "1"
     }  # fmt: skip
     assert (row["first_date"], row["last_date"]) == ("2024-03-05 10:00", "2024-03-06 11:30")
+    assert row["currency"] == "CNY"  # guessed from the Chinese headers
+    assert loaded.stdout.splitlines()[2] == "门店: amounts in CNY"

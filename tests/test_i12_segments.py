@@ -332,5 +332,5 @@ def test_potential_members_read_a_dash_not_nan() -> None:
     shown = members_table(members, "zh")
     assert shown.values.tolist() == [
         ["F", "潜在客户", "–", "0", "¥0", "¥0", "–"],
-        ["A", "尚未消费", "12", "3", "¥12.35万", "¥2.35万", "2026年5月20日"],
+        ["A", "尚未入会或消费", "12", "3", "¥12.35万", "¥2.35万", "2026年5月20日"],
     ]

@@ -104,14 +104,14 @@ def test_rules_page_previews_the_move_before_saving(shop: Path, monkeypatch: pyt
         "Promo frequent",
         "Regular",
         "Potential (never bought)",
-        "No purchase yet",
+        "Not yet joined or bought",
     ]
     assert matrix.values.tolist() == [
         ["High spend (VIP)", "1", "–", "–", "–", "–"],
         ["Promo frequent", "–", "1", "–", "–", "–"],
         ["Regular", "1", "–", "2", "–", "–"],
         ["Potential (never bought)", "–", "–", "–", "1", "–"],
-        ["No purchase yet", "–", "–", "–", "–", "1"],
+        ["Not yet joined or bought", "–", "–", "–", "–", "1"],
     ]
     workspace = Workspace(shop)
     try:

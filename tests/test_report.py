@@ -140,11 +140,11 @@ def test_pdf_has_two_pages_with_the_kpis(reviews: dict[str, WeeklyReview], lang:
     if lang == "zh":
         for title in ("每周经营复盘", "本周关键指标", "本周分层变动", "需要跟进的顾客", "各分层建议动作"):
             assert title in text, title
-        assert "2 位顾客从 尚未消费 变为 普通会员" in first
+        assert "2 位顾客从 尚未入会或消费 变为 普通会员" in first
         assert "双11 VIP" in second and "阶段性结果" in second
     else:
         assert "Customers to act on" in second
-        assert "2 customers moved from No purchase yet to Regular" in first
+        assert "2 customers moved from Not yet joined or bought to Regular" in first
 
 
 # --- the CLI ----------------------------------------------------------------------------------------------------

@@ -235,7 +235,7 @@ def test_top_movements_in_words_leave_out_stayers() -> None:
     )
     assert top_movements(movements, 5, "en") == [
         "120 customers moved from Loyal to Silent",
-        "7 customers moved from No purchase yet to Regular",
+        "7 customers moved from Not yet joined or bought to Regular",
         "1 customer moved from Regular to Loyal",
     ]
     assert top_movements(movements, 1, "zh") == ["120 位顾客从 高忠诚度会员 变为 沉默会员"]
@@ -339,7 +339,7 @@ def test_weekly_review_bundles_the_same_numbers(store: duckdb.DuckDBPyConnection
     assert (review.week_start, review.week_end, review.week_label) == (date(2026, 11, 9), S, "2026-W46")
     assert review.dataset_name == "测试门店"
     assert {k.key: (k.value, k.previous) for k in review.kpis} == EXPECTED
-    assert review.top_movements[0] == "2 位顾客从 尚未消费 变为 普通会员"
+    assert review.top_movements[0] == "2 位顾客从 尚未入会或消费 变为 普通会员"
     assert list(review.alerts["went_silent"]["customer_id"]) == ["hi"]
     assert review.campaigns == []
     assert list(review.actions["tier"]) == ["high_spend", "sleeping", "regular", "potential"]

@@ -107,7 +107,8 @@ def monthly_revenue_bars(months: pd.DataFrame, lang: str, currency: str = "CNY")
         hovertemplate="%{customdata}<extra></extra>",
     )
     title = text("chart.revenue_in", lang, sign=fmt.symbol(currency).strip())
-    fig.update_layout(barmode="stack", yaxis_title=title)
+    # labels that do not fit their bar are hidden (the hover has them), not shrunk to a few pixels
+    fig.update_layout(barmode="stack", yaxis_title=title, uniformtext={"minsize": 10, "mode": "hide"})
     for i, (month, value, days) in enumerate(zip(months["month"], total, ranges, strict=True)):
         if partial[i]:  # the days covered, in words, above the bar (to its left at the right edge)
             anchor = "right" if i == len(months) - 1 else "left" if i == 0 else "center"

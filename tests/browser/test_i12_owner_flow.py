@@ -23,7 +23,7 @@ WORDS = {
         "computing": "Working out the tier",
         "champions": "Champions",
         "cell": "Customers in the grid cell R 5 · F 5",
-        "count": re.compile(r"^[\d,]+ customers\. Click a row"),
+        "count": re.compile(r"^[\d,]+ customers\. Tick the box"),
         "card": re.compile(r"^Customer \S+"),
         "where": "Tier, groups and segments, and the rule behind each",
         "rules": "Tier rules",

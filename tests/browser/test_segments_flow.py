@@ -15,12 +15,20 @@ from tests.browser.conftest import artifact, wait_for_app
             "en",
             "Segment",
             "Loyal",
-            "Click a row to open the customer.",
+            "Tick the box at the left of a row to open the customer.",
             "Tier at each month-end",
             "Customer {}",
             "Purchases in the last 12 months",
         ),
-        ("zh", "分层", "高忠诚度会员", "点击一行即可打开该顾客。", "每月末所在分层", "顾客 {}", "近12个月消费记录"),
+        (
+            "zh",
+            "分层",
+            "高忠诚度会员",
+            "勾选一行左侧的方框即可打开该顾客。",
+            "每月末所在分层",
+            "顾客 {}",
+            "近12个月消费记录",
+        ),
     ],
 )
 def test_drill_into_a_segment_and_open_a_customer(
