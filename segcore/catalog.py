@@ -1707,6 +1707,8 @@ CATALOG: dict[str, dict[str, str]] = {
     # (end of block)
     #
     # issue 12, F: frame, sidebar and Streamlit's own words
+    "ui.select_all": {"en": "Select all", "zh": "全选"},
+    "ui.select_matches": {"en": "Select the matches", "zh": "选择全部匹配项"},
     "sidebar.dataset_placeholder": {"en": "Choose a dataset", "zh": "请选择数据集"},
     "ui.choose_one": {"en": "Choose an option", "zh": "请选择"},
     "ui.choose_many": {"en": "Choose options", "zh": "请选择（可多选）"},

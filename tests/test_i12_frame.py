@@ -93,3 +93,9 @@ def test_number_text_config_right_aligns_the_named_columns() -> None:
     assert list(config) == ["金额", "人数"]
     assert config["金额"]["alignment"] == "right" and config["金额"]["help"] == "近12个月"
     assert config["人数"]["type_config"]["type"] == "text" and config["人数"]["help"] is None
+
+
+def test_the_multiselect_select_all_option_reads_chinese() -> None:
+    css = streamlit_words_css("zh")
+    assert '[data-key="__select_all__"] [data-item-hl]::after{content:"全选";' in css
+    assert '[data-key="__select_matches__"] [data-item-hl]::after{content:"选择全部匹配项";' in css

@@ -48,6 +48,8 @@ STREAMLIT_WORDS: tuple[tuple[str, str], ...] = (
     ('[data-testid="stTextArea"] [data-testid="InputInstructions"]', "ui.press_ctrl_enter"),
     ('[data-testid="stForm"] [data-testid="InputInstructions"]', "ui.press_enter_form"),
     ('[data-testid="stStatusWidget"] button', "ui.stop"),
+    ('[data-key="__select_all__"] [data-item-hl]', "ui.select_all"),  # a multiselect's first option
+    ('[data-key="__select_matches__"] [data-item-hl]', "ui.select_matches"),
 )
 
 
