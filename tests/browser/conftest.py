@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import socket
@@ -93,6 +94,10 @@ def app_url(demo_workspace_file: Path, tmp_path: Path) -> Iterator[str]:
     stop_app(process)
 
 
+def hash_of(name: str) -> str:
+    return hashlib.sha1(name.encode()).hexdigest()[:10]
+
+
 @pytest.fixture
 def page(browser: object, request: pytest.FixtureRequest) -> Iterator[object]:
     """A fresh page at 1400x1000; a screenshot is kept in test-artifacts/ when the test fails."""
@@ -103,7 +108,13 @@ def page(browser: object, request: pytest.FixtureRequest) -> Iterator[object]:
     report = getattr(request.node, "rep_call", None)
     if report is not None and report.failed:
         ARTIFACTS.mkdir(exist_ok=True)
-        tab.screenshot(path=str(ARTIFACTS / f"FAILED-{request.node.name}.png"), full_page=True)
+        # a test id with Chinese parameters is written escaped and can pass the file-name limit: keep it short
+        name = (
+            request.node.name
+            if len(request.node.name) <= 120
+            else f"{request.node.originalname}-{hash_of(request.node.name)}"
+        )
+        tab.screenshot(path=str(ARTIFACTS / f"FAILED-{name}.png"), full_page=True)
     context.close()
 
 
