@@ -671,6 +671,7 @@ def test_cli_map_names_the_columns(tmp_path, capsys, monkeypatch):
     assert capsys.readouterr().out == (
         "s.csv: read 1, kept 1, rejected 0 (none); refunds 0, duplicates 0, customers 1, "
         "dates 2024-03-05T00:00:00 .. 2024-03-05T00:00:00\n"
+        "d: amounts in CNY\n"  # the ¥ in the amount cell
     )
     with duckdb.connect(str(tmp_path / "ws.duckdb"), read_only=True) as check:
         assert check.execute("select customer_id, amount from sales").fetchall() == [("A", Decimal("8.00"))]
@@ -680,7 +681,7 @@ def test_cli_same_file_twice_says_nothing_added(tmp_path, capsys):
     path = write(tmp_path / "s.csv", f"{HEADER}\nA,o1,2024-03-05,1,是\n")
     argv = ["ingest", "--dataset", "d", "--sales", str(path), "--workspace", str(tmp_path / "ws.duckdb")]
     assert (main(argv), main(argv)) == (0, 0)
-    assert capsys.readouterr().out.splitlines()[1] == "s.csv: already loaded into d, nothing added"
+    assert capsys.readouterr().out.splitlines()[2] == "s.csv: already loaded into d, nothing added"
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
