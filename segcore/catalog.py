@@ -107,7 +107,6 @@ CATALOG: dict[str, dict[str, str]] = {
     "report.duplicates": {"en": "{n} exact duplicate lines (kept)", "zh": "完全重复行 {n}（已保留）"},
     "report.total": {"en": "net total {amount}", "zh": "净额合计 {amount}"},
     "report.rejected_because": {"en": "{n} rows rejected: {reason}", "zh": "{n} 行被拒收：{reason}"},
-    "report.download_rejects": {"en": "Download the rejected rows", "zh": "下载被拒收的行"},
     # tier keys (tier and member groups share their keys)
     "tier.high_spend": {"en": "High spend (VIP)", "zh": "高消费总额会员"},
     "tier.high_ticket": {"en": "High ticket", "zh": "高单价会员"},
@@ -454,10 +453,6 @@ CATALOG: dict[str, dict[str, str]] = {
     "mig.from": {"en": "From", "zh": "起始"},
     "mig.to": {"en": "To", "zh": "结束"},
     "mig.none": {"en": "Not yet joined or bought", "zh": "尚未入会或消费"},
-    "mig.summary": {
-        "en": "From {start} to {end}: {up} customers moved up, {down} moved down, {vip_silent} VIPs went silent.",
-        "zh": "{start} 至 {end}：{up} 位顾客升级，{down} 位降级，{vip_silent} 位高消费会员转为沉默。",
-    },
     "mig.sizes_over_time": {"en": "Tier sizes over time", "zh": "各分层人数变化"},
     "mig.net_flow": {"en": "Net flow per tier (in − out) per period", "zh": "各分层每期净流入（流入 − 流出）"},
     "mig.movers": {"en": "Movers", "zh": "迁移顾客"},
@@ -877,7 +872,6 @@ CATALOG: dict[str, dict[str, str]] = {
     "weekly.download_pdf": {"en": "Download the PDF", "zh": "下载 PDF"},
     "weekly.title": {"en": "Weekly review", "zh": "每周经营复盘"},
     "weekly.week": {"en": "Week {week}: {start} to {end}", "zh": "{week} 周：{start} 至 {end}"},
-    "weekly.store": {"en": "Store: {name}", "zh": "门店：{name}"},
     "weekly.footer": {
         "en": "Figures as of Sunday {day}: sales dated on or before it; tiers with the store's tier rules.",
         "zh": "数据截至周日 {day}：统计当日及之前的销售记录；分层按门店的分层规则计算。",
@@ -1381,9 +1375,6 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Tier, groups and segments, and the rule behind each",
         "zh": "所在分层、分组及依据的规则",
     },
-    "seg.profile.scheme": {"en": "Scheme", "zh": "分层方式"},
-    "seg.profile.segment": {"en": "Segment", "zh": "所在分层"},
-    "seg.profile.rule": {"en": "Why (rules in force)", "zh": "依据（当前规则）"},
     "seg.profile.no_segment": {"en": "In no segment as of this date.", "zh": "截至该日不属于任何分层。"},
     "seg.promo.yes": {"en": "Yes", "zh": "是"},
     "seg.promo.no": {"en": "No", "zh": "否"},

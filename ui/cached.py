@@ -38,7 +38,6 @@ __all__ = [
     "migration_movers",
     "migration_net_flow",
     "migration_sizes",
-    "migration_summary",
     "monthly_revenue",
     "movers_details",
     "prepare_candidates",
@@ -333,13 +332,6 @@ def migration_between(dataset_id: str, key: str, start: date, end: date) -> pd.D
     """Customers per (from_state, to_state) between two snapshot dates of the cached states `key`."""
     with state.workspace().reader() as con:
         return migration.transitions_between_from_cache(con, dataset_id, key, start, end)
-
-
-@st.cache_data(ttl=3600, max_entries=32, show_spinner=False)
-def migration_summary(dataset_id: str, key: str, start: date, end: date, cfg: TierRules) -> dict[str, int]:
-    """Moved up, down, stayed and VIPs gone silent between two snapshot dates of the cached states `key`."""
-    with state.workspace().reader() as con:
-        return migration.summary_counts_from_cache(con, dataset_id, key, start, end, cfg)
 
 
 @st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
