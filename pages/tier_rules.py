@@ -42,7 +42,7 @@ elif candidate == current:
 elif not dataset:
     st.caption(t("set.no_dataset"))
 else:
-    with st.spinner():
+    with st.spinner(t("seg.computing")):
         moves = cached.rules_preview(dataset, as_of, current, candidate)
     moved = moved_count(moves)
     if moved:
@@ -57,7 +57,7 @@ if save.button(t("set.save"), type="primary", key="set_save", disabled=bool(prob
         save_rules(con, candidate)
     state.invalidate()
     if dataset:
-        moved = rules_form.customers_moved(dataset, as_of, current, candidate)
+        moved = moved_count(cached.rules_preview(dataset, as_of, current, candidate))
         st.session_state["set_moved"] = t("set.moved", n=fmt.count(moved, code), day=fmt.day(as_of, code))
     st.rerun()
 if problems:

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import fields, replace
-from datetime import date
 
 import streamlit as st
 
 from segcore.tier_rules import TierRules, validate
-from ui import cached
 from ui.i18n import t
 
-__all__ = ["SECTIONS", "SHARES", "customers_moved", "edit", "forget_widgets", "order_problem", "with_order"]
+__all__ = ["SECTIONS", "SHARES", "edit", "forget_widgets", "order_problem", "with_order"]
 
 SECTIONS = {
     "rfm": ("rfm_lookback_days", "rfm_bins"),
@@ -89,13 +87,6 @@ def with_order(cfg: TierRules, order: list[str]) -> TierRules:
 def order_problem(cfg: TierRules) -> dict[str, str]:
     """{'tier_order': code} when the order is not a permutation of the groups."""
     return {p.field: p.code for p in validate(cfg) if p.field == "tier_order"}
-
-
-def customers_moved(dataset: str, as_of: date, before: TierRules, after: TierRules) -> int:
-    """How many customers have another tier under the new rules."""
-    old = cached.tier_table(dataset, as_of, before).set_index("customer_id")["tier"]
-    new = cached.tier_table(dataset, as_of, after).set_index("customer_id")["tier"]
-    return int((old.fillna("none") != new.reindex(old.index).fillna("none")).sum())
 
 
 def forget_widgets() -> None:
