@@ -53,8 +53,11 @@ def parquet_path(lines: int) -> Path:
     return OUT / f"tiers_sales_{lines}_v{GENERATOR_VERSION}.parquet"
 
 
+WORKSPACE_VERSION = 2  # bump when a load writes other tables (2: customer_keys, order_days.customer_key)
+
+
 def workspace_path(lines: int) -> Path:
-    return OUT / f"tiers_ws_{lines}_v{GENERATOR_VERSION}.duckdb"
+    return OUT / f"tiers_ws_{lines}_v{GENERATOR_VERSION}_w{WORKSPACE_VERSION}.duckdb"
 
 
 def generate(lines: int, seed: int = 20261122):

@@ -25,7 +25,17 @@ __all__ = ["DEMO_DATASET", "demo_needed", "ensure_demo_dataset"]
 DEMO_DATASET = "demo"
 
 # The tables a demo build writes, in an order that keeps every reference valid.
-_DEMO_TABLES = ("datasets", "loads", "sales", "order_days", "members", "rejects", "campaigns", "campaign_members")
+_DEMO_TABLES = (
+    "datasets",
+    "loads",
+    "sales",
+    "customer_keys",
+    "order_days",
+    "members",
+    "rejects",
+    "campaigns",
+    "campaign_members",
+)
 
 _NEEDED_SQL = """
 with demo as (

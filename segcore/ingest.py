@@ -782,7 +782,7 @@ def _write(
                     "loaded_at": loaded_at,
                 },
             )
-        for dataset_id in sorted({item.report.dataset_id for item in staged if item.report.kind == "sales"}):
+        for dataset_id in sorted({item.report.dataset_id for item in staged}):
             build_order_days(con, dataset_id)
         con.execute("commit")
     except BaseException:

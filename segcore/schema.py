@@ -67,9 +67,17 @@ create table if not exists sales (
     product varchar,
     channel varchar
 );
+-- every customer of a dataset (sales lines and members) numbered in customer_id order, rebuilt with every load:
+-- the tier rules group and sort by this integer instead of the text id (segcore.engine.orders)
+create table if not exists customer_keys (
+    dataset_id varchar not null,
+    customer_key integer not null,
+    customer_id varchar not null
+);
 -- the sales lines summed per order and day (segcore.engine.orders), rebuilt with every load of the dataset
 create table if not exists order_days (
     dataset_id varchar not null,
+    customer_key integer not null,
     customer_id varchar not null,
     order_id varchar,
     day date not null,
@@ -127,8 +135,41 @@ create table if not exists rejects (
 """
 
 
+_ORDER_DAYS_WITHOUT_KEY_SQL = """
+select exists (
+    select 1 from duckdb_tables() where database_name = current_database() and table_name = 'order_days'
+) and not exists (
+    select 1 from duckdb_columns()
+    where database_name = current_database() and table_name = 'order_days' and column_name = 'customer_key'
+)
+"""
+
+_DATASETS_WITH_ROWS_SQL = """
+select dataset_id from sales
+union
+select dataset_id from members
+order by dataset_id
+"""
+
+
 def create_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """Create every workspace table that does not exist yet."""
+    """Create every workspace table that does not exist yet; a workspace written before customer_keys gets its
+    order days rebuilt with their keys (once, when it is first opened for writing)."""
+    row = con.execute(_ORDER_DAYS_WITHOUT_KEY_SQL).fetchone()
+    if row and row[0]:
+        from segcore.engine.orders import build_order_days
+
+        con.execute("begin transaction")
+        try:
+            con.execute("drop table order_days")
+            con.execute(_DDL)
+            for (dataset_id,) in con.execute(_DATASETS_WITH_ROWS_SQL).fetchall():
+                build_order_days(con, dataset_id)
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
+        return
     con.execute(_DDL)
 
 

@@ -96,6 +96,7 @@ _DATASET_TABLES = (
     "migration_cache",
     "migration_cache_keys",
     "order_days",
+    "customer_keys",
     "sales",
     "members",
     "rejects",

@@ -164,9 +164,10 @@ def test_one_snapshot_has_no_transitions(con):
 def test_cache_key_finds_the_states_the_engine_cached(con):
     con.execute("insert into datasets values ('d', 'd', now(), false)")
     con.execute(
-        "insert into order_days values ('d', 'ann', 'o1', date '2024-06-01', true, 100.00, 0.00),"
-        " ('d', 'bob', 'o2', date '2024-06-12', true, 50.00, 0.00)"
+        "insert into order_days values ('d', 1, 'ann', 'o1', date '2024-06-01', true, 100.00, 0.00),"
+        " ('d', 2, 'bob', 'o2', date '2024-06-12', true, 50.00, 0.00)"
     )
+    con.execute("insert into customer_keys values ('d', 1, 'ann'), ('d', 2, 'bob')")
     key = cache_key(con, "d", [S1, S2, S3])
     assert cache_key(con, "d", [S3, S2, S1]) == key  # dates are sorted first
     states = cached_states(con, "d", [S1, S2, S3])
@@ -228,10 +229,11 @@ def test_net_flow_of_the_packed_transitions_equals_the_one_from_the_cache(con):
 
     con.execute("insert into datasets values ('d', 'd', now(), false)")
     con.execute(
-        "insert into order_days values ('d', 'ann', 'o1', date '2024-06-01', true, 100.00, 0.00),"
-        " ('d', 'bob', 'o2', date '2024-06-12', true, 50.00, 0.00), ('d', 'cat', 'o3', date '2024-06-20', true,"
+        "insert into order_days values ('d', 1, 'ann', 'o1', date '2024-06-01', true, 100.00, 0.00),"
+        " ('d', 2, 'bob', 'o2', date '2024-06-12', true, 50.00, 0.00), ('d', 3, 'cat', 'o3', date '2024-06-20', true,"
         " 500.00, 0.00)"
     )
+    con.execute("insert into customer_keys values ('d', 1, 'ann'), ('d', 2, 'bob'), ('d', 3, 'cat')")
     key = cache_key(con, "d", [S1, S2, S3])
     pd.testing.assert_frame_equal(
         net_flow(cached_transitions(con, "d", [S1, S2, S3])), net_flow_from_cache(con, "d", key), check_dtype=False

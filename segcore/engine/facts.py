@@ -7,7 +7,8 @@ purchases), `frequency` (purchases in the RFM lookback), `purchases_lifecycle` (
 `purchases_recent` (in the silent rule's recent window), `orders_w` (in the group window W), `first_w_age` (days since
 the first purchase in W), `monetary` (net spend in the lookback), `spend_w` and `promo_spend_w` (net spend in W).
 
-- `ONE_DATE_FACTS_CTES`: one date ($as_of, idx 0) from the orders as of that date (segcore.engine.orders).
+- `ONE_DATE_FACTS_CTES`: one date ($as_of, idx 0) from the orders as of that date (segcore.engine.orders); its rows
+  also carry `customer_key` (segcore.engine.orders' customer_keys), which the one-date tier table sorts by.
 - `segcore.engine.history.MANY_DATES_FACTS_CTES`: every snapshot date at once, by running totals of changes.
 A property test checks that both give the same facts at every date.
 """
@@ -40,7 +41,8 @@ ONE_DATE_FACTS_CTES = (
     ORDERS_AS_OF_CTES
     + """,
 buyers as (
-    select customer_id,
+    select customer_key,
+           any_value(customer_id) as customer_id,
            min(age) filter (where is_purchase) as recency_days,
            max(age) filter (where is_purchase) as tenure_days,
            count(*) filter (where is_purchase) as purchases,
@@ -53,16 +55,19 @@ buyers as (
            sum(spend_w) as spend_w,
            sum(promo_spend_w) as promo_spend_w
     from orders
-    group by customer_id
+    group by customer_key
 ),
 members_in as (
-    select distinct customer_id
-    from members
-    where dataset_id = $dataset_id
-      and (join_date is null or join_date <= $as_of)
+    select distinct k.customer_key, k.customer_id
+    from members as m
+    join customer_keys as k
+        on k.dataset_id = m.dataset_id and k.customer_id = m.customer_id
+    where m.dataset_id = $dataset_id
+      and (m.join_date is null or m.join_date <= $as_of)
 ),
 customers as (
     select 0 as idx,
+           coalesce(b.customer_key, m.customer_key) as customer_key,
            coalesce(b.customer_id, m.customer_id) as customer_id,
            true as is_present,
            m.customer_id is not null as is_member,
@@ -79,6 +84,6 @@ customers as (
            coalesce(promo_spend_w, 0) as promo_spend_w
     from buyers as b
     full join members_in as m
-        on m.customer_id = b.customer_id
+        on m.customer_key = b.customer_key
 )"""
 )

@@ -85,11 +85,12 @@ def tier_table_sql(orders_cte: str, cfg: TierRules) -> str:
     """The whole one-date query: order days (see order_days_ctes), facts, rules, and the coded output columns."""
     final = f""",
 final as (
-    select {output_columns("$as_of")}
+    select customer_key,
+           {output_columns("$as_of")}
     from ruled
 )
-select * from final
-order by customer_id
+select * exclude (customer_key) from final
+order by customer_key
 """
     return "with " + orders_cte + ONE_DATE_FACTS_CTES + rules_ctes(cfg) + final
 
@@ -121,7 +122,7 @@ def customer_facts(
         "with "
         + order_days_ctes(con, dataset_id)
         + ONE_DATE_FACTS_CTES
-        + "\nselect * from customers order by customer_id"
+        + "\nselect * exclude (customer_key) from customers order by customer_key"
     )
     return run(con, sql, {**rule_params(cfg), "dataset_id": dataset_id, "as_of": as_of}).df()
 
