@@ -31,8 +31,8 @@ from segcore.tier_rules import TierRules
 
 __all__ = [
     "CN8_CLASSES",
-    "CODED_OUTPUTS",
     "CN8_SEGMENTS",
+    "CODED_OUTPUTS",
     "GROUPS",
     "LIFECYCLES",
     "LIFECYCLE_RULES",
@@ -153,8 +153,12 @@ _SCORES = (("r_score", "recency_days", True), ("f_score", "frequency", False), (
 
 
 def _histogram_ctes(name: str, value: str, population: str, cuts: dict[str, str]) -> str:
-    """The histogram of `value` over `population` per idx, its cumulative counts and the named cut points."""
-    running = "sum(cnt) over (partition by idx order by value rows between unbounded preceding and current row)"
+    """The histogram of `value` over `population` per idx, its cumulative counts and the named cut points.
+
+    The cumulative counts are one running sum over all snapshots in (idx, value) order, less the customers of the
+    snapshots before: a window partitioned by idx costs three times as much in DuckDB (bench/RESULTS.md, Migration).
+    """
+    running = "sum(cnt) over (order by idx, value rows between unbounded preceding and current row)"
     cut_columns = ",\n           ".join(f"{expr} as {cut}" for cut, expr in cuts.items())
     return f"""
 {name}_histogram as (
@@ -163,13 +167,26 @@ def _histogram_ctes(name: str, value: str, population: str, cuts: dict[str, str]
     where {population}
     group by idx, {value}
 ),
+{name}_sizes as (
+    select idx, n, sum(n) over (order by idx rows between unbounded preceding and current row) - n as before
+    from (
+        select idx, sum(cnt) as n
+        from {name}_histogram
+        group by idx
+    ) as sizes
+),
+{name}_running as (
+    select idx, value, cnt, {running} as running
+    from {name}_histogram
+),
 {name}_ranked as (
     select idx,
            value,
-           {running} - cnt as below,
-           sum(cnt) over (partition by idx) - {running} as above,
-           sum(cnt) over (partition by idx) as n
-    from {name}_histogram
+           running - before - cnt as below,
+           n + before - running as above,
+           n
+    from {name}_running
+    join {name}_sizes using (idx)
 ),
 {name}_cuts as (
     select idx,
