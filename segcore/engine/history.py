@@ -62,7 +62,7 @@ NONE = "none"
 SCHEMES = SEGMENT_KEY_COLUMNS  # and "group:<key>" for each member group
 STATE_COLUMNS = ["snapshot_date", "customer_id", "state"]
 TRANSITION_COLUMNS = ["from_date", "to_date", "from_state", "to_state", "customers"]
-_CACHE_VERSION = 2  # part of the cache key: bump when the states SQL changes what it returns
+_CACHE_VERSION = 3  # part of the cache key: bump when the states SQL changes what it returns
 
 
 def clean_dates(dates: Iterable[date]) -> list[date]:
@@ -129,27 +129,46 @@ _NEXT = f"case when next_day is null then $n else {_idx('next_day')} end"  # whe
 # instead of seven.
 _A_PURCHASES, _A_FREQUENCY, _A_LIFECYCLE = 2**32, 2**64, 2**96
 _B_ORDERS_W, _B_MEMBER = 2**32, 2**64
+_MASK = 2**32 - 1
 
 # Snapshot i (0-based) is $dates[i + 1]. A line dated `day` counts from snapshot idx(day) on and leaves an N-day window
 # at snapshot idx(day + N) ("within the last N days" is D - N < day <= D). An order is dated by its first day.
 _FACTS_CTES = f"""
+customer_keys as (
+    -- every customer as a dense integer key: the windows and groupings below key on it, not on the text id
+    select customer_id, row_number() over () as customer_key
+    from (
+        select customer_id
+        from order_days
+        where dataset_id = $dataset_id
+          and day <= $last_date
+        union
+        select customer_id
+        from members
+        where dataset_id = $dataset_id
+    )
+),
+keyed_days as (
+    select k.customer_key, d.order_id, d.day, d.is_single_day, d.amount, d.promo_amount
+    from order_days as d
+    join customer_keys as k
+        on k.customer_id = d.customer_id
+    where d.dataset_id = $dataset_id
+      and d.day <= $last_date
+),
 single_day_orders as (
-    select customer_id, day, amount, promo_amount
-    from order_days
-    where dataset_id = $dataset_id
-      and is_single_day
-      and day <= $last_date
+    select customer_key, day, amount, promo_amount
+    from keyed_days
+    where is_single_day
 ),
 multi_day_rows as (
-    select customer_id, order_id, day, amount, promo_amount
-    from order_days
-    where dataset_id = $dataset_id
-      and not is_single_day
-      and day <= $last_date
+    select customer_key, order_id, day, amount, promo_amount
+    from keyed_days
+    where not is_single_day
 ),
 order_versions as (
     -- each day of a multi-day order starts a version: the order's value so far, valid until the order's next day
-    select customer_id,
+    select customer_key,
            order_id,
            day,
            min(day) over o as first_day,
@@ -158,18 +177,18 @@ order_versions as (
            promo_amount,
            sum(amount) over o > 0 as is_purchase
     from multi_day_rows
-    window o as (partition by customer_id, order_id order by day)
+    window o as (partition by customer_key, order_id order by day)
 ),
 multi_day_events as (
     -- plain: a purchase at every snapshot from its first day on (a version that spans no snapshot does not matter)
     select *,
            bool_and(is_purchase or next_day is not null and {_idx("day")} = {_idx("next_day")})
-               over (partition by customer_id, order_id) as is_plain
+               over (partition by customer_key, order_id) as is_plain
     from order_versions
 ),
 events as (
     -- one row per order and day with lines: that day's amounts, and the order's version from that day on
-    select customer_id,
+    select customer_key,
            day,
            day as first_day,
            cast(null as date) as next_day,
@@ -180,12 +199,12 @@ events as (
            amount > 0 as is_plain_start
     from single_day_orders
     union all
-    select customer_id, day, first_day, next_day, amount, promo_amount, is_purchase, is_plain,
+    select customer_key, day, first_day, next_day, amount, promo_amount, is_purchase, is_plain,
            is_plain and day = first_day
     from multi_day_events
 ),
 indexed as (
-    select customer_id,
+    select customer_key,
            first_day,
            amount,
            promo_amount,
@@ -194,7 +213,7 @@ indexed as (
            is_plain_start,
            -- among plain orders: the customer's next one, which becomes the first purchase in the group window
            -- when this one leaves it
-           lead(first_day) over (partition by customer_id, is_plain_start order by first_day) as next_plain_day,
+           lead(first_day) over (partition by customer_key, is_plain_start order by first_day) as next_plain_day,
            {_idx("day")} as i_day,
            {_NEXT} as i_next,
            {_idx("day + $rfm_lookback_days")} as i_day_l,
@@ -211,7 +230,7 @@ deltas as (
     -- +x at the snapshot where a value starts counting, -x where it stops (changes after the last snapshot, index
     -- n, are dropped); every event counts from i_day on, its amounts leave the windows by line date, its purchase by
     -- the order's first day. The seven counts travel packed in two integers (see _COUNTS).
-    select customer_id,
+    select customer_key,
            i_day as idx,
            1 + {_A_PURCHASES} * (is_purchase and i_day < i_next)::hugeint
              + {_A_FREQUENCY} * (is_purchase and i_day < i_end_l)::hugeint
@@ -224,56 +243,58 @@ deltas as (
            case when is_plain_start then first_day end as plain_day
     from indexed
     union all by name
-    select customer_id, i_next as idx, -{_A_PURCHASES} as d_counts_a
+    select customer_key, i_next as idx, -{_A_PURCHASES} as d_counts_a
     from indexed
     where is_purchase and i_day < i_next and i_next < $n
     union all by name
-    select customer_id, i_end_l as idx, -{_A_FREQUENCY} as d_counts_a
+    select customer_key, i_end_l as idx, -{_A_FREQUENCY} as d_counts_a
     from indexed
     where is_purchase and i_day < i_end_l and i_end_l < $n
     union all by name
-    select customer_id, i_end_lc as idx, -{_A_LIFECYCLE} as d_counts_a
+    select customer_key, i_end_lc as idx, -{_A_LIFECYCLE} as d_counts_a
     from indexed
     where is_purchase and i_day < i_end_lc and i_end_lc < $n
     union all by name
-    select customer_id, i_end_r as idx, -1 as d_counts_b
+    select customer_key, i_end_r as idx, -1 as d_counts_b
     from indexed
     where is_purchase and i_day < i_end_r and i_end_r < $n
     union all by name
-    select customer_id, i_end_w as idx, -{_B_ORDERS_W} as d_counts_b
+    select customer_key, i_end_w as idx, -{_B_ORDERS_W} as d_counts_b
     from indexed
     where is_purchase and i_day < i_end_w and i_end_w < $n
     union all by name
-    select customer_id, i_day_l as idx, -amount as d_monetary
+    select customer_key, i_day_l as idx, -amount as d_monetary
     from indexed
     where i_day < i_day_l and i_day_l < $n
     union all by name
-    select customer_id, i_day_w as idx, -amount as d_spend_w, -promo_amount as d_promo_w
+    select customer_key, i_day_w as idx, -amount as d_spend_w, -promo_amount as d_promo_w
     from indexed
     where i_day < i_day_w and i_day_w < $n
     union all by name
     -- a plain order leaving the group window: the next one becomes the first purchase in it
-    select customer_id, i_first_w as idx, next_plain_day
+    select customer_key, i_first_w as idx, next_plain_day
     from indexed
     where is_plain_start and next_plain_day is not null and i_first_w < $n
 ),
 irregular_days as (
     -- orders that stop being a purchase at a later snapshot (a refund on a later day): where they are one, one by one
-    select customer_id,
+    select customer_key,
            unnest(range(i_day, i_next)) as idx,
            first_day
     from indexed
     where is_purchase and not is_plain and i_day < i_next
 ),
 member_rows as (
-    select customer_id,
-           case when bool_or(join_date is null) then 0 else min({_idx("join_date")}) end as idx
-    from members
-    where dataset_id = $dataset_id
-    group by customer_id
+    select k.customer_key,
+           case when bool_or(m.join_date is null) then 0 else min({_idx("m.join_date")}) end as idx
+    from members as m
+    join customer_keys as k
+        on k.customer_id = m.customer_id
+    where m.dataset_id = $dataset_id
+    group by k.customer_key
 ),
 changes as (
-    select customer_id,
+    select customer_key,
            idx,
            sum(d_counts_a) as d_counts_a,
            sum(d_counts_b) as d_counts_b,
@@ -291,18 +312,18 @@ changes as (
         select *
         from deltas
         union all by name
-        select customer_id, idx, {_B_MEMBER} as d_counts_b
+        select customer_key, idx, {_B_MEMBER} as d_counts_b
         from member_rows
         where idx < $n
         union all by name
-        select customer_id, idx, first_day as irregular_day
+        select customer_key, idx, first_day as irregular_day
         from irregular_days
     )
-    group by customer_id, idx
+    group by customer_key, idx
 ),
 sparse as materialized (
     -- running totals: the customer's values from snapshot idx up to next_idx (exclusive)
-    select customer_id,
+    select customer_key,
            idx,
            lead(idx, 1, $n) over w as next_idx,
            lag(idx) over w is null as is_first,
@@ -318,17 +339,18 @@ sparse as materialized (
            irregular_first,
            irregular_first_w
     from changes
-    window w as (partition by customer_id order by idx rows between unbounded preceding and current row)
+    window w as (partition by customer_key order by idx rows between unbounded preceding and current row)
 ),
 unpacked as not materialized (
+    -- shifts and masks, not 128-bit division (which cost a quarter of the query)
     select * exclude (counts_a, counts_b),
-           counts_a % {_A_PURCHASES} > 0 as has_lines,
-           cast((counts_a // {_A_PURCHASES}) % {_A_PURCHASES} as integer) as purchases,
-           cast((counts_a // {_A_FREQUENCY}) % {_A_PURCHASES} as integer) as frequency,
-           cast(counts_a // {_A_LIFECYCLE} as integer) as purchases_lifecycle,
-           cast(counts_b % {_B_ORDERS_W} as integer) as purchases_recent,
-           cast((counts_b // {_B_ORDERS_W}) % {_B_ORDERS_W} as integer) as orders_w,
-           counts_b // {_B_MEMBER} > 0 as is_member
+           counts_a & {_MASK} > 0 as has_lines,
+           cast((counts_a >> 32) & {_MASK} as integer) as purchases,
+           cast((counts_a >> 64) & {_MASK} as integer) as frequency,
+           cast(counts_a >> 96 as integer) as purchases_lifecycle,
+           cast(counts_b & {_MASK} as integer) as purchases_recent,
+           cast((counts_b >> 32) & {_MASK} as integer) as orders_w,
+           counts_b >> 64 > 0 as is_member
     from sparse
 ),
 dense as not materialized (
@@ -336,13 +358,13 @@ dense as not materialized (
     from unpacked
     union all by name
     -- the snapshots before a customer's first change: nothing yet
-    select customer_id, unnest(range(0, idx)) as idx
+    select customer_key, unnest(range(0, idx)) as idx
     from sparse
     where is_first and idx > 0
 ),
 customers as not materialized (
     select idx,
-           customer_id,
+           customer_key,
            coalesce(has_lines or is_member, false) as is_present,
            coalesce(is_member, false) as is_member,
            cast($dates[idx + 1] - greatest(plain_last, irregular_last) as integer) as recency_days,
@@ -368,20 +390,21 @@ _STATES_CTE = """,
 states as (
     -- the state code: the position in state_keys(scheme); `none` (the last) for a customer absent at the snapshot
     select idx,
-           customer_id,
+           customer_key,
            case when is_present then {code} else $none_code end as code
     from ruled
 )"""
 
-# Transitions from `states` (idx, customer_id, code; every customer at every snapshot). Each customer's codes are
-# packed 4 bits each into 128-bit integers, chunk j holding snapshots 31j .. 31j + 31 (31 transitions); customers
-# with the same sequence are counted together, then every step of each distinct sequence gives one pair.
-# {chunk_columns}: one packed column per chunk (_transitions_sql).
+# Transitions from `states` (idx, customer_key, code; every customer at every snapshot). Each customer's codes are
+# packed 4 bits each into 64-bit integers, chunk j holding snapshots 14j .. 14j + 14 (14 transitions; codes are at
+# most 15); customers with the same sequence are counted together, then every step of each distinct sequence gives
+# one pair. {chunk_columns}: one packed column per chunk (_transitions_sql).
+_STEPS_PER_CHUNK = 14
 _TRANSITION_CTES = """
 packed as (
     select {chunk_columns}
     from states
-    group by customer_id
+    group by customer_key
 ),
 sequences as (
     select *, count(*) as customers
@@ -391,7 +414,7 @@ sequences as (
 steps as (
     select customers,
            step,
-           [{chunk_list}][step // 31 + 1] >> cast(4 * (step % 31) as uhugeint) as shifted
+           [{chunk_list}][step // 14 + 1] >> (4 * (step % 14)) as shifted
     from (select *, unnest(range(0, $n - 1)) as step from sequences)
 ),
 counted as (
@@ -418,7 +441,7 @@ _VALUES_SQL = (
     _FACTS_CTES
     + """
 select $dates[idx + 1] as snapshot_date,
-       customer_id,
+       k.customer_id,
        is_member,
        recency_days,
        tenure_days,
@@ -432,30 +455,34 @@ select $dates[idx + 1] as snapshot_date,
        spend_w,
        promo_spend_w
 from customers
+join customer_keys as k using (customer_key)
 where is_present
 order by snapshot_date, customer_id
 """
 )
 
 _STATES_OUT = """
-select $dates[idx + 1] as snapshot_date, customer_id, $state_keys[code] as state
+select $dates[idx + 1] as snapshot_date, k.customer_id, $state_keys[code] as state
 from states
+join customer_keys as k using (customer_key)
 order by snapshot_date, customer_id
 """
 
 # the same for some customers only (the population statistics still take everyone)
 _SOME_STATES_OUT = """
-select $dates[idx + 1] as snapshot_date, customer_id, $state_keys[code] as state
+select $dates[idx + 1] as snapshot_date, k.customer_id, $state_keys[code] as state
 from states
-where customer_id in (select unnest($customer_ids))
+join customer_keys as k using (customer_key)
+where k.customer_id in (select unnest($customer_ids))
 order by snapshot_date, customer_id
 """
 
 
 _CACHE_INSERT = """
 insert into migration_cache
-select $dataset_id, $key, $dates[idx + 1], customer_id, $state_keys[code]
+select $dataset_id, $key, $dates[idx + 1], k.customer_id, $state_keys[code]
 from states
+join customer_keys as k using (customer_key)
 """
 
 _CACHED_STATES_SQL = """
@@ -477,7 +504,7 @@ order by snapshot_date, customer_id
 
 _CACHED_CODES = f"""
 with states as (
-    select {_idx("snapshot_date")} as idx, customer_id, list_position($state_keys, state) as code
+    select {_idx("snapshot_date")} as idx, customer_id as customer_key, list_position($state_keys, state) as code
     from migration_cache
     where dataset_id = $dataset_id
       and key = $key
@@ -493,15 +520,17 @@ where dataset_id = $dataset_id
 def _states_ctes(con: duckdb.DuckDBPyConnection, dataset_id: str, scheme: str, cfg: TierRules) -> str:
     """`with ... states as (...)`: the order days, the facts, the tier rules and the scheme's state code."""
     states = _STATES_CTE.replace("{code}", _code_sql(scheme))
-    return "with " + order_days_ctes(con, dataset_id) + _FACTS_CTES + rules_ctes(cfg) + states
+    outputs = [scheme.removeprefix("group:")] if scheme.startswith("group:") else [_SCHEME_CODES[scheme]]
+    return "with " + order_days_ctes(con, dataset_id) + _FACTS_CTES + rules_ctes(cfg, outputs) + states
 
 
 def _transitions_sql(n: int) -> str:
     """The transition CTEs and final select for n snapshots (n >= 2)."""
-    chunks = (n - 2) // 31 + 1
+    k = _STEPS_PER_CHUNK
+    chunks = (n - 2) // k + 1
     columns = ",\n           ".join(
-        f"bit_or(case when idx between {31 * j} and {31 * j + 31}"
-        f" then cast(code as uhugeint) << cast(4 * (idx - {31 * j}) as uhugeint) else 0 end) as c{j}"
+        f"bit_or(case when idx between {k * j} and {k * j + k}"
+        f" then cast(code as bigint) << (4 * (idx - {k * j})) else 0 end) as c{j}"
         for j in range(chunks)
     )
     return _TRANSITION_CTES.format(chunk_columns=columns, chunk_list=", ".join(f"c{j}" for j in range(chunks)))
@@ -696,6 +725,7 @@ def snapshot_tables(
 final as (
     select idx, {output_columns("$dates[idx + 1]")}
     from ruled
+    join customer_keys using (customer_key)
     where is_present
 )
 select * from final

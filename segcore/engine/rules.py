@@ -19,6 +19,8 @@ percentiles or DuckDB-only functions, so the same rules can run on Spark (tests/
 
 from __future__ import annotations
 
+import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -30,6 +32,7 @@ from segcore.tier_rules import TierRules
 __all__ = [
     "CN8_CLASSES",
     "CN8_SEGMENTS",
+    "CODED_OUTPUTS",
     "GROUPS",
     "LIFECYCLES",
     "LIFECYCLE_RULES",
@@ -150,8 +153,12 @@ _SCORES = (("r_score", "recency_days", True), ("f_score", "frequency", False), (
 
 
 def _histogram_ctes(name: str, value: str, population: str, cuts: dict[str, str]) -> str:
-    """The histogram of `value` over `population` per idx, its cumulative counts and the named cut points."""
-    running = "sum(cnt) over (partition by idx order by value rows between unbounded preceding and current row)"
+    """The histogram of `value` over `population` per idx, its cumulative counts and the named cut points.
+
+    The cumulative counts are one running sum over all snapshots in (idx, value) order, less the customers of the
+    snapshots before: a window partitioned by idx costs three times as much in DuckDB (bench/RESULTS.md, Migration).
+    """
+    running = "sum(cnt) over (order by idx, value rows between unbounded preceding and current row)"
     cut_columns = ",\n           ".join(f"{expr} as {cut}" for cut, expr in cuts.items())
     return f"""
 {name}_histogram as (
@@ -160,13 +167,26 @@ def _histogram_ctes(name: str, value: str, population: str, cuts: dict[str, str]
     where {population}
     group by idx, {value}
 ),
+{name}_sizes as (
+    select idx, n, sum(n) over (order by idx rows between unbounded preceding and current row) - n as before
+    from (
+        select idx, sum(cnt) as n
+        from {name}_histogram
+        group by idx
+    ) as sizes
+),
+{name}_running as (
+    select idx, value, cnt, {running} as running
+    from {name}_histogram
+),
 {name}_ranked as (
     select idx,
            value,
-           {running} - cnt as below,
-           sum(cnt) over (partition by idx) - {running} as above,
-           sum(cnt) over (partition by idx) as n
-    from {name}_histogram
+           running - before - cnt as below,
+           n + before - running as above,
+           n
+    from {name}_running
+    join {name}_sizes using (idx)
 ),
 {name}_cuts as (
     select idx,
@@ -176,16 +196,21 @@ def _histogram_ctes(name: str, value: str, population: str, cuts: dict[str, str]
 )"""
 
 
-def _cut_plan(bins: int) -> dict[tuple[str, str], dict[str, str]]:
-    """Every cut point, by the (value, population) histogram it is read from: cut column -> aggregate."""
+def _cut_plan(
+    bins: int, scores: Collection[str] | None = None, groups: Collection[str] | None = None
+) -> dict[tuple[str, str], dict[str, str]]:
+    """The cut points of `scores` and `groups` (None: all), by the (value, population) histogram each is read from:
+    cut column -> aggregate."""
     plan: dict[tuple[str, str], dict[str, str]] = {}
     for score, value, descending in _SCORES:
+        if scores is not None and score not in scores:
+            continue
         side, agg = ("above", "max") if descending else ("below", "min")
         cuts = plan.setdefault((value, "is_scored"), {})
         for s in range(2, bins + 1):
             cuts[f"{score}_cut{s}"] = f"{agg}(value) filter (where {bins} * {side} >= {s - 1} * n)"
     for group in GROUPS:
-        if group.cut is not None:
+        if group.cut is not None and (groups is None or group.key in groups):
             side, agg = ("above", "min") if group.cut.top else ("below", "max")
             cuts = plan.setdefault((group.cut.value, group.cut.population), {})
             cuts[f"{group.key}_cut"] = f"{agg}(value) filter (where {side} < ${group.cut.share} * n)"
@@ -255,24 +280,70 @@ def _group_sql(group: Group) -> str:
     return f"case when $has_promo then {test} end" if group.needs_promo else test
 
 
-def rules_ctes(cfg: TierRules) -> str:
+# What each coded output needs: the scores, the cn8 flags and the groups behind it (None: every group).
+CODED_OUTPUTS = ("rfm_code", "cn8_code", "lifecycle_code", "tier_code", "groups_mask")
+
+
+def _needs(cfg: TierRules, outputs: Collection[str] | None) -> tuple[set[str], bool, set[str]]:
+    """(scores, cn8 flags?, groups) that the coded `outputs` (CODED_OUTPUTS or group keys; None: all) read."""
+    if outputs is None:
+        return {score for score, *_ in _SCORES}, True, {group.key for group in GROUPS}
+    unknown = set(outputs) - set(CODED_OUTPUTS) - set(GROUP_KEYS)
+    if unknown:
+        raise ValueError(f"unknown rule outputs: {sorted(unknown)}")
+    scores = {"r_score", "f_score"} if "rfm_code" in outputs else set()
+    groups = {key for key in outputs if key in GROUP_KEYS}
+    if "tier_code" in outputs:
+        groups |= set(cfg.tier_order)
+    if "groups_mask" in outputs:
+        groups |= set(GROUP_KEYS)
+    return scores, "cn8_code" in outputs, groups
+
+
+def rules_ctes(cfg: TierRules, outputs: Collection[str] | None = None) -> str:
     """`, populations as (...), ..., ruled as (...)`: to append to CTEs that end with `customers` (the facts).
 
     `ruled` has every fact column plus r_score, f_score, m_score, is_recent, is_f_high, is_m_high, one boolean per
     group (NULL for a promo group without promo data), and the coded columns rfm_code, cn8_code, lifecycle_code,
     tier_code (positions in RFM_SEGMENTS, CN8_SEGMENTS, LIFECYCLES, tier order + regular + potential; NULL for
     none) and groups_mask.
+
+    With `outputs` (names from CODED_OUTPUTS and group keys), `ruled` has those columns and only the statistics,
+    histograms and cut points they need are built: the SQL of each rule is the same, fewer rules are generated
+    (DuckDB evaluates an unused histogram and its join all the same).
     """
+    scores_needed, cn8_needed, groups_needed = _needs(cfg, outputs)
     populations = ",\n           ".join(f"{sql} as {name}" for name, sql in _POPULATIONS.items())
-    stats = ",\n           ".join(f"{sql} as {name}" for name, sql in _STATS.items())
-    plan = _cut_plan(cfg.rfm_bins)
+    plan = _cut_plan(cfg.rfm_bins, scores_needed, groups_needed)
     names = {key: f"h{i}" for i, key in enumerate(plan)}
-    histograms = ",".join(_histogram_ctes(names[key], key[0], key[1], cuts) for key, cuts in plan.items())
-    joins = "\n    ".join(f"left join {name}_cuts using (idx)" for name in names.values())
-    scores = ",\n           ".join(
-        f"{_score_sql(score, value, desc, cfg.rfm_bins)} as {score}" for score, value, desc in _SCORES
-    )
-    groups = ",\n           ".join(f"{_group_sql(group)} as {group.key}" for group in GROUPS)
+    histograms = "".join(_histogram_ctes(names[key], key[0], key[1], cuts) + "," for key, cuts in plan.items())
+    joins = "".join(f"\n    left join {name}_cuts using (idx)" for name in names.values())
+    columns = [
+        f"{_score_sql(score, value, desc, cfg.rfm_bins)} as {score}"
+        for score, value, desc in _SCORES
+        if score in scores_needed
+    ]
+    if cn8_needed:
+        columns += [
+            "recency_days * n_scored < sum_recency as is_recent",
+            "frequency * n_scored > sum_frequency as is_f_high",
+            "monetary * n_scored > sum_monetary as is_m_high",
+        ]
+    columns += [f"{_group_sql(group)} as {group.key}" for group in GROUPS if group.key in groups_needed]
+    coded = {
+        "rfm_code": _rfm_sql(cfg.rfm_bins),
+        "cn8_code": _cn8_sql(),
+        "lifecycle_code": _lifecycle_sql(),
+        "tier_code": _tier_sql(cfg.tier_order),
+        "groups_mask": _groups_mask_sql(),
+    }
+    codes = [f"{sql} as {name}" for name, sql in coded.items() if outputs is None or name in outputs]
+    # the population statistics the chosen rules read (every snapshot keeps a row: count(*))
+    used = " ".join(columns)
+    stats = [f"{sql} as {name}" for name, sql in _STATS.items() if re.search(rf"\b{name}\b", used)]
+    stats_sql = ",\n           ".join(["count(*) as n_customers", *stats])
+    scored = ",\n           ".join(["populations.*", *columns]) if columns else "populations.*"
+    ruled = ",\n           ".join(["*", *codes])
     return f""",
 populations as (
     select *,
@@ -281,32 +352,21 @@ populations as (
 ),
 stats as (
     select idx,
-           {stats}
+           {stats_sql}
     from populations
     group by idx
-),{histograms},
+),{histograms}
 cuts as (
     select *
-    from stats
-    {joins}
+    from stats{joins}
 ),
 scored as (
-    select populations.*,
-           {scores},
-           recency_days * n_scored < sum_recency as is_recent,
-           frequency * n_scored > sum_frequency as is_f_high,
-           monetary * n_scored > sum_monetary as is_m_high,
-           {groups}
+    select {scored}
     from populations
     join cuts using (idx)
 ),
 ruled as (
-    select *,
-           {_rfm_sql(cfg.rfm_bins)} as rfm_code,
-           {_cn8_sql()} as cn8_code,
-           {_lifecycle_sql()} as lifecycle_code,
-           {_tier_sql(cfg.tier_order)} as tier_code,
-           {_groups_mask_sql()} as groups_mask
+    select {ruled}
     from scored
 )"""
 
