@@ -134,7 +134,7 @@ _MASK = 2**32 - 1
 # Snapshot i (0-based) is $dates[i + 1]. A line dated `day` counts from snapshot idx(day) on and leaves an N-day window
 # at snapshot idx(day + N) ("within the last N days" is D - N < day <= D). An order is dated by its first day.
 _FACTS_CTES = f"""
-customer_keys as (
+history_keys as (
     -- every customer as a dense integer key: the windows and groupings below key on it, not on the text id
     select customer_id, row_number() over () as customer_key
     from (
@@ -151,7 +151,7 @@ customer_keys as (
 keyed_days as (
     select k.customer_key, d.order_id, d.day, d.is_single_day, d.amount, d.promo_amount
     from order_days as d
-    join customer_keys as k
+    join history_keys as k
         on k.customer_id = d.customer_id
     where d.dataset_id = $dataset_id
       and d.day <= $last_date
@@ -288,7 +288,7 @@ member_rows as (
     select k.customer_key,
            case when bool_or(m.join_date is null) then 0 else min({_idx("m.join_date")}) end as idx
     from members as m
-    join customer_keys as k
+    join history_keys as k
         on k.customer_id = m.customer_id
     where m.dataset_id = $dataset_id
     group by k.customer_key
@@ -455,7 +455,7 @@ select $dates[idx + 1] as snapshot_date,
        spend_w,
        promo_spend_w
 from customers
-join customer_keys as k using (customer_key)
+join history_keys as k using (customer_key)
 where is_present
 order by snapshot_date, customer_id
 """
@@ -464,7 +464,7 @@ order by snapshot_date, customer_id
 _STATES_OUT = """
 select $dates[idx + 1] as snapshot_date, k.customer_id, $state_keys[code] as state
 from states
-join customer_keys as k using (customer_key)
+join history_keys as k using (customer_key)
 order by snapshot_date, customer_id
 """
 
@@ -472,7 +472,7 @@ order by snapshot_date, customer_id
 _SOME_STATES_OUT = """
 select $dates[idx + 1] as snapshot_date, k.customer_id, $state_keys[code] as state
 from states
-join customer_keys as k using (customer_key)
+join history_keys as k using (customer_key)
 where k.customer_id in (select unnest($customer_ids))
 order by snapshot_date, customer_id
 """
@@ -482,7 +482,7 @@ _CACHE_INSERT = """
 insert into migration_cache
 select $dataset_id, $key, $dates[idx + 1], k.customer_id, $state_keys[code]
 from states
-join customer_keys as k using (customer_key)
+join history_keys as k using (customer_key)
 """
 
 _CACHED_STATES_SQL = """
@@ -725,7 +725,7 @@ def snapshot_tables(
 final as (
     select idx, {output_columns("$dates[idx + 1]")}
     from ruled
-    join customer_keys using (customer_key)
+    join history_keys using (customer_key)
     where is_present
 )
 select * from final
