@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -266,13 +267,14 @@ def data_connection(
     check_data_args(args)
     if args.dataset is None:
         specs = file_specs(args)
-        con = duckdb.connect(":memory:", config=NO_EXTENSIONS)
-        try:
-            create_tables(con)
-            load_all(con, CLI_DATASET, specs, args.started_at)  # the moment segcore.cli.main started the run
-            yield con, CLI_DATASET
-        finally:
-            con.close()
+        with tempfile.TemporaryDirectory(prefix="segcore-cli-") as scratch:
+            con = duckdb.connect(str(Path(scratch) / "run.duckdb"), config=NO_EXTENSIONS)
+            try:
+                create_tables(con)
+                load_all(con, CLI_DATASET, specs, args.started_at)  # the moment segcore.cli.main started the run
+                yield con, CLI_DATASET
+            finally:
+                con.close()
         return
     workspace = open_workspace(args.workspace, read_only=True)
     with workspace.reader() as cursor:

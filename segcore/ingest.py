@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -126,7 +126,7 @@ def preview_file(path: Path, kind: str, *, sheet: str | None = None, max_bytes: 
     try:
         with staged_source(con, path, _RAW, sheet=sheet) as info:
             rows = int(_scalar(con, f"select count(*) from {_RAW}"))
-            sample = _query(con, f"select * exclude (line_no) from {_RAW} order by line_no limit 5").df()
+            sample = _query(con, f"select * exclude (line_no) from {_RAW} where line_no <= 5 order by line_no").df()
             currency = _currency_guess(con, info)
     finally:
         con.close()
@@ -135,7 +135,8 @@ def preview_file(path: Path, kind: str, *, sheet: str | None = None, max_bytes: 
 
 
 def _currency_guess(con: duckdb.DuckDBPyConnection, info: SourceInfo) -> str | None:
-    rows = _query(con, f"select * exclude (line_no) from {_RAW} order by line_no limit 200").fetchall()
+    # line_no is 1, 2, ... : a filter, not a sort of every line (10M Parquet lines: 2.9 s)
+    rows = _query(con, f"select * exclude (line_no) from {_RAW} where line_no <= 200 order by line_no").fetchall()
     return guess_currency(info.headers, rows)
 
 
@@ -361,7 +362,9 @@ def _sci_expr(cols: _Columns, canonical: str) -> str:
     text = cols.text(canonical)
     if not cols.fast:
         return f"coalesce(seg_sci({text}), false)"
-    return f"coalesce((contains({text}, 'e') or contains({text}, 'E')) and seg_sci({text}), false)"
+    # a CASE, not `... and seg_sci()`: the regex runs only on the lines with an e (1M lines: 0.19 -> 0.07 s)
+    has_e = f"contains({text}, 'e') or contains({text}, 'E')"
+    return f"case when {has_e} then coalesce(seg_sci({text}), false) else false end"
 
 
 def _issue_join(mapping: Mapping[str, str], kind: str) -> str:
@@ -667,13 +670,29 @@ def _parse(
     cols = _columns(con, mapping)
     reading = number_conventions(con, kind, cols)
     params: dict[str, object] = {"today": today, "earliest": EARLIEST_DAY}
-    if kind == "sales":
-        sql = _SALES_PARSE_SQL.format(parsed=parsed, select=_sales_select(cols, reading))
-        _query(con, sql, {**params, "has_promo": "is_promo" in mapping})
-    else:
-        sql = _MEMBERS_PARSE_SQL.format(parsed=parsed, select=_members_select(cols, info.headers, reading))
-        _query(con, sql, params)
+    with _lazy_fallbacks(con):
+        if kind == "sales":
+            sql = _SALES_PARSE_SQL.format(parsed=parsed, select=_sales_select(cols, reading))
+            _query(con, sql, {**params, "has_promo": "is_promo" in mapping})
+        else:
+            sql = _MEMBERS_PARSE_SQL.format(parsed=parsed, select=_members_select(cols, info.headers, reading))
+            _query(con, sql, params)
     return reading
+
+
+@contextlib.contextmanager
+def _lazy_fallbacks(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Run the parse without DuckDB's common-subexpression optimizer: it hoists a subexpression the text parsers
+    use twice (seg_num_clean(s) in seg_num_us, trim(s) in seg_ts_as) out of coalesce / CASE and computes it for
+    every line, so the fallback costs as much as the fast path's try_cast saves (1M lines: amount 0.38 -> 0.09 s,
+    date 0.38 -> 0.14 s). An optimizer never changes a result."""
+    before = str(con.execute("select current_setting('disabled_optimizers')").fetchall()[0][0])
+    off = ",".join(sorted({*filter(None, (o.strip() for o in before.split(","))), "common_subexpressions"}))
+    con.execute(f"set disabled_optimizers = {_literal(off)}")
+    try:
+        yield
+    finally:
+        con.execute(f"set disabled_optimizers = {_literal(before)}")
 
 
 def _stats(con: duckdb.DuckDBPyConnection, kind: str, parsed: str) -> dict[str, Any]:
@@ -755,6 +774,13 @@ def _write(
     con: duckdb.DuckDBPyConnection, staged: list[_Staged], loaded_at: datetime, is_demo: bool, currency: str | None
 ) -> None:
     """Write every staged file in one transaction: all of them or none."""
+    _write_all(con, staged, loaded_at, is_demo, currency)
+    _compact(con, "")
+
+
+def _write_all(
+    con: duckdb.DuckDBPyConnection, staged: list[_Staged], loaded_at: datetime, is_demo: bool, currency: str | None
+) -> None:
     con.execute("begin transaction")
     try:
         for item in staged:
@@ -788,7 +814,6 @@ def _write(
     except BaseException:
         con.execute("rollback")
         raise
-    _compact(con, "")
 
 
 def _keep_currency(con: duckdb.DuckDBPyConnection, report: LoadReport, currency: str | None) -> None:
