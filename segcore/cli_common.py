@@ -5,8 +5,9 @@ workspace, dates, the tier rules file and the output files.
 imports them, so the command modules never import `segcore.cli`.
 
 A command's data comes from exactly one of:
-- `--sales FILE... [--members FILE...] [--map canonical=source] [--sheet NAME]`: the files are read into an
-  in-memory workspace for this run (dataset id "cli");
+- `--sales FILE... [--members FILE...] [--map canonical=source] [--sheet NAME]`: the files are read into a
+  scratch workspace for this run (dataset id "cli"): a DuckDB file in a temporary folder, deleted when the run ends,
+  so the tables are stored compressed as they are written instead of held whole in memory;
 - `--dataset NAME [--workspace FILE]`: a dataset already loaded with `ingest` (matched by id, then by exact name),
   read from the workspace file opened read-only, so the app can keep it open and nothing is parsed again.
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -52,7 +54,7 @@ __all__ = [
     "write_table",
 ]
 
-CLI_DATASET = "cli"  # the dataset id of a run's in-memory workspace (--sales)
+CLI_DATASET = "cli"  # the dataset id of a run's scratch workspace (--sales)
 
 
 def cli_lang() -> str:
@@ -173,13 +175,15 @@ def load_all(
     specs: list[FileSpec],
     loaded_at: datetime,
     currency: str | None = None,
+    *,
+    reported: bool = True,
 ) -> list[LoadReport]:
     """Load the command's files in one transaction, stamped `loaded_at`; with several files, an error names the
-    failing one."""
+    failing one. `reported=False`: the reports are not shown, so their distinct counts are not made."""
     from segcore.ingest import load_files
 
     try:
-        return load_files(con, dataset_id, specs, loaded_at=loaded_at, currency=currency)
+        return load_files(con, dataset_id, specs, loaded_at=loaded_at, currency=currency, distinct_counts=reported)
     except InputError as exc:
         name = getattr(exc, "file_name", None)
         if len(specs) > 1 and name:
@@ -256,23 +260,25 @@ def data_connection(
 ) -> Iterator[tuple[duckdb.DuckDBPyConnection, str]]:
     """The command's data as (connection, dataset id) while inside.
 
-    --sales: the files loaded into an in-memory workspace. --dataset: the workspace file opened read-only (waiting
-    while another program writes to it) and held while inside; with `writes=True` (a command that records
-    something, such as the targets' campaign) the dataset is copied into an in-memory workspace instead and the
-    file is let go at once, so nothing is ever written to the workspace."""
+    --sales: the files loaded into a scratch workspace file, deleted after. --dataset: the workspace file opened
+    read-only (waiting while another program writes to it) and held while inside; with `writes=True` (a command
+    that records something, such as the targets' campaign) the dataset is copied into an in-memory workspace
+    instead and the file is let go at once, so nothing is ever written to the workspace."""
     from segcore.schema import create_tables
     from segcore.sql import NO_EXTENSIONS
 
     check_data_args(args)
     if args.dataset is None:
         specs = file_specs(args)
-        con = duckdb.connect(":memory:", config=NO_EXTENSIONS)
-        try:
-            create_tables(con)
-            load_all(con, CLI_DATASET, specs, args.started_at)  # the moment segcore.cli.main started the run
-            yield con, CLI_DATASET
-        finally:
-            con.close()
+        with tempfile.TemporaryDirectory(prefix="segcore-cli-") as scratch:
+            con = duckdb.connect(str(Path(scratch) / "run.duckdb"), config=NO_EXTENSIONS)
+            try:
+                create_tables(con)
+                # stamped with the moment segcore.cli.main started the run; no report is shown
+                load_all(con, CLI_DATASET, specs, args.started_at, reported=False)
+                yield con, CLI_DATASET
+            finally:
+                con.close()
         return
     workspace = open_workspace(args.workspace, read_only=True)
     with workspace.reader() as cursor:

@@ -1,7 +1,7 @@
 """The `migration` command: how many customers moved between tiers (or lifecycle stages, segments, in / out of a
 group) from each snapshot date to the next, from sales / members files or a dataset of the workspace.
 
-The files are loaded into an in-memory workspace like `tiers` does (a --dataset is read in place, read-only); the
+The files are loaded into a scratch workspace like `tiers` does (a --dataset is read in place, read-only); the
 transitions are computed in one pass over all snapshots (segcore.migration.transition_table, never the workspace's
 migration_cache) and written as from_date, to_date, from_state, to_state, customers.
 """

@@ -2,7 +2,7 @@
 
 The data is --sales / --members files, or a --dataset of the workspace (copied into memory with its past
 campaigns, so contacted_within_days sees them; nothing is written to the workspace). The list is recorded as a
-campaign in the run's in-memory workspace (so the files carry the same rules, counts and
+campaign in the run's private workspace (so the files carry the same rules, counts and
 groups as a campaign saved in the app), then the treatment list goes to --out and the control list, marked
 do not contact, to --control-out. Headers and values are the stable keys (customer_id, group, tier, ...); the
 XLSX's second sheet reads the rules in words ($SEGCORE_LANG / $LANG: zh or en).
