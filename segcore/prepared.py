@@ -287,13 +287,13 @@ from prepared_frame
 """
 
 
+_DROP_SQL = "delete from {table} where dataset_id = $dataset_id and key = $key"
+_DROP_OTHERS_SQL = "delete from {table} where dataset_id = $dataset_id and not list_contains($keep, key)"
+
+
 def _drop_key(con: duckdb.DuckDBPyConnection, dataset_id: str, key: str) -> None:
-    con.execute(
-        "delete from prepared_tiers where dataset_id = $dataset_id and key = $key", {"dataset_id": dataset_id, "key": key}
-    )
-    con.execute(
-        "delete from prepared_keys where dataset_id = $dataset_id and key = $key", {"dataset_id": dataset_id, "key": key}
-    )
+    for table in ("prepared_tiers", "prepared_keys"):
+        con.execute(_DROP_SQL.format(table=table), {"dataset_id": dataset_id, "key": key})
 
 
 def _store_tier_table(con: duckdb.DuckDBPyConnection, dataset_id: str, as_of: date, cfg: TierRules, key: str) -> None:
@@ -337,8 +337,8 @@ def _forget_others(con: duckdb.DuckDBPyConnection, dataset_id: str, keep: list[s
     """Drop the dataset's prepared tier tables that are not in this set (older data, rules or dates)."""
     params = {"dataset_id": dataset_id, "keep": keep}
     with transaction(con):
-        con.execute("delete from prepared_tiers where dataset_id = $dataset_id and not list_contains($keep, key)", params)
-        con.execute("delete from prepared_keys where dataset_id = $dataset_id and not list_contains($keep, key)", params)
+        for table in ("prepared_tiers", "prepared_keys"):
+            con.execute(_DROP_OTHERS_SQL.format(table=table), params)
 
 
 @dataclass
