@@ -71,7 +71,7 @@ def shop(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _writer(con: duckdb.DuckDBPyConnection):  # noqa: ANN202
+def _writer(con: duckdb.DuckDBPyConnection):
     @contextmanager
     def writer() -> Iterator[duckdb.DuckDBPyConnection]:
         yield con
@@ -192,8 +192,7 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
 def test_the_prepare_command(tmp_path: Path) -> None:
     sales = tmp_path / "s.csv"
     sales.write_text(
-        "customer_id,order_id,order_date,amount\n"
-        + "".join(f"{c},{o},{d},{a}\n" for c, o, d, a, _ in LINES if a > 0),
+        "customer_id,order_id,order_date,amount\n" + "".join(f"{c},{o},{d},{a}\n" for c, o, d, a, _ in LINES if a > 0),
         encoding="utf-8",
     )
     workspace = str(tmp_path / "ws.duckdb")
@@ -268,7 +267,7 @@ def test_the_progress_line_speaks_the_page_language(app_workspace: Path, monkeyp
 
     gate = threading.Event()
 
-    def slow_prepare(writer, dataset_id, cfg=None, as_of=None, progress=None):  # noqa: ANN001, ANN202
+    def slow_prepare(writer, dataset_id, cfg=None, as_of=None, progress=None):
         assert progress is not None
         progress(0.25, "migration")
         gate.wait(60)
