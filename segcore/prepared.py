@@ -27,16 +27,14 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import duckdb
-import numpy as np
 import pandas as pd
 
 from segcore import tier_rules as tier_rules_module
-from segcore.engine.history import ensure_cached, snapshot_tables
+from segcore.engine.history import ensure_cached
 from segcore.engine.one_date import decode, has_promo, tier_table_sql
 from segcore.engine.orders import order_days_ctes
 from segcore.engine.rules import GROUPS, rule_params
 from segcore.engine.run import run
-from segcore.keys import CN8_SEGMENTS, LIFECYCLES, RFM_SEGMENTS
 from segcore.schema import create_prepared_tables
 from segcore.sql import transaction
 from segcore.tier_rules import TierRules
@@ -258,35 +256,6 @@ def _states_cached(con: duckdb.DuckDBPyConnection, dataset_id: str, days: list[d
 
 # --- preparing ---------------------------------------------------------------------------------------------------
 
-_NAMES = {
-    "rfm_segment": [None, *RFM_SEGMENTS],
-    "cn8_segment": [None, *CN8_SEGMENTS],
-    "lifecycle": [None, *LIFECYCLES],
-}
-
-
-def _encode(table: pd.DataFrame, cfg: TierRules) -> pd.DataFrame:
-    """A decoded tier table's text columns back to their codes (decode's inverse)."""
-    from segcore.engine.one_date import _GROUP_NAMES
-
-    coded = table.copy()
-    names = {**_NAMES, "tier": [None, *cfg.tier_order, "regular", "potential"]}
-    for column, spelled in names.items():
-        codes = {name: code for code, name in enumerate(spelled) if name is not None}
-        values = coded[column].astype(object).where(coded[column].notna(), None)
-        coded[column] = np.array([codes.get(v, 0) if v is not None else 0 for v in values], dtype=np.int8)
-    mask = {name: code for code, name in enumerate(_GROUP_NAMES)}
-    coded["groups"] = np.array([mask[v] for v in coded["groups"]], dtype=np.int8)
-    return coded
-
-
-_INSERT_FRAME_SQL = """
-insert into prepared_tiers by name
-select $dataset_id as dataset_id, $key as key, *
-from prepared_frame
-"""
-
-
 _DROP_SQL = "delete from {table} where dataset_id = $dataset_id and key = $key"
 _DROP_OTHERS_SQL = "delete from {table} where dataset_id = $dataset_id and not list_contains($keep, key)"
 
@@ -308,22 +277,6 @@ def _store_tier_table(con: duckdb.DuckDBPyConnection, dataset_id: str, as_of: da
             {**params, "key": key},
         )
         _add_key(con, dataset_id, key, as_of)
-
-
-def _store_frame(
-    con: duckdb.DuckDBPyConnection, dataset_id: str, as_of: date, cfg: TierRules, key: str, table: pd.DataFrame
-) -> None:
-    """Store an already computed (decoded) tier table coded under `key` (one transaction)."""
-    coded = _encode(table, cfg)
-    cursor = con.cursor()  # its own: the caller's connection may hold an unfinished result
-    try:
-        cursor.register("prepared_frame", coded)
-        with transaction(cursor):
-            _drop_key(cursor, dataset_id, key)
-            cursor.execute(_INSERT_FRAME_SQL, {"dataset_id": dataset_id, "key": key})
-            _add_key(cursor, dataset_id, key, as_of)
-    finally:
-        cursor.close()
 
 
 def _add_key(con: duckdb.DuckDBPyConnection, dataset_id: str, key: str, as_of: date) -> None:
@@ -386,13 +339,15 @@ def prepare(
         plan = prepare_plan(as_of)
         data = _data_version(con, dataset_id)
         keys = {d: tiers_key(con, dataset_id, d, cfg, data=data) for d in plan["tiers"]}
+    # the default as-of date first (Segments, Targets), then the weeks back; each table in DuckDB alone (one
+    # pass for all 9 Sundays would hold them in pandas: 4.2 GiB at 10M lines, and twice the time)
     sundays = set(weekly_sundays(as_of))
-    steps = [("tiers", d) for d in plan["tiers"] if d not in sundays] + [("sundays", None)]
+    steps: list[tuple[str, date | None]] = [("tiers", d) for d in sorted(plan["tiers"], reverse=True)]
     steps += [("migration", None), ("month_ends", None)]
-    weights = {"tiers": 1.0, "sundays": 3.0, "migration": 6.0, "month_ends": 2.0}
+    weights = {"tiers": 1.0, "migration": 12.0, "month_ends": 4.0}
     total, done = sum(weights[kind] for kind, _ in steps), 0.0
     for kind, day in steps:
-        tell(done / total, kind)
+        tell(done / total, "sundays" if day in sundays and day != as_of else kind)
         began = time.perf_counter()
         name = f"tiers {day.isoformat()}" if day else kind
         with writer() as con:
@@ -401,12 +356,6 @@ def prepare(
                 fresh = _has_key(con, dataset_id, keys[day])
                 if not fresh:
                     _store_tier_table(con, dataset_id, day, cfg, keys[day])
-            elif kind == "sundays":
-                missing = [d for d in sorted(sundays) if not _has_key(con, dataset_id, keys[d])]
-                fresh = not missing
-                if missing:
-                    for sunday, table in snapshot_tables(con, dataset_id, missing, cfg).items():
-                        _store_frame(con, dataset_id, sunday, cfg, keys[sunday], table)
             else:
                 fresh = _states_cached(con, dataset_id, plan[kind], cfg)
                 if not fresh:

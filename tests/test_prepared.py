@@ -25,6 +25,7 @@ from segcore.weekly import weekly_review
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = date(2024, 6, 14)  # the day of the last sale below (a Friday)
+STEPS = 13  # tier tables at AS_OF, 30 days before and 9 Sundays; the Migration page's and a card's states
 
 # Six customers over 18 months: a big spender, a steady buyer, one who went quiet, a refund, a promo chaser and a
 # newcomer. (customer, order, day, amount, promo)
@@ -138,7 +139,7 @@ def test_the_prepared_states_are_the_engines(shop: duckdb.DuckDBPyConnection) ->
 def test_a_second_prepare_computes_nothing(shop: duckdb.DuckDBPyConnection) -> None:
     prepared.prepare(_writer(shop), "shop")
     again = prepared.prepare(_writer(shop), "shop")
-    assert again.computed == [] and len(again.skipped) == 5  # two dates, the Sundays, two sets of states
+    assert again.computed == [] and len(again.skipped) == STEPS
 
 
 def test_other_rules_never_read_the_stored_table(shop: duckdb.DuckDBPyConnection) -> None:
@@ -164,7 +165,7 @@ def test_a_new_load_makes_every_stored_entry_stale(shop: duckdb.DuckDBPyConnecti
     assert prepared.stored_tier_table(shop, "shop", AS_OF, DEFAULT_RULES) is None
     assert not prepared.is_prepared(shop, "shop", DEFAULT_RULES)
     report = prepared.prepare(_writer(shop), "shop")
-    assert len(report.computed) == 5
+    assert len(report.computed) == STEPS
     stored = prepared.stored_tier_table(shop, "shop", AS_OF, DEFAULT_RULES)
     assert stored is not None
     assert stored.set_index("customer_id").loc["bob", "frequency"] == 6
@@ -200,10 +201,10 @@ def test_the_prepare_command(tmp_path: Path) -> None:
     first = _cli("prepare", "--dataset", "shop", "--workspace", workspace)
     assert (first.returncode, first.stdout) == (
         0,
-        "shop: prepared as of 2024-06-14 (5 computed, 0 already current)\n",
+        "shop: prepared as of 2024-06-14 (13 computed, 0 already current)\n",
     ), first.stderr
     again = _cli("prepare", "--dataset", "shop", "--workspace", workspace)
-    assert again.stdout == "shop: prepared as of 2024-06-14 (0 computed, 5 already current)\n"
+    assert again.stdout == "shop: prepared as of 2024-06-14 (0 computed, 13 already current)\n"
     with duckdb.connect(workspace, read_only=True) as con:
         assert prepared.is_prepared(con, "shop", DEFAULT_RULES)
     unknown = _cli("prepare", "--dataset", "nope", "--workspace", workspace)
