@@ -1722,6 +1722,10 @@ CATALOG: dict[str, dict[str, str]] = {
     "prepare.stage.migration": {"en": "the weekly tier history", "zh": "每周分层变化"},
     "prepare.stage.month_ends": {"en": "month-end tiers for customer cards", "zh": "客户卡片的月末分层"},
     "prepare.stage.done": {"en": "done", "zh": "已完成"},
+    "seg.list_shown": {
+        "en": "The table shows the first {n}, biggest spenders first; search by ID to find anyone else.",
+        "zh": "表格显示消费最高的前 {n} 位；其他客户请按编号搜索。",
+    },
     "prepare.cli_done": {
         "en": "{dataset}: prepared as of {day} ({computed} computed, {skipped} already current)",
         "zh": "{dataset}：已按 {day} 准备（计算 {computed} 项，{skipped} 项已是最新）",
