@@ -89,8 +89,10 @@ def _tiers(con: duckdb.DuckDBPyConnection, dataset_id: str, as_of: date, cfg: Ti
     return stored if stored is not None else engine.tier_table(con, dataset_id, as_of, cfg)
 
 
-@st.cache_data(ttl=3600, max_entries=24, show_spinner=False)
+@st.cache_resource(ttl=3600, max_entries=6, show_spinner=False)
 def _tier_table(dataset_id: str, as_of: date, cfg: TierRules, version: int) -> pd.DataFrame:
+    # cache_resource: the table is shared, not unpickled on every run (at 1M customers cache_data's copy of the
+    # two tables the Segments page reads took most of its warm run); no caller changes it in place
     with state.workspace().reader() as con:
         return _tiers(con, dataset_id, as_of, cfg)
 
