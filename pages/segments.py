@@ -134,9 +134,12 @@ else:
 search = st.text_input(t("seg.search"), key="seg_search")
 if search:
     members = members[members["customer_id"].str.contains(search, case=False, regex=False)]
+st.caption(t("seg.list_count", n=fmt.count(len(members), code)))
+if len(members) > segment_views.MEMBERS_SHOWN:  # only the rows a table draws leave pandas (issue 11)
+    st.caption(t("seg.list_shown", n=fmt.count(segment_views.MEMBERS_SHOWN, code)))
+    members = members.head(segment_views.MEMBERS_SHOWN)
 ids = list(members["customer_id"])
 table_key = f"seg_members_{scheme}_{segment}_{cell}_{search}"
-st.caption(t("seg.list_count", n=fmt.count(len(ids), code)))
 
 
 def _pick_row() -> None:

@@ -1711,6 +1711,26 @@ CATALOG: dict[str, dict[str, str]] = {
     "ui.stop": {"en": "Stop", "zh": "停止"},
     # (end of block)
     #
+    # issue 11, C: preparing a large dataset in the background (segcore.prepared, ui.preparing)
+    "prepare.running": {"en": "Preparing the pages: {stage}", "zh": "正在准备各页面：{stage}"},
+    "prepare.note": {
+        "en": "Pages open faster once this is done; until then they compute as usual.",
+        "zh": "完成后各页面打开更快；在此之前照常计算。",
+    },
+    "prepare.stage.tiers": {"en": "tiers as of the chosen date", "zh": "截至所选日期的分层"},
+    "prepare.stage.sundays": {"en": "the weekly review's weeks", "zh": "周报各周数据"},
+    "prepare.stage.migration": {"en": "the weekly tier history", "zh": "每周分层变化"},
+    "prepare.stage.month_ends": {"en": "month-end tiers for customer cards", "zh": "客户卡片的月末分层"},
+    "prepare.stage.done": {"en": "done", "zh": "已完成"},
+    "seg.list_shown": {
+        "en": "The table shows the first {n}, biggest spenders first; search by ID to find anyone else.",
+        "zh": "表格显示消费最高的前 {n} 位；其他客户请按编号搜索。",
+    },
+    "prepare.cli_done": {
+        "en": "{dataset}: prepared as of {day} ({computed} computed, {skipped} already current)",
+        "zh": "{dataset}：已按 {day} 准备（计算 {computed} 项，{skipped} 项已是最新）",
+    },
+    # (end of block)
 }
 
 

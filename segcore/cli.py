@@ -28,6 +28,7 @@ from segcore.cli_common import (
 )
 from segcore.cli_lift import add_lift_command
 from segcore.cli_migration import add_migration_command
+from segcore.cli_prepare import add_prepare_command
 from segcore.cli_report import add_report_command
 from segcore.cli_targets import add_targets_command
 from segcore.errors import InputError
@@ -159,6 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_lift_command(sub)  # what a campaign earned
     add_migration_command(sub)  # moves between snapshot dates
     add_report_command(sub)  # the weekly review as HTML or PDF
+    add_prepare_command(sub)  # what the pages' default view needs, kept in the workspace
 
     datasets = sub.add_parser("datasets", help="list the workspace's datasets")
     datasets.add_argument("--workspace")

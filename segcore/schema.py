@@ -169,8 +169,8 @@ def create_tables(con: duckdb.DuckDBPyConnection) -> None:
         except BaseException:
             con.execute("rollback")
             raise
-        return
     con.execute(_DDL)
+    create_prepared_tables(con)
 
 
 # The campaign registry: created with the workspace file, and on first save in a connection made without it.
@@ -211,3 +211,51 @@ create table if not exists campaign_members (
 def create_campaign_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Create the campaign registry's tables (campaigns, campaign_members) if they do not exist yet."""
     con.execute(_CAMPAIGN_DDL)
+
+
+# issue 11, C: what the pages' first visits need, prepared after a load (segcore/prepared.py). A tier table as of
+# one date is kept coded (the tier table's own columns, text columns as codes) under a key that hashes everything
+# it depends on (dataset, as-of date, rules, the dataset's loads, the rules SQL); prepared_keys lists the keys of
+# a dataset's prepared set (the newest set replaces the older).
+_PREPARED_DDL = """
+create table if not exists prepared_keys (
+    dataset_id varchar not null,
+    key varchar not null,
+    as_of date not null,
+    prepared_at timestamp not null
+);
+create table if not exists prepared_tiers (
+    dataset_id varchar not null,
+    key varchar not null,
+    customer_id varchar,
+    recency_days integer,
+    frequency bigint,
+    monetary decimal(38, 2),
+    r_score bigint,
+    f_score bigint,
+    m_score bigint,
+    rfm_segment tinyint,
+    cn8_segment tinyint,
+    lifecycle tinyint,
+    groups tinyint,
+    tier tinyint,
+    high_spend boolean,
+    high_ticket boolean,
+    loyal boolean,
+    promo_frequent boolean,
+    promo_chaser boolean,
+    silent boolean,
+    sleeping boolean,
+    first_purchase date,
+    last_purchase date,
+    spend_w decimal(38, 2),
+    orders_w bigint,
+    aov_w double,
+    promo_spend_w decimal(38, 2)
+);
+"""
+
+
+def create_prepared_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the prepared tables (prepared_keys, prepared_tiers) if they do not exist yet."""
+    con.execute(_PREPARED_DDL)

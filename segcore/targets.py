@@ -700,11 +700,19 @@ order by customer_id
 """
 
 
-def candidates(con: duckdb.DuckDBPyConnection, dataset_id: str, as_of: date, cfg: TierRules = DEFAULT_RULES) -> str:
-    """Create the temp table `target_candidates`: one row per customer with every FIELDS column; its name."""
+def candidates(
+    con: duckdb.DuckDBPyConnection,
+    dataset_id: str,
+    as_of: date,
+    cfg: TierRules = DEFAULT_RULES,
+    tiers: pd.DataFrame | None = None,
+) -> str:
+    """Create the temp table `target_candidates`: one row per customer with every FIELDS column; its name. `tiers`:
+    the tier table as of that date and rules when already at hand (e.g. prepared), else it is computed."""
     if isinstance(as_of, datetime):
         as_of = as_of.date()
-    tiers = tier_table(con, dataset_id, as_of, cfg)
+    if tiers is None:
+        tiers = tier_table(con, dataset_id, as_of, cfg)
     view = "target_tiers_frame"
     con.register(view, tiers)
     try:

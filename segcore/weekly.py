@@ -563,6 +563,7 @@ def weekly_review(
     lang: str = "en",
     dataset_name: str | None = None,
     currency: str | None = None,
+    tables: Mapping[date, pd.DataFrame] | None = None,
 ) -> WeeklyReview:
     """The weekly review of the week ending on the Sunday `week_end`, in `lang` (sentences and playbook actions);
     amounts in `currency` (default: the dataset's), the store named `dataset_name` (default: `store_name`)."""
@@ -570,7 +571,7 @@ def weekly_review(
     from segcore.playbook import playbook
 
     week_end = _check_sunday(week_end)
-    tables = sunday_tables(con, dataset_id, week_end, cfg)
+    tables = _tables_for(con, dataset_id, week_end, cfg, tables, HISTORY_WEEKS + 1)  # given (prepared) or computed
     before, after = tables[week_end - timedelta(days=7)], tables[week_end]
     movements = tier_movements(before, after)
     tier_order = (*cfg.tier_order, "regular", "potential")

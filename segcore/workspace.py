@@ -93,6 +93,8 @@ DEFAULT_DATASET_KEY = "default_dataset"
 
 _DATASET_TABLES = (
     "campaigns",
+    "prepared_tiers",
+    "prepared_keys",
     "migration_cache",
     "migration_cache_keys",
     "order_days",

@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import streamlit as st
 
-from segcore import engine, migration, outcomes, overview, segments, targets
+from segcore import engine, migration, outcomes, overview, prepared, segments, targets
 from segcore import weekly as weekly_core
 from segcore.campaigns import list_campaigns
 from segcore.measure import CampaignResult, measure_campaign
@@ -83,10 +83,18 @@ def tier_rules() -> TierRules:
     return _tier_rules(state.data_version())
 
 
-@st.cache_data(ttl=3600, max_entries=24, show_spinner=False)
+def _tiers(con: duckdb.DuckDBPyConnection, dataset_id: str, as_of: date, cfg: TierRules) -> pd.DataFrame:
+    """engine.tier_table, read from the prepared tables when stored for the current data and rules."""
+    stored = prepared.stored_tier_table(con, dataset_id, as_of, cfg)
+    return stored if stored is not None else engine.tier_table(con, dataset_id, as_of, cfg)
+
+
+@st.cache_resource(ttl=3600, max_entries=6, show_spinner=False)
 def _tier_table(dataset_id: str, as_of: date, cfg: TierRules, version: int) -> pd.DataFrame:
+    # cache_resource: the table is shared, not unpickled on every run (at 1M customers cache_data's copy of the
+    # two tables the Segments page reads took most of its warm run); no caller changes it in place
     with state.workspace().reader() as con:
-        return engine.tier_table(con, dataset_id, as_of, cfg)
+        return _tiers(con, dataset_id, as_of, cfg)
 
 
 def tier_table(dataset_id: str, as_of: date, cfg: TierRules | None = None) -> pd.DataFrame:
@@ -160,7 +168,7 @@ def _target_candidates(dataset_id: str, as_of: date, cfg: TierRules, version: in
     # the expensive part of a list (the tier table and every candidate column), built once per dataset, date and
     # rules; cache_resource: the prepared table is shared, not copied (filter_candidates only reads it)
     with state.workspace().reader() as con:  # temp tables are private to this cursor
-        table = targets.candidates(con, dataset_id, as_of, cfg)
+        table = targets.candidates(con, dataset_id, as_of, cfg, prepared.stored_tier_table(con, dataset_id, as_of, cfg))
         return prepare_candidates(con.sql(f"select * from {quote_ident(table)} order by customer_id").to_arrow_table())
 
 
@@ -365,8 +373,8 @@ def _movers_details(
 ) -> pd.DataFrame:
     picked = pd.Index(ids, name="customer_id")
     with state.workspace().reader() as con:
-        before = engine.tier_table(con, dataset_id, start, cfg).set_index("customer_id")
-        after = engine.tier_table(con, dataset_id, end, cfg).set_index("customer_id")
+        before = _tiers(con, dataset_id, start, cfg).set_index("customer_id")
+        after = _tiers(con, dataset_id, end, cfg).set_index("customer_id")
     return pd.DataFrame({
         "last_purchase": after["last_purchase"].reindex(picked),
         "spend_before": before["spend_w"].reindex(picked).fillna(0),
@@ -385,7 +393,10 @@ def _weekly_review(
     dataset_id: str, week_end: date, lang: str, currency: str, cfg: TierRules, version: int
 ) -> WeeklyReview:
     with state.workspace().reader() as con:
-        return weekly_core.weekly_review(con, dataset_id, week_end, cfg, lang, currency=currency)
+        sundays = [week_end - timedelta(weeks=k) for k in range(weekly_core.HISTORY_WEEKS + 1)]
+        stored = {day: prepared.stored_tier_table(con, dataset_id, day, cfg) for day in sundays}
+        tables = {day: table for day, table in stored.items() if table is not None}  # the rest are computed
+        return weekly_core.weekly_review(con, dataset_id, week_end, cfg, lang, currency=currency, tables=tables)
 
 
 def weekly_review(dataset_id: str, week_end: date, lang: str, currency: str) -> WeeklyReview:

@@ -20,6 +20,7 @@ from ui import cached, charts, state, tables
 from ui.i18n import lang, t
 
 __all__ = [
+    "MEMBERS_SHOWN",
     "chart_pick",
     "customer_card",
     "customer_from_rows",
@@ -78,6 +79,9 @@ def sizes_table(sizes: pd.DataFrame, scheme: str, code: str, currency: str = "CN
             t("seg.change"): [_signed(int(n), code) for n in sizes["change"]],
         }
     )
+
+
+MEMBERS_SHOWN = 1000  # rows of a segment's members table (biggest spenders first; the search narrows the rest)
 
 
 def members_table(members: pd.DataFrame, code: str, currency: str = "CNY") -> pd.DataFrame:

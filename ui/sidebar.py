@@ -12,7 +12,7 @@ import streamlit as st
 
 from segcore import fmt
 from segcore.catalog import LANGS
-from ui import state
+from ui import preparing, state
 from ui.i18n import lang, t
 
 __all__ = ["render"]
@@ -107,6 +107,8 @@ def render() -> None:
         dataset = _dataset_picker()
         if dataset:
             _as_of_picker(dataset)
+            preparing.ensure_prepared(dataset)  # a large dataset's pages, prepared in the background
+            preparing.show_progress(dataset)
         st.radio(
             t("sidebar.language"),
             LANGS,

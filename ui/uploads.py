@@ -162,6 +162,9 @@ def load_all(
     finally:
         discard_uploads([spec.path for spec in specs])
     state.invalidate()
+    from ui import preparing
+
+    preparing.ensure_prepared(dataset)  # a large dataset's pages are prepared in the background from now
     return reports, summary
 
 

@@ -1,0 +1,369 @@
+"""What the pages' first visits need, prepared after a load and kept in the workspace (issue 11, section 4).
+
+For a dataset and its default as-of date (the day of its last sale, the sidebar's default), `prepare` computes and
+stores, for the current tier rules:
+
+- the tier table at the as-of date and 30 days before (Segments, Targets, Overview's tier reads);
+- the tier table at the 9 Sundays of the default weekly review (Weekly review; the Migration page's default
+  period starts and ends on two of them: its movers' details);
+- the states of the Migration page's default snapshots (a year of Sundays) and of a customer card's 12 month-ends,
+  through segcore.engine.history.ensure_cached (the `migration_cache` table).
+
+A tier table is kept coded (`prepared_tiers`, the tier table's own columns) under a key hashing everything it
+depends on: dataset, as-of date, the rules (TOML), the dataset's loads (count and last load time, as the states
+cache keys them), and the generated rules SQL (any engine change makes a new key). A stale entry is never read:
+`stored_tier_table` answers only for the current key, else None (the page computes as before). Each `prepare`
+keeps only its own set of tier tables per dataset. Pure Python; time is an argument (the as-of date is the data's).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from segcore import tier_rules as tier_rules_module
+from segcore.engine.history import ensure_cached
+from segcore.engine.one_date import decode, has_promo, tier_table_sql
+from segcore.engine.orders import order_days_ctes
+from segcore.engine.rules import GROUPS, rule_params
+from segcore.engine.run import run
+from segcore.schema import create_prepared_tables
+from segcore.sql import transaction
+from segcore.tier_rules import TierRules
+
+__all__ = [
+    "MIN_ORDER_DAYS",
+    "PREPARED_VERSION",
+    "PrepareReport",
+    "default_as_of",
+    "is_prepared",
+    "migration_dates",
+    "month_end_dates",
+    "prepare",
+    "prepare_plan",
+    "stored_tier_table",
+    "tiers_key",
+    "weekly_sundays",
+    "worth_preparing",
+]
+
+PREPARED_VERSION = 1  # part of every key: bump when what is stored changes meaning
+MIN_ORDER_DAYS = 200_000  # the app prepares a dataset in the background from this many order days (DECISIONS)
+WEEKLY_SUNDAYS = 9  # the weekly review's Sundays (segcore.weekly.HISTORY_WEEKS + 1)
+CARD_MONTHS = 12  # a customer card's month-ends (segcore.segments.tier_history)
+SEGMENTS_BEFORE_DAYS = 30  # the Segments page compares with 30 days before
+
+# The tier table's columns in its own order (a test holds them equal to engine.tier_table's).
+TIER_COLUMNS = (
+    "customer_id",
+    "recency_days",
+    "frequency",
+    "monetary",
+    "r_score",
+    "f_score",
+    "m_score",
+    "rfm_segment",
+    "cn8_segment",
+    "lifecycle",
+    "groups",
+    "tier",
+    *(group.key for group in GROUPS),
+    "first_purchase",
+    "last_purchase",
+    "spend_w",
+    "orders_w",
+    "aov_w",
+    "promo_spend_w",
+)
+
+Progress = Callable[[float, str], None]  # (fraction done 0..1, stage key of the catalog: prepare.stage.*)
+
+_DATA_VERSION_SQL = """
+select count(*), max(loaded_at)
+from loads
+where dataset_id = $dataset_id
+"""
+
+_DEFAULT_AS_OF_SQL = """
+select max(order_date)
+from sales
+where dataset_id = $dataset_id
+"""
+
+
+def default_as_of(con: duckdb.DuckDBPyConnection, dataset_id: str) -> date | None:
+    """The day of the dataset's last sale (the sidebar's default as-of date); None without sales."""
+    row = con.execute(_DEFAULT_AS_OF_SQL, {"dataset_id": dataset_id}).fetchall()
+    value = row[0][0] if row else None
+    if value is None:
+        return None
+    return value.date() if isinstance(value, datetime) else value
+
+
+def worth_preparing(con: duckdb.DuckDBPyConnection, dataset_id: str) -> bool:
+    """Whether the app should prepare this dataset in the background: MIN_ORDER_DAYS order days or more (a small
+    store's pages compute in well under a second)."""
+    row = con.execute(
+        "select count(*) from (select 1 from order_days where dataset_id = $dataset_id limit $n)",
+        {"dataset_id": dataset_id, "n": MIN_ORDER_DAYS},
+    ).fetchall()
+    return bool(row and row[0][0] >= MIN_ORDER_DAYS)
+
+
+# --- the default view's dates ----------------------------------------------------------------------------------
+
+
+def weekly_sundays(as_of: date) -> list[date]:
+    """The Sundays the default weekly review reads (the last complete week's and the 8 before), oldest first."""
+    from segcore.weekly import last_complete_week
+
+    last = last_complete_week(as_of)[1]
+    return [last - timedelta(weeks=k) for k in range(WEEKLY_SUNDAYS - 1, -1, -1)]
+
+
+def migration_dates(as_of: date) -> list[date]:
+    """The Migration page's default snapshots: the Sundays of the year up to as_of (ui.migration_views)."""
+    from segcore.migration import snapshot_dates
+
+    return snapshot_dates(as_of - timedelta(days=364), as_of, "week")
+
+
+def month_end_dates(as_of: date) -> list[date]:
+    """A customer card's snapshots: the last 12 month-ends' dates (segcore.segments.tier_history)."""
+    from segcore.segments import month_ends
+
+    return month_ends(as_of, CARD_MONTHS)
+
+
+def prepare_plan(as_of: date) -> dict[str, list[date]]:
+    """The dates prepare stores for a default as-of date: tier tables, and the two sets of states."""
+    tables = [as_of - timedelta(days=SEGMENTS_BEFORE_DAYS), as_of, *weekly_sundays(as_of)]
+    return {
+        "tiers": sorted(set(tables)),
+        "migration": migration_dates(as_of),
+        "month_ends": month_end_dates(as_of),
+    }
+
+
+# --- keys --------------------------------------------------------------------------------------------------------
+
+
+def _data_version(con: duckdb.DuckDBPyConnection, dataset_id: str) -> list[str]:
+    loads, last_load = con.execute(_DATA_VERSION_SQL, {"dataset_id": dataset_id}).fetchall()[0]
+    return [str(loads), str(last_load)]
+
+
+def _rules_sql_hash(cfg: TierRules) -> str:
+    return hashlib.sha256(tier_table_sql("", cfg).encode()).hexdigest()
+
+
+def tiers_key(
+    con: duckdb.DuckDBPyConnection, dataset_id: str, as_of: date, cfg: TierRules, *, data: list[str] | None = None
+) -> str:
+    """The key of a prepared tier table: a hash of the dataset, as-of date, rules, the dataset's loads and the rules
+    SQL (so a change of any of them never reads an old entry)."""
+    recipe = {
+        "version": PREPARED_VERSION,
+        "what": "tiers",
+        "dataset": dataset_id,
+        "as_of": _day(as_of).isoformat(),
+        "rules": tier_rules_module.to_toml(cfg),
+        "sql": _rules_sql_hash(cfg),
+        "data": data if data is not None else _data_version(con, dataset_id),
+    }
+    return hashlib.sha256(json.dumps(recipe, sort_keys=True).encode()).hexdigest()[:32]
+
+
+def _day(value: date) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+# --- reading -----------------------------------------------------------------------------------------------------
+
+_READ_SQL = """
+select {columns}
+from prepared_tiers
+where dataset_id = $dataset_id
+  and key = $key
+order by customer_id
+"""
+
+_HAS_KEY_SQL = """
+select count(*)
+from prepared_keys
+where dataset_id = $dataset_id
+  and key = $key
+"""
+
+
+def _has_key(con: duckdb.DuckDBPyConnection, dataset_id: str, key: str) -> bool:
+    try:
+        row = con.execute(_HAS_KEY_SQL, {"dataset_id": dataset_id, "key": key}).fetchall()
+    except duckdb.CatalogException:  # a workspace made before the prepared tables, opened read-only
+        return False
+    return bool(row and row[0][0])
+
+
+def stored_tier_table(
+    con: duckdb.DuckDBPyConnection, dataset_id: str, as_of: date, cfg: TierRules
+) -> pd.DataFrame | None:
+    """engine.tier_table(con, dataset_id, as_of, cfg) read from the prepared tables when it is stored for the
+    current data and rules; None otherwise (never an older entry)."""
+    key = tiers_key(con, dataset_id, as_of, cfg)
+    if not _has_key(con, dataset_id, key):
+        return None
+    columns = ", ".join(TIER_COLUMNS)
+    frame = con.execute(_READ_SQL.format(columns=columns), {"dataset_id": dataset_id, "key": key}).df()
+    return decode(frame, cfg)
+
+
+def is_prepared(con: duckdb.DuckDBPyConnection, dataset_id: str, cfg: TierRules, as_of: date | None = None) -> bool:
+    """Whether everything prepare stores for this dataset (at its default as-of date, or `as_of`) is current."""
+    as_of = as_of or default_as_of(con, dataset_id)
+    if as_of is None:
+        return True  # nothing to prepare: no sales
+    plan = prepare_plan(as_of)
+    data = _data_version(con, dataset_id)
+    if not all(_has_key(con, dataset_id, tiers_key(con, dataset_id, d, cfg, data=data)) for d in plan["tiers"]):
+        return False
+    return all(_states_cached(con, dataset_id, plan[name], cfg) for name in ("migration", "month_ends"))
+
+
+def _states_cached(con: duckdb.DuckDBPyConnection, dataset_id: str, days: list[date], cfg: TierRules) -> bool:
+    """Whether ensure_cached would find these states without computing them (the key as the states cache makes
+    it; if the engine's key function is not there, False: prepare then asks ensure_cached, which is quick when
+    the states are stored)."""
+    from segcore.engine import history
+
+    try:
+        key = history._cache_key(con, dataset_id, days, cfg, "tier")
+    except (AttributeError, TypeError):
+        return False
+    row = con.execute(
+        "select count(*) from migration_cache_keys where dataset_id = $dataset_id and key = $key",
+        {"dataset_id": dataset_id, "key": key},
+    ).fetchall()
+    return bool(row and row[0][0])
+
+
+# --- preparing ---------------------------------------------------------------------------------------------------
+
+_DROP_SQL = "delete from {table} where dataset_id = $dataset_id and key = $key"
+_DROP_OTHERS_SQL = "delete from {table} where dataset_id = $dataset_id and not list_contains($keep, key)"
+
+
+def _drop_key(con: duckdb.DuckDBPyConnection, dataset_id: str, key: str) -> None:
+    for table in ("prepared_tiers", "prepared_keys"):
+        con.execute(_DROP_SQL.format(table=table), {"dataset_id": dataset_id, "key": key})
+
+
+def _store_tier_table(con: duckdb.DuckDBPyConnection, dataset_id: str, as_of: date, cfg: TierRules, key: str) -> None:
+    """Compute the tier table as of one date in DuckDB and store it coded under `key` (one transaction)."""
+    params = {**rule_params(cfg), "dataset_id": dataset_id, "as_of": as_of, "has_promo": has_promo(con, dataset_id)}
+    sql = tier_table_sql(order_days_ctes(con, dataset_id), cfg)
+    with transaction(con):
+        _drop_key(con, dataset_id, key)
+        run(
+            con,
+            "insert into prepared_tiers by name select $dataset_id as dataset_id, $key as key, * from (" + sql + ")",
+            {**params, "key": key},
+        )
+        _add_key(con, dataset_id, key, as_of)
+
+
+def _add_key(con: duckdb.DuckDBPyConnection, dataset_id: str, key: str, as_of: date) -> None:
+    con.execute(
+        "insert into prepared_keys values ($dataset_id, $key, $as_of, now())",
+        {"dataset_id": dataset_id, "key": key, "as_of": as_of},
+    )
+
+
+def _forget_others(con: duckdb.DuckDBPyConnection, dataset_id: str, keep: list[str]) -> None:
+    """Drop the dataset's prepared tier tables that are not in this set (older data, rules or dates)."""
+    params = {"dataset_id": dataset_id, "keep": keep}
+    with transaction(con):
+        for table in ("prepared_tiers", "prepared_keys"):
+            con.execute(_DROP_OTHERS_SQL.format(table=table), params)
+
+
+@dataclass
+class PrepareReport:
+    """What one prepare did: the as-of date, which steps computed (the others were current) and their seconds."""
+
+    dataset_id: str
+    as_of: date | None
+    computed: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "dataset_id": self.dataset_id,
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "computed": self.computed,
+            "skipped": self.skipped,
+            "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
+        }
+
+
+def prepare(
+    writer: Callable[[], Any],
+    dataset_id: str,
+    cfg: TierRules | None = None,
+    as_of: date | None = None,
+    progress: Progress | None = None,
+) -> PrepareReport:
+    """Compute and store what the pages' default view of `dataset_id` needs (see the module docstring); skips what
+    is already stored and current. `writer()` gives a context manager yielding a connection that may write (e.g.
+    Workspace.writer: taken once per step, so others can write in between); `cfg` defaults to the workspace's
+    rules; `as_of` to the dataset's default. `progress(fraction, stage)` is told before each step and at the end."""
+    from segcore.tier_rules import load_rules
+
+    tell = progress or (lambda fraction, stage: None)
+    with writer() as con:
+        create_prepared_tables(con)
+        cfg = cfg or load_rules(con)
+        as_of = _day(as_of) if as_of else default_as_of(con, dataset_id)
+        report = PrepareReport(dataset_id, as_of)
+        if as_of is None:
+            tell(1.0, "done")
+            return report
+        plan = prepare_plan(as_of)
+        data = _data_version(con, dataset_id)
+        keys = {d: tiers_key(con, dataset_id, d, cfg, data=data) for d in plan["tiers"]}
+    # the default as-of date first (Segments, Targets), then the weeks back; each table in DuckDB alone (one
+    # pass for all 9 Sundays would hold them in pandas: 4.2 GiB at 10M lines, and twice the time)
+    sundays = set(weekly_sundays(as_of))
+    steps: list[tuple[str, date | None]] = [("tiers", d) for d in sorted(plan["tiers"], reverse=True)]
+    steps += [("migration", None), ("month_ends", None)]
+    weights = {"tiers": 1.0, "migration": 12.0, "month_ends": 4.0}
+    total, done = sum(weights[kind] for kind, _ in steps), 0.0
+    for kind, day in steps:
+        tell(done / total, "sundays" if day in sundays and day != as_of else kind)
+        began = time.perf_counter()
+        name = f"tiers {day.isoformat()}" if day else kind
+        with writer() as con:
+            if kind == "tiers":
+                assert day is not None
+                fresh = _has_key(con, dataset_id, keys[day])
+                if not fresh:
+                    _store_tier_table(con, dataset_id, day, cfg, keys[day])
+            else:
+                fresh = _states_cached(con, dataset_id, plan[kind], cfg)
+                if not fresh:
+                    ensure_cached(con, dataset_id, plan[kind], cfg, "tier")
+        (report.skipped if fresh else report.computed).append(name)
+        report.seconds[name] = time.perf_counter() - began
+        done += weights[kind]
+    with writer() as con:
+        _forget_others(con, dataset_id, list(keys.values()))
+    tell(1.0, "done")
+    return report
