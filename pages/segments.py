@@ -10,6 +10,7 @@ from segcore import fmt
 from segcore.catalog import text
 from segcore.keys import SCHEMES
 from segcore.segments import (
+    COMPARE_DAYS,
     group_overlap,
     rf_cell_members,
     rf_grid,
@@ -30,7 +31,7 @@ dataset = state.require_dataset()
 
 as_of = state.as_of()
 currency = state.currency()
-before = as_of - timedelta(days=30)
+before = as_of - timedelta(days=COMPARE_DAYS)
 cfg = cached.tier_rules()
 scheme = (
     st.segmented_control(

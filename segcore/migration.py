@@ -68,6 +68,7 @@ __all__ = [
     "transitions_between",
     "transitions_between_from_cache",
     "transitions_from_cache",
+    "year_of_snapshots",
 ]
 
 EVERY = ("week", "month")
@@ -92,6 +93,11 @@ def snapshot_dates(start: date, end: date, every: str) -> list[date]:
             out.append(last)
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return out
+
+
+def year_of_snapshots(as_of: date, every: str) -> list[date]:
+    """The Migration page's choice of dates: the snapshot dates of the last year up to as_of (Sundays or month-ends)."""
+    return snapshot_dates(as_of - timedelta(days=364), as_of, every)
 
 
 def _day(value: date) -> pd.Timestamp:

@@ -31,9 +31,9 @@ import pandas as pd
 
 from segcore import tier_rules as tier_rules_module
 from segcore.engine.history import ensure_cached
-from segcore.engine.one_date import decode, has_promo, tier_table_sql
+from segcore.engine.one_date import TIER_COLUMNS, decode, has_promo, tier_table_sql
 from segcore.engine.orders import order_days_ctes
-from segcore.engine.rules import GROUPS, rule_params
+from segcore.engine.rules import rule_params
 from segcore.engine.run import run
 from segcore.schema import create_prepared_tables
 from segcore.sql import transaction
@@ -57,32 +57,7 @@ __all__ = [
 
 PREPARED_VERSION = 1  # part of every key: bump when what is stored changes meaning
 MIN_ORDER_DAYS = 200_000  # the app prepares a dataset in the background from this many order days (DECISIONS)
-WEEKLY_SUNDAYS = 9  # the weekly review's Sundays (segcore.weekly.HISTORY_WEEKS + 1)
-CARD_MONTHS = 12  # a customer card's month-ends (segcore.segments.tier_history)
-SEGMENTS_BEFORE_DAYS = 30  # the Segments page compares with 30 days before
 
-# The tier table's columns in its own order (a test holds them equal to engine.tier_table's).
-TIER_COLUMNS = (
-    "customer_id",
-    "recency_days",
-    "frequency",
-    "monetary",
-    "r_score",
-    "f_score",
-    "m_score",
-    "rfm_segment",
-    "cn8_segment",
-    "lifecycle",
-    "groups",
-    "tier",
-    *(group.key for group in GROUPS),
-    "first_purchase",
-    "last_purchase",
-    "spend_w",
-    "orders_w",
-    "aov_w",
-    "promo_spend_w",
-)
 
 Progress = Callable[[float, str], None]  # (fraction done 0..1, stage key of the catalog: prepare.stage.*)
 
@@ -123,29 +98,30 @@ def worth_preparing(con: duckdb.DuckDBPyConnection, dataset_id: str) -> bool:
 
 def weekly_sundays(as_of: date) -> list[date]:
     """The Sundays the default weekly review reads (the last complete week's and the 8 before), oldest first."""
-    from segcore.weekly import last_complete_week
+    from segcore.weekly import last_complete_week, review_sundays
 
-    last = last_complete_week(as_of)[1]
-    return [last - timedelta(weeks=k) for k in range(WEEKLY_SUNDAYS - 1, -1, -1)]
+    return review_sundays(last_complete_week(as_of)[1])
 
 
 def migration_dates(as_of: date) -> list[date]:
     """The Migration page's default snapshots: the Sundays of the year up to as_of (ui.migration_views)."""
-    from segcore.migration import snapshot_dates
+    from segcore.migration import year_of_snapshots
 
-    return snapshot_dates(as_of - timedelta(days=364), as_of, "week")
+    return year_of_snapshots(as_of, "week")
 
 
 def month_end_dates(as_of: date) -> list[date]:
     """A customer card's snapshots: the last 12 month-ends' dates (segcore.segments.tier_history)."""
-    from segcore.segments import month_ends
+    from segcore.segments import CARD_MONTHS, month_ends
 
     return month_ends(as_of, CARD_MONTHS)
 
 
 def prepare_plan(as_of: date) -> dict[str, list[date]]:
     """The dates prepare stores for a default as-of date: tier tables, and the two sets of states."""
-    tables = [as_of - timedelta(days=SEGMENTS_BEFORE_DAYS), as_of, *weekly_sundays(as_of)]
+    from segcore.segments import COMPARE_DAYS
+
+    tables = [as_of - timedelta(days=COMPARE_DAYS), as_of, *weekly_sundays(as_of)]
     return {
         "tiers": sorted(set(tables)),
         "migration": migration_dates(as_of),

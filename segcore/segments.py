@@ -11,6 +11,8 @@ from segcore.keys import CN8_SEGMENTS, GROUP_KEYS, LIFECYCLES, RFM_SEGMENTS, SCH
 from segcore.tier_rules import TierRules
 
 __all__ = [
+    "CARD_MONTHS",
+    "COMPARE_DAYS",
     "customer_profile",
     "customer_purchases",
     "group_overlap",
@@ -143,13 +145,17 @@ def month_ends(as_of: date, months: int) -> list[date]:
     return [*reversed(ends), as_of]
 
 
+CARD_MONTHS = 12  # a customer card shows the tier at the last 12 month-ends
+COMPARE_DAYS = 30  # the Segments page compares each segment with its size this many days before
+
+
 def tier_history(
     con: duckdb.DuckDBPyConnection,
     dataset_id: str,
     customer_ids: list[str],
     as_of: date,
     cfg: TierRules,
-    months: int = 12,
+    months: int = CARD_MONTHS,
     *,
     keep: bool = False,
 ) -> pd.DataFrame:

@@ -75,6 +75,7 @@ __all__ = [
     "iso_week_label",
     "last_complete_week",
     "recent_campaigns",
+    "review_sundays",
     "state_label",
     "store_name",
     "sunday_tables",
@@ -140,6 +141,11 @@ def _check_sunday(week_end: date) -> date:
 def _sundays(week_end: date, weeks: int) -> list[date]:
     """The `weeks` Sundays ending on week_end, oldest first."""
     return [week_end - timedelta(days=7 * k) for k in range(weeks - 1, -1, -1)]
+
+
+def review_sundays(week_end: date) -> list[date]:
+    """The Sundays a weekly review reads: week_end and the HISTORY_WEEKS before it, oldest first."""
+    return _sundays(week_end, HISTORY_WEEKS + 1)
 
 
 def sunday_tables(

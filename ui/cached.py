@@ -393,8 +393,9 @@ def _weekly_review(
     dataset_id: str, week_end: date, lang: str, currency: str, cfg: TierRules, version: int
 ) -> WeeklyReview:
     with state.workspace().reader() as con:
-        sundays = [week_end - timedelta(weeks=k) for k in range(weekly_core.HISTORY_WEEKS + 1)]
-        stored = {day: prepared.stored_tier_table(con, dataset_id, day, cfg) for day in sundays}
+        stored = {
+            day: prepared.stored_tier_table(con, dataset_id, day, cfg) for day in weekly_core.review_sundays(week_end)
+        }
         tables = {day: table for day, table in stored.items() if table is not None}  # the rest are computed
         return weekly_core.weekly_review(con, dataset_id, week_end, cfg, lang, currency=currency, tables=tables)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -10,7 +10,7 @@ import streamlit as st
 
 from segcore import fmt
 from segcore.catalog import CATALOG, text
-from segcore.migration import HEADLINE_PAIR, movers_from_cache, snapshot_dates, transition_matrix
+from segcore.migration import HEADLINE_PAIR, movers_from_cache, transition_matrix, year_of_snapshots
 from ui import cached, charts
 from ui import state as ui_state
 from ui.colors import TIER_COLORS
@@ -46,7 +46,7 @@ def _label(state: str, code: str) -> str:
 
 def snapshot_choices(as_of: date, every: str) -> list[date]:
     """The snapshot dates of the last year up to the as-of date: Sundays, or month-ends."""
-    return snapshot_dates(as_of - timedelta(days=364), as_of, every)
+    return year_of_snapshots(as_of, every)
 
 
 def date_pair(dates: list[date], every: str, code: str) -> tuple[date, date]:

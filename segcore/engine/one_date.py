@@ -36,7 +36,7 @@ from segcore.engine.run import run
 from segcore.keys import CN8_SEGMENTS, LIFECYCLES, RFM_SEGMENTS
 from segcore.tier_rules import DEFAULT_RULES, TierRules
 
-__all__ = ["customer_facts", "decode", "has_promo", "output_columns", "tier_table", "tier_table_sql"]
+__all__ = ["TIER_COLUMNS", "customer_facts", "decode", "has_promo", "output_columns", "tier_table", "tier_table_sql"]
 
 _HAS_PROMO_SQL = """
 select exists (
@@ -53,6 +53,29 @@ def has_promo(con: duckdb.DuckDBPyConnection, dataset_id: str) -> bool:
     row = con.execute(_HAS_PROMO_SQL, {"dataset_id": dataset_id}).fetchone()
     return bool(row and row[0])
 
+
+# The tier table's columns, in order (tests/test_prepared.py holds tier_table's output equal to them).
+TIER_COLUMNS = (
+    "customer_id",
+    "recency_days",
+    "frequency",
+    "monetary",
+    "r_score",
+    "f_score",
+    "m_score",
+    "rfm_segment",
+    "cn8_segment",
+    "lifecycle",
+    "groups",
+    "tier",
+    *(group.key for group in GROUPS),
+    "first_purchase",
+    "last_purchase",
+    "spend_w",
+    "orders_w",
+    "aov_w",
+    "promo_spend_w",
+)
 
 _OUTPUT_COLUMNS = """customer_id,
            cast(recency_days as integer) as recency_days,
