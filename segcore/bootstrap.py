@@ -32,6 +32,8 @@ _DEMO_TABLES = (
     "customer_keys",
     "order_days",
     "members",
+    "extra_columns",
+    "extra_values",
     "rejects",
     "campaigns",
     "campaign_members",

@@ -28,6 +28,7 @@ from segcore.cli_common import (
 )
 from segcore.cli_lift import add_lift_command
 from segcore.cli_migration import add_migration_command
+from segcore.cli_persona import add_persona_command
 from segcore.cli_prepare import add_prepare_command
 from segcore.cli_report import add_report_command
 from segcore.cli_targets import add_targets_command
@@ -157,6 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
     tiers.set_defaults(run=_cmd_tiers)
 
     add_targets_command(sub)  # target lists and holdouts
+    add_persona_command(sub)  # who is in a segment (客户画像)
     add_lift_command(sub)  # what a campaign earned
     add_migration_command(sub)  # moves between snapshot dates
     add_report_command(sub)  # the weekly review as HTML or PDF

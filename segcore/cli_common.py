@@ -228,7 +228,16 @@ def resolve_dataset(con: duckdb.DuckDBPyConnection, wanted: str, where: str) -> 
 
 
 # Rows a run needs from a workspace dataset when it works on a private in-memory copy (tables in load order).
-_COPIED_TABLES = ("datasets", "loads", "sales", "members", "campaigns", "campaign_members")
+_COPIED_TABLES = (
+    "datasets",
+    "loads",
+    "sales",
+    "members",
+    "extra_columns",
+    "extra_values",
+    "campaigns",
+    "campaign_members",
+)
 _COPY_SELECT = {
     "campaign_members": "select m.* from campaign_members m join campaigns c using (campaign_id) "
     "where c.dataset_id = $dataset_id",
@@ -244,7 +253,9 @@ def copy_dataset(source: duckdb.DuckDBPyConnection, dataset_id: str) -> duckdb.D
     target = duckdb.connect(":memory:", config=NO_EXTENSIONS)
     create_tables(target)
     create_campaign_tables(target)
-    for table in _COPIED_TABLES:
+    tables = source.execute("select table_name from duckdb_tables() where not temporary").fetchall()
+    present = {row[0] for row in tables}
+    for table in (t for t in _COPIED_TABLES if t in present):  # a workspace older than a table has none of it
         select = _COPY_SELECT.get(table, f"select * from {quote_ident(table)} where dataset_id = $dataset_id")
         target.register("seg_copied", source.sql(select, params={"dataset_id": dataset_id}).to_arrow_reader())
         try:

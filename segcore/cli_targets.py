@@ -99,12 +99,23 @@ def _exclusions(values: list[str] | None, discount: bool) -> list[Any]:
     return out
 
 
+def _check_rule(expr: str) -> None:
+    """Raise InputError for a rule that is bad on any dataset (an unknown name may be an extra column)."""
+    from segcore.targets import parse_rule
+
+    try:
+        parse_rule(expr)
+    except InputError as exc:
+        if exc.code != "unknown_field":
+            raise
+
+
 def _cmd_targets(args: argparse.Namespace) -> int:
     from segcore.campaigns import campaign_record as record_of
     from segcore.campaigns import check_seed, default_seed, holdout_warnings, save_campaign, warning_texts
     from segcore.catalog import text
     from segcore.export import export_csv, export_xlsx, invalid_phones
-    from segcore.targets import CHANNELS, build_list, empty_reason, parse_rule
+    from segcore.targets import CHANNELS, build_list, empty_reason, fields_for, parse_rule
     from segcore.tier_rules import to_toml
 
     lang = cli_lang()
@@ -119,7 +130,8 @@ def _cmd_targets(args: argparse.Namespace) -> int:
         check_seed(args.seed)
     if not args.name.strip():
         raise InputError("empty_campaign_name")
-    rules = [parse_rule(expr) for expr in args.where or []]
+    for expr in args.where or []:  # a bad rule fails before any file is read; an extra column's name is checked below
+        _check_rule(expr)
     exclusions = _exclusions(args.exclude, args.discount)
     cfg = read_config(args.config)
     start = parse_day(args.start) if args.start else None
@@ -128,6 +140,8 @@ def _cmd_targets(args: argparse.Namespace) -> int:
     # the campaign is recorded in a private in-memory workspace (a copy of a --dataset): never in the file
     with data_connection(args, writes=True) as (con, dataset_id):
         as_of = resolve_as_of(con, dataset_id, args.as_of)
+        fields = fields_for(con, dataset_id)
+        rules = [parse_rule(expr, fields) for expr in args.where or []]
         target_list = build_list(con, dataset_id, as_of, cfg, rules, exclusions, args.channel)
         for count in target_list.id_lists:
             print(text("target.id_list_read", lang, read=count.read, matched=count.matched))

@@ -19,6 +19,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from segcore.attributes import extra_headers, stage_extras
 from segcore.currency import CURRENCIES, guess_currency, has_currency, set_dataset_currency
 from segcore.engine.orders import build_order_days
 from segcore.errors import InputError
@@ -101,6 +102,8 @@ class LoadReport:
     date_max: datetime | None = None
     amount_total: float = 0.0
     currency_guess: str | None = None
+    # extra columns (not in the mapping) kept as attributes: header -> number | date | text
+    extra_columns: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready dict of the report."""
@@ -616,6 +619,19 @@ where dataset_id = $dataset_id
   and customer_id in (select customer_id from {parsed} where reject_reason is null)
 """
 
+_DELETE_MEMBER_EXTRAS_SQL = """
+delete from extra_values
+where dataset_id = $dataset_id
+  and source = 'members'
+  and customer_id in (select customer_id from {parsed} where reject_reason is null)
+"""
+
+_INSERT_EXTRAS_SQL = """
+insert into extra_values
+select $dataset_id, $load_id, $source, line_no, customer_id, day, name, text, number, date_value
+from {extras}
+"""
+
 _INSERT_MEMBERS_SQL = """
 insert into members
 select $dataset_id, $load_id, customer_id, name, phone, gender, birthday, join_date, store, points, wechat, sms,
@@ -797,7 +813,9 @@ def _write_all(
                 con.execute(_INSERT_SALES_SQL.format(parsed=item.parsed), params)
             else:
                 con.execute(_DELETE_MEMBERS_SQL.format(parsed=item.parsed), {"dataset_id": report.dataset_id})
+                con.execute(_DELETE_MEMBER_EXTRAS_SQL.format(parsed=item.parsed), {"dataset_id": report.dataset_id})
                 con.execute(_INSERT_MEMBERS_SQL.format(parsed=item.parsed), params)
+            _write_extras(con, item, params)
             if report.rows_rejected:
                 con.execute(_INSERT_REJECTS_SQL.format(rejected=item.rejected), params)
             con.execute(
@@ -819,6 +837,20 @@ def _write_all(
     except BaseException:
         con.execute("rollback")
         raise
+
+
+def _write_extras(con: duckdb.DuckDBPyConnection, item: _Staged, params: dict[str, str]) -> None:
+    """The load's extra columns (with their kind) and their staged values."""
+    kinds = item.report.extra_columns
+    if not kinds:
+        return
+    filled = dict(con.execute(f"select name, count(*) from {item.extras} group by name").fetchall())
+    for name, kind in kinds.items():
+        con.execute(
+            "insert into extra_columns values ($dataset_id, $load_id, $source, $name, $kind, $filled)",
+            {**params, "source": item.report.kind, "name": name, "kind": kind, "filled": int(filled.get(name, 0))},
+        )
+    con.execute(_INSERT_EXTRAS_SQL.format(extras=item.extras), {**params, "source": item.report.kind})
 
 
 def _keep_currency(con: duckdb.DuckDBPyConnection, report: LoadReport, currency: str | None) -> None:
@@ -865,6 +897,7 @@ class _Staged:
     report: LoadReport
     parsed: str
     rejected: str
+    extras: str
 
 
 def _check_kind(headers: tuple[str, ...], kind: str, mapping: Mapping[str, str]) -> None:
@@ -894,7 +927,7 @@ def _stage_file(
     step: Progress,
     distinct: bool,
 ) -> _Staged:
-    parsed, rejected = f"{_PARSED}_{index}", f"seg_rejected_{index}"
+    parsed, rejected, extras = f"{_PARSED}_{index}", f"seg_rejected_{index}", f"seg_extras_{index}"
     with staged_source(con, spec.path, _RAW, sheet=spec.sheet) as info:
         if spec.mapping:
             used = dict(spec.mapping)
@@ -911,7 +944,11 @@ def _stage_file(
         report = _report(con, spec, load_id, dataset_id, info, used, reading, parsed, distinct)
         if spec.kind == "sales":
             report = replace(report, currency_guess=_currency_guess(con, info))
-    return _Staged(report, parsed, rejected)
+        step(0.6, "attributes")
+        headers = extra_headers(info.headers, used.values())
+        kinds = stage_extras(con, f"{_RAW}_typed", parsed, extras, spec.kind, headers, dict(_columns(con, used).types))
+        report = replace(report, extra_columns=kinds)
+    return _Staged(report, parsed, rejected, extras)
 
 
 def load_files(
@@ -961,6 +998,7 @@ def load_files(
         for index in range(len(files)):
             con.execute(f"drop table if exists {_PARSED}_{index}")
             con.execute(f"drop table if exists seg_rejected_{index}")
+            con.execute(f"drop table if exists seg_extras_{index}")
 
 
 def _prepare(

@@ -114,6 +114,28 @@ create table if not exists members (
     email boolean,
     extra json
 );
+-- the extra columns of each load (any column the mapping does not name), typed by what they hold, and their kept
+-- values (segcore.attributes): one row per line (sales) or member and column, for the filled values only
+create table if not exists extra_columns (
+    dataset_id varchar not null,
+    load_id varchar not null,
+    source varchar not null,
+    name varchar not null,
+    kind varchar not null,
+    filled bigint not null
+);
+create table if not exists extra_values (
+    dataset_id varchar not null,
+    load_id varchar not null,
+    source varchar not null,
+    line_no bigint not null,
+    customer_id varchar not null,
+    day date,
+    name varchar not null,
+    text varchar not null,
+    number double,
+    date_value date
+);
 create table if not exists settings (
     key varchar primary key,
     value varchar not null

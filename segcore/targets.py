@@ -24,8 +24,12 @@ Fields (FIELDS; every field is a column of the candidate table with the same nam
   purchase; at the same moment, the larger amount wins, then the category name).
 - category_in_last_days: value "X,N": bought category X (a positive line of a purchase, dated by the line) in
   the last N days (D - N < day <= D). The column is a map category -> days since last bought; `!=` negates.
+- top_category: the category of most net spend over the positive lines of purchases (ties: the first name).
 - promo_purchases: purchases (orders of value > 0) in the group window W with at least one promo line;
   NULL for everyone when the dataset has no promo flags.
+- promo_share: promo spend / spend in W (4 decimals); NULL without promo flags or without positive spend.
+- every extra column of the dataset's files (segcore.attributes): number, date or text, named by its header
+  (`fields_for` lists them with FIELDS).
 - wechat, sms, email: opt-ins (missing = no); has_phone: a valid phone number (`VALID_PHONE_SQL`: 5 to 15 digits,
   optionally with +, spaces, dashes or brackets; "1.38E+10" from Excel is not one, and cannot get an SMS).
 
@@ -52,7 +56,7 @@ Exclusions, applied in the order given, each counting the customers it removed:
 Customers of the list are those of `tier_table` as of D (buyers on or before D and members who had joined).
 A members-file row with join_date > D is ignored, as in the tier table.
 
-Where a rule meets a missing value: `=`, `in`, `>=`, `<=` and `between` do not match it; `!=` and `not in`
+Where a rule meets a missing value: `=`, `in`, `>=`, `<=`, `<`, `>` and `between` do not match it; `!=` and `not in`
 do (a customer whose gender is unknown is "not M"). Text matches exactly (case and spaces count).
 """
 
@@ -70,6 +74,7 @@ from typing import Any, NamedTuple
 import duckdb
 import pandas as pd
 
+from segcore.attributes import add_extra_columns, extra_attributes
 from segcore.catalog import text
 from segcore.engine import has_promo, tier_table
 from segcore.engine.order_views import ORDERS_AT_DATES_CTES, order_key_sql
@@ -122,7 +127,7 @@ __all__ = [
 CANDIDATES = "target_candidates"
 _TIERS_TABLE = "target_tiers"
 
-OPERATORS = ("=", "!=", "in", "not in", ">=", "<=", "between")
+OPERATORS = ("=", "!=", "in", "not in", ">=", "<=", "<", ">", "between")
 EXCLUSION_KINDS = ("promo_chaser", "contacted_within_days", "manual", "unreachable")
 
 ZODIAC = ("rat", "ox", "tiger", "rabbit", "dragon", "snake", "horse", "goat", "monkey", "rooster", "dog", "pig")
@@ -145,12 +150,14 @@ _STAR_ZH = ("白羊", "金牛", "双子", "巨蟹", "狮子", "处女", "天秤"
 
 
 class Field(NamedTuple):
-    """A list field: its value type, the catalog key of its name, its allowed keys and their catalog prefix."""
+    """A list field: its value type, the catalog key of its name (`plain`: the name itself, for an extra column of
+    the files), its allowed keys and their catalog prefix."""
 
     type: str  # key | groups | text | number | date | bool | month | category_days
     label: str
     keys: tuple[str, ...] = ()
     key_prefix: str = ""
+    plain: bool = False
 
 
 _TYPE_OPS: dict[str, tuple[str, ...]] = {
@@ -159,7 +166,7 @@ _TYPE_OPS: dict[str, tuple[str, ...]] = {
     "text": ("=", "!=", "in", "not in"),
     "number": OPERATORS,
     "month": OPERATORS,
-    "date": ("=", "!=", ">=", "<=", "between"),
+    "date": ("=", "!=", ">=", "<=", "<", ">", "between"),
     "bool": ("=", "!="),
     "category_days": ("=", "!="),
 }
@@ -193,13 +200,63 @@ FIELDS: dict[str, Field] = {
     "store": _f("text", "store"),
     "points": _f("number", "points"),
     "last_category": _f("text", "last_category"),
+    "top_category": _f("text", "top_category"),
     "category_in_last_days": _f("category_days", "category_in_last_days"),
     "promo_purchases": _f("number", "promo_purchases"),
+    "promo_share": _f("number", "promo_share"),
     "wechat": _f("bool", "wechat"),
     "sms": _f("bool", "sms"),
     "email": _f("bool", "email"),
     "has_phone": _f("bool", "has_phone"),
 }
+
+# The candidate table's own columns (an extra column of the files named like one of them is renamed).
+CANDIDATE_COLUMNS = (
+    "customer_id",
+    "name",
+    "phone",
+    "tier",
+    "groups",
+    "lifecycle",
+    "rfm_segment",
+    "cn8_segment",
+    "r_score",
+    "f_score",
+    "m_score",
+    "frequency",
+    "monetary",
+    "spend_w",
+    "recency_days",
+    "last_purchase",
+    "gender",
+    "birthday",
+    "birthday_month",
+    "age",
+    "zodiac",
+    "star_sign",
+    "join_date",
+    "tenure_days",
+    "store",
+    "points",
+    "last_category",
+    "top_category",
+    "category_in_last_days",
+    "promo_purchases",
+    "promo_share",
+    "wechat",
+    "sms",
+    "email",
+    "has_phone",
+    "is_member",
+)
+_EXTRA_TYPES = {"number": "number", "date": "date", "text": "text"}
+
+
+def fields_for(con: duckdb.DuckDBPyConnection, dataset_id: str) -> dict[str, Field]:
+    """FIELDS plus one field per extra column of the dataset's files (segcore.attributes), named by its column."""
+    extras = extra_attributes(con, dataset_id, {*FIELDS, *CANDIDATE_COLUMNS})
+    return {**FIELDS, **{a.column: Field(_EXTRA_TYPES[a.kind], a.name, plain=True) for a in extras}}
+
 
 # Other spellings a user may type for a key, read as the key.
 _KEY_ALIASES: dict[str, dict[str, str]] = {
@@ -344,12 +401,15 @@ def normalize_rule(rule: Rule, fields: Mapping[str, Field] = FIELDS) -> Rule:
     ):
         raise _bad_value(rule, "one value")
     value = _scalar(rule, spec, rule.value)
-    if rule.op in (">=", "<=") and isinstance(value, str):
+    if rule.op in (">=", "<=", "<", ">") and isinstance(value, str):
         raise _bad_value(rule, "1..12")
     return Rule(rule.field, rule.op, value)
 
 
-_RULE_RE = re.compile(r"^\s*([^\s=!<>]+)\s*(not\s+in\b|in\b|between\b|[=!<>]+|\S+)\s*(.*?)\s*$", re.IGNORECASE)
+_RULE_RE = re.compile(
+    r'^\s*("[^"]+"|[^\s=!<>≥≤]+)\s*(not\s+in\b|in\b|between\b|[=!<>≥≤]+|\S+)\s*(.*?)\s*$', re.IGNORECASE
+)
+_SIGNS = {"≥": ">=", "≤": "<="}
 _WORD_OPS = ("not in", "in", "between")
 
 
@@ -358,7 +418,8 @@ def parse_rule(expr: str, fields: Mapping[str, Field] = FIELDS) -> Rule:
     match = _RULE_RE.match(expr)
     if match is None or not match.group(3):
         raise InputError("bad_rule", rule=expr)
-    name, op, raw = match.group(1), re.sub(r"\s+", " ", match.group(2).lower()), match.group(3)
+    name, op, raw = match.group(1).strip('"'), re.sub(r"\s+", " ", match.group(2).lower()), match.group(3)
+    op = _SIGNS.get(op, op)
     if name not in fields:
         raise InputError("unknown_field", field=name, allowed=", ".join(fields))
     if op not in OPERATORS:
@@ -391,6 +452,8 @@ _SQL: dict[str, str] = {
     "not in": "not coalesce(list_contains({a}, {col}), false)",
     ">=": "{col} >= {a}",
     "<=": "{col} <= {a}",
+    "<": "{col} < {a}",
+    ">": "{col} > {a}",
     "between": "{col} between {a} and {b}",
 }
 _GROUPS_SQL: dict[str, str] = {
@@ -440,8 +503,7 @@ def rules_to_sql(
 # --- words ----------------------------------------------------------------------------------------------------
 
 
-def _value_words(rule: Rule, value: Any, lang: str) -> str:
-    spec = FIELDS[rule.field]
+def _value_words(rule: Rule, value: Any, lang: str, spec: Field) -> str:
     if spec.type in ("key", "groups"):
         return text(spec.key_prefix + str(value), lang)
     if spec.type == "bool":
@@ -453,28 +515,45 @@ def _value_words(rule: Rule, value: Any, lang: str) -> str:
     return str(value)
 
 
-def describe(rule: Rule, lang: str = "en") -> str:
-    """The rule in plain words, e.g. "Tier is any of: High spend (VIP), Loyal" / "分层为以下任一：…"."""
-    rule = normalize_rule(rule)
-    name = text(FIELDS[rule.field].label, lang)
-    kind = FIELDS[rule.field].type
+def describe(rule: Rule, lang: str = "en", fields: Mapping[str, Field] | None = None) -> str:
+    """The rule in plain words, e.g. "Tier is any of: High spend (VIP), Loyal" / "分层为以下任一：…"; `fields`:
+    FIELDS, or the dataset's (fields_for) for a rule on an extra column (one unknown to both is read as text)."""
+    fields = _known(rule, fields or FIELDS)
+    rule = normalize_rule(rule, fields)
+    spec = fields[rule.field]
+    name = spec.label if spec.plain else text(spec.label, lang)
+    kind = spec.type
     if kind == "category_days":
         key = "target.rule.bought" if rule.op == "=" else "target.rule.not_bought"
         return text(key, lang, category=rule.value[0], days=rule.value[1])
     if rule.op == "between":
-        low, high = (_value_words(rule, v, lang) for v in rule.value)
+        low, high = (_value_words(rule, v, lang, spec) for v in rule.value)
         return text("target.rule.between", lang, field=name, low=low, high=high)
     if isinstance(rule.value, tuple) and rule.field == "customer_id" and len(rule.value) > 5:
         return text("target.rule.hand_picked", lang, n=len(rule.value))
     if isinstance(rule.value, tuple):
         joiner = "、" if lang == "zh" else ", "
-        words = joiner.join(_value_words(rule, v, lang) for v in rule.value)
+        words = joiner.join(_value_words(rule, v, lang, spec) for v in rule.value)
     else:
-        words = _value_words(rule, rule.value, lang)
-    op_key = {"=": "eq", "!=": "ne", "in": "in", "not in": "not_in", ">=": "ge", "<=": "le"}[rule.op]
+        words = _value_words(rule, rule.value, lang, spec)
+    op_key = {"=": "eq", "!=": "ne", "in": "in", "not in": "not_in", ">=": "ge", "<=": "le", "<": "lt", ">": "gt"}[
+        rule.op
+    ]
     if kind == "groups":
         op_key = "groups_" + op_key
     return text(f"target.rule.{op_key}", lang, field=name, value=words)
+
+
+def _known(rule: Rule, fields: Mapping[str, Field]) -> Mapping[str, Field]:
+    """`fields`, with a rule's field added when it is unknown (an extra column of a list saved earlier): typed by
+    its value, a number when every value is one, else text."""
+    if rule.field in fields:
+        return fields
+    values = _items(rule.value)
+    numeric = all(isinstance(v, int | float | Decimal) and not isinstance(v, bool) for v in values)
+    number_like = all(re.fullmatch(r"[+-]?[0-9]+(\.[0-9]+)?", str(v)) for v in values)
+    kind = "number" if numeric or (number_like and rule.op in (">=", "<=", "<", ">", "between")) else "text"
+    return {**fields, rule.field: Field(kind, rule.field, plain=True)}
 
 
 def _json_value(value: Any) -> Any:
@@ -495,8 +574,9 @@ def rules_to_json(rules: Iterable[Rule]) -> str:
 
 
 def rules_from_json(data: str) -> list[Rule]:
-    """The rules written by rules_to_json, typed again."""
-    return [normalize_rule(Rule(item["field"], item["op"], item["value"])) for item in json.loads(data or "[]")]
+    """The rules written by rules_to_json, typed again (a rule on an extra column of the files as well)."""
+    rules = [Rule(item["field"], item["op"], item["value"]) for item in json.loads(data or "[]")]
+    return [normalize_rule(rule, _known(rule, FIELDS)) for rule in rules]
 
 
 # --- candidates -----------------------------------------------------------------------------------------------
@@ -525,7 +605,8 @@ tiers as (
            cast(monetary as decimal(18, 2)) as monetary,
            cast(spend_w as decimal(18, 2)) as spend_w,
            cast(recency_days as integer) as recency_days,
-           cast(last_purchase as date) as last_purchase
+           cast(last_purchase as date) as last_purchase,
+           case when spend_w > 0 then round(cast(promo_spend_w / spend_w as double), 4) end as promo_share
     from {_TIERS_TABLE}
 ),
 member_rows as (
@@ -592,14 +673,15 @@ promo_counts as (
     group by o.customer_id
 ),
 category_ages as (
-    select customer_id, category, min($as_of - day) as age
+    select customer_id, category, min($as_of - day) as age, sum(amount) as spend
     from purchase_lines
     where category is not null
     group by customer_id, category
 ),
 category_maps as (
     select customer_id,
-           map(list(category order by category), list(age order by category)) as category_in_last_days
+           map(list(category order by category), list(age order by category)) as category_in_last_days,
+           arg_min(category, (-spend, category)) as top_category
     from category_ages
     group by customer_id
 ),
@@ -635,6 +717,7 @@ joined as (
            coalesce(m.email, false) as email,
            c.category_in_last_days,
            l.last_category,
+           c.top_category,
            case when $has_promo then coalesce(p.promo_purchases, 0) end as promo_purchases,
            month(m.birthday) * 100 + day(m.birthday) as birth_md
     from tiers as t
@@ -686,8 +769,10 @@ final as (
            store,
            points,
            last_category,
+           top_category,
            coalesce(category_in_last_days, map([]::varchar[], []::integer[])) as category_in_last_days,
            cast(promo_purchases as integer) as promo_purchases,
+           promo_share,
            wechat,
            sms,
            email,
@@ -728,6 +813,7 @@ def candidates(
     }
     con.execute(_CANDIDATES_TABLE + order_days_ctes(con, dataset_id) + _CANDIDATES_CTES, params)
     con.execute(f"drop table if exists {_TIERS_TABLE}")
+    add_extra_columns(con, CANDIDATES, dataset_id, as_of, {*FIELDS, *CANDIDATE_COLUMNS})
     return CANDIDATES
 
 
@@ -936,9 +1022,10 @@ def build_list(
     if isinstance(as_of, datetime):
         as_of = as_of.date()
     _check_channel(channel)
-    typed_rules = tuple(normalize_rule(r) for r in rules)
+    fields = fields_for(con, dataset_id)
+    typed_rules = tuple(normalize_rule(r, fields) for r in rules)
     checked = [_check_exclusion(e) for e in exclusions]
-    where, params = rules_to_sql(typed_rules, FIELDS, as_of=as_of)
+    where, params = rules_to_sql(typed_rules, fields, as_of=as_of)
     table = candidates(con, dataset_id, as_of, cfg)
     rows = con.execute(_MATCH_SQL.format(table=quote_ident(table), where=where), params).df()
     matched = len(rows)

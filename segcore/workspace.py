@@ -99,6 +99,8 @@ _DATASET_TABLES = (
     "migration_cache_keys",
     "order_days",
     "customer_keys",
+    "extra_values",
+    "extra_columns",
     "sales",
     "members",
     "rejects",

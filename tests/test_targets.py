@@ -109,6 +109,11 @@ def test_candidates_have_every_field_one_row_per_customer(store: duckdb.DuckDBPy
     assert [row.loc[c, "promo_purchases"] for c in EVERYONE] == [1, 0, 2, 0, 1]
     assert [bool(row.loc[c, "has_phone"]) for c in EVERYONE] == [True, False, True, False, False]
     assert [row.loc[c, "tenure_days"] for c in ("bob", "cat")] == [366, 181]
+    # the category of most spend (cat: 护肤 80 + 50 + 40 against 彩妆 120); eve's 黄金 is after D
+    assert [row.loc[c, "top_category"] for c in ("ann", "bob", "cat", "eve")] == ["护肤", "黄金", "护肤", "银饰"]
+    assert pd.isna(row.loc["dan", "top_category"])
+    # promo spend / spend in the last 365 days: ann 200 / 500, cat (50 + 40) / 290, eve 60 / 60
+    assert [row.loc[c, "promo_share"] for c in ("ann", "bob", "cat", "eve")] == [0.4, 0.0, 0.3103, 1.0]
 
 
 def test_promo_purchases_is_missing_without_promo_flags(con: duckdb.DuckDBPyConnection) -> None:
@@ -136,7 +141,9 @@ FILTER_CASES = [
     ("m_score <= 2", ["cat", "eve"]),
     ("monetary >= 600", ["ann", "bob"]),
     ("monetary between 60,290", ["cat", "eve"]),
-    ("monetary > 5", None),  # '>' is not an operator
+    ("monetary > 5", ["ann", "bob", "cat", "eve"]),
+    ("monetary < 290", ["dan", "eve"]),
+    ("monetary >> 5", None),  # not an operator
     ("spend_w >= 500.00", ["ann", "bob"]),
     ("recency_days between 0,30", ["ann", "cat", "eve"]),
     ("recency_days in 3,200", ["bob", "cat"]),
