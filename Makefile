@@ -52,6 +52,7 @@ bench: setup
 	$(PY) bench/bench_tiers.py
 	$(PY) bench/bench_migration.py
 	$(PY) bench/bench_pages.py
+	$(PY) bench/bench_persona.py
 
 clean:
 	rm -rf $(VENV) workspace test-artifacts .pytest_cache .mypy_cache .ruff_cache

@@ -99,3 +99,48 @@ def test_kept_amounts_match_an_independent_pandas_sum(loaded, raw):
         for quantity, price in zip(with_customer["Quantity"], with_customer["UnitPrice"], strict=True)
     ]
     assert one(con, "select sum(amount) from sales")[0] == sum(lines, Decimal(0))
+
+
+def test_country_is_kept_as_an_attribute_and_described_by_persona(loaded, tmp_path):
+    """Issue 16: StockCode and Country are no canonical column, so they are kept as attributes: Country as text,
+    StockCode as a number in a file whose kept codes are all plain numbers and as text in the others. The persona's
+    base counts of Country are checked against pandas: each customer's country is the one on most of their lines
+    (ties: the latest line)."""
+    con, reports = loaded
+    assert {tuple(sorted(r["extra_columns"])) for r in reports} == {("Country", "StockCode")}
+    frames = []
+    for path in sorted(DATA.glob("*.csv")):
+        frame = pd.read_csv(path, dtype=str)
+        frames.append(frame.assign(day=path.stem, line_no=range(1, len(frame) + 1)))
+    lines = pd.concat(frames, ignore_index=True)
+    lines = lines[lines["CustomerID"].notna()]
+    plain = lines["StockCode"].str.strip().str.fullmatch(r"(0|[1-9][0-9]*)(\.[0-9]+)?")
+    code_kinds = {"number" if every else "text" for every in plain.groupby(lines["day"]).all()}
+    kinds = dict(
+        con.execute(
+            "select name, string_agg(distinct kind, ',' order by kind) from extra_columns group by 1"
+        ).fetchall()
+    )
+    assert kinds == {"Country": "text", "StockCode": ",".join(sorted(code_kinds))}
+
+    lines = lines.assign(customer=lines["CustomerID"].str.replace(r"\.0+$", "", regex=True))
+    per = lines.groupby(["customer", "Country"]).agg(n=("line_no", "size"), day=("day", "max"))
+    per["latest"] = lines.groupby(["customer", "Country"]).apply(
+        lambda g: max(zip(g["day"], g["line_no"], strict=True)), include_groups=False
+    )
+    per = per.reset_index().sort_values(["customer", "n", "latest", "Country"])
+    country = per.groupby("customer").tail(1).set_index("customer")["Country"]
+    expected = country.value_counts()
+
+    workspace = con.execute("select path from duckdb_databases() where database_name = current_database()").fetchall()
+    out = tmp_path / "persona.csv"
+    run = subprocess.run(
+        [sys.executable, "-m", "segcore", "persona", "--dataset", "uci", "--workspace", workspace[0][0],
+         "--segment", "high_spend", "--out", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    table = pd.read_csv(out, encoding="utf-8-sig", keep_default_na=False)
+    got = table[table["attribute"] == "Country"].set_index("value")["base_count"]
+    assert got.sum() == CUSTOMERS
+    assert got.to_dict() == expected.to_dict()
