@@ -19,7 +19,11 @@ as_of = state.as_of()
 strip = st.container(key=target_views.STRIP_KEY)  # filled once the list is built: it stays in view above the filters
 
 st.subheader(t("tgt.who"))
-rules = target_form.filters(cached.distinct_values(dataset, "store"), cached.distinct_values(dataset, "category"))
+fields = cached.dataset_fields(dataset)
+choices = {c: cached.extra_values(dataset, as_of, c) for c, f in fields.items() if f.plain and f.type == "text"}
+rules = target_form.filters(
+    cached.distinct_values(dataset, "store"), cached.distinct_values(dataset, "category"), fields, choices
+)
 st.subheader(t("tgt.how"))
 channel = target_form.channel_picker()
 exclusions = target_form.exclusions(cached.campaigns(dataset), as_of)
@@ -28,7 +32,7 @@ target_list = cached.target_list(dataset, as_of, tuple(rules), tuple(exclusions)
 target_views.count_strip(strip, target_list, cached.candidate_count(dataset, as_of), as_of, code)
 st.subheader(t("tgt.preview"))
 for rule in rules:
-    st.caption("• " + describe(rule, code))
+    st.caption("• " + describe(rule, code, fields))
 target_views.preview(target_list, code, state.currency())
 for exclusion, removed in target_list.removed:
     st.caption(t("tgt.removed", what=describe_exclusion(exclusion, code, channel), n=fmt.count(removed, code)))

@@ -28,6 +28,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "stage.reading": {"en": "reading", "zh": "读取"},
     "stage.parsing": {"en": "parsing dates and amounts", "zh": "解析日期和金额"},
     "stage.writing": {"en": "saving to the workspace", "zh": "保存到工作区"},
+    "stage.attributes": {"en": "keeping the other columns as attributes", "zh": "保存其他列为客户属性"},
     "stage.done": {"en": "done", "zh": "完成"},
     # overview
     "overview.title": {"en": "Your store at a glance", "zh": "门店总览"},
@@ -665,6 +666,8 @@ CATALOG: dict[str, dict[str, str]] = {
     "target.field.store": {"en": "Home store", "zh": "所属门店"},
     "target.field.points": {"en": "Points", "zh": "积分"},
     "target.field.last_category": {"en": "Category of the last purchase", "zh": "最近一次购买的品类"},
+    "target.field.top_category": {"en": "Main category (most spend)", "zh": "主要品类（消费最多）"},
+    "target.field.promo_share": {"en": "Share of spend on promotion (12 months)", "zh": "促销消费占比（近12个月）"},
     "target.field.category_in_last_days": {"en": "Bought a category recently", "zh": "近期购买过的品类"},
     "target.field.promo_purchases": {"en": "Promo purchases (12 months)", "zh": "促销消费次数（12个月）"},
     "target.field.wechat": {"en": "WeChat opt-in", "zh": "微信授权"},
@@ -684,6 +687,8 @@ CATALOG: dict[str, dict[str, str]] = {
     "target.rule.not_in": {"en": "{field} is none of: {value}", "zh": "{field}不为以下任何一项：{value}"},
     "target.rule.ge": {"en": "{field} is at least {value}", "zh": "{field}不低于{value}"},
     "target.rule.le": {"en": "{field} is at most {value}", "zh": "{field}不高于{value}"},
+    "target.rule.lt": {"en": "{field} is below {value}", "zh": "{field}低于{value}"},
+    "target.rule.gt": {"en": "{field} is above {value}", "zh": "{field}高于{value}"},
     "target.rule.between": {"en": "{field} is between {low} and {high}", "zh": "{field}介于{low}至{high}之间"},
     "target.rule.groups_eq": {"en": "In the member group {value}", "zh": "属于会员分组：{value}"},
     "target.rule.groups_ne": {"en": "Not in the member group {value}", "zh": "不属于会员分组：{value}"},
@@ -1731,6 +1736,150 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh": "{dataset}：已按 {day} 准备（计算 {computed} 项，{skipped} 项已是最新）",
     },
     # (end of block)
+    # --- personas (segcore.persona) ---
+    "report.extra_columns": {
+        "en": "Also kept as customer attributes (for personas and list filters): {columns}",
+        "zh": "其他列已保存为客户属性（可用于客户画像和名单筛选）：{columns}",
+    },
+    "report.kind.number": {"en": "number", "zh": "数字"},
+    "report.kind.date": {"en": "date", "zh": "日期"},
+    "report.kind.text": {"en": "text", "zh": "文本"},
+    "err.unknown_segment": {
+        "en": "Unknown segment {segment}: use one of {choices}.",
+        "zh": "未知的分层 {segment}：请使用以下之一：{choices}。",
+    },
+    "err.bad_min_count": {
+        "en": "--min-count must be a whole number of at least 1, not {value}.",
+        "zh": "--min-count 必须是不小于 1 的整数，不能是 {value}。",
+    },
+    "persona.attr.gender": {"en": "Gender", "zh": "性别"},
+    "persona.attr.age_band": {"en": "Age", "zh": "年龄"},
+    "persona.attr.birth_month": {"en": "Birthday month", "zh": "生日月份"},
+    "persona.attr.zodiac": {"en": "Chinese zodiac", "zh": "生肖"},
+    "persona.attr.constellation": {"en": "Star sign", "zh": "星座"},
+    "persona.attr.store": {"en": "Store", "zh": "门店"},
+    "persona.attr.tenure_band": {"en": "Member for", "zh": "入会时长"},
+    "persona.attr.points_band": {"en": "Points", "zh": "积分"},
+    "persona.attr.category": {"en": "Main category", "zh": "主要品类"},
+    "persona.attr.spend_band": {"en": "Spend (2 years)", "zh": "消费金额（近2年）"},
+    "persona.attr.promo_share_band": {"en": "Spend on promotion", "zh": "促销消费占比"},
+    "persona.unknown": {"en": "Unknown", "zh": "未知"},
+    "persona.below": {"en": "under {x}", "zh": "不到 {x}"},
+    "persona.at_least": {"en": "{x} or more", "zh": "{x} 及以上"},
+    "persona.month": {"en": "{month}", "zh": "{month}月"},
+    "persona.band.age_band.<20": {"en": "under 20", "zh": "20 岁以下"},
+    "persona.band.age_band.20-29": {"en": "20–29", "zh": "20–29 岁"},
+    "persona.band.age_band.30-39": {"en": "30–39", "zh": "30–39 岁"},
+    "persona.band.age_band.40-49": {"en": "40–49", "zh": "40–49 岁"},
+    "persona.band.age_band.50-59": {"en": "50–59", "zh": "50–59 岁"},
+    "persona.band.age_band.60+": {"en": "60 and over", "zh": "60 岁及以上"},
+    "persona.band.tenure_band.<6m": {"en": "under 6 months", "zh": "不到半年"},
+    "persona.band.tenure_band.6-12m": {"en": "6–12 months", "zh": "半年至1年"},
+    "persona.band.tenure_band.1-2y": {"en": "1–2 years", "zh": "1–2 年"},
+    "persona.band.tenure_band.2-3y": {"en": "2–3 years", "zh": "2–3 年"},
+    "persona.band.tenure_band.3-5y": {"en": "3–5 years", "zh": "3–5 年"},
+    "persona.band.tenure_band.5y+": {"en": "5 years or more", "zh": "5 年及以上"},
+    "persona.band.promo_share_band.<1%": {"en": "under 1%", "zh": "不到 1%"},
+    "persona.band.promo_share_band.1-25%": {"en": "1–25%", "zh": "1–25%"},
+    "persona.band.promo_share_band.25-50%": {"en": "25–50%", "zh": "25–50%"},
+    "persona.band.promo_share_band.50-75%": {"en": "50–75%", "zh": "50–75%"},
+    "persona.band.promo_share_band.75%+": {"en": "75% or more", "zh": "75% 及以上"},
+    "persona.part": {
+        "en": "{attribute} {value}: {share} ({base} overall)",
+        "zh": "{attribute}为{value}的占 {share}（整体 {base}）",
+    },
+    "persona.sentence": {"en": "{segment}: {parts}.", "zh": "{segment}：{parts}。"},
+    "persona.nothing_stands_out": {
+        "en": "{segment}: no attribute sets this segment clearly apart from the whole customer base.",
+        "zh": "{segment}：没有哪项属性与全体顾客明显不同。",
+    },
+    # --- personas page (ui) ---
+    "nav.personas": {"en": "Personas", "zh": "客户画像"},
+    "per.title": {"en": "Personas: who is in a segment", "zh": "客户画像"},
+    "per.computing": {"en": "Counting every attribute of every segment…", "zh": "正在统计各分层的客户属性…"},
+    "per.segment": {"en": "Segment", "zh": "分层"},
+    "per.segment_option": {"en": "{segment} ({n})", "zh": "{segment}（{n} 人）"},
+    "per.compare": {"en": "Compare with", "zh": "对比分层"},
+    "per.compare_none": {"en": "No comparison", "zh": "不对比"},
+    "per.compare_option": {"en": "{scheme} · {segment}", "zh": "{scheme} · {segment}"},
+    "per.min_count": {"en": "Min. customers for an index", "zh": "显示指数的最少人数"},
+    "per.min_count_help": {
+        "en": "A value held by fewer customers of the segment shows no index: a few customers more or less would "
+        "swing it.",
+        "zh": "本分层中具有该取值的顾客少于此人数时不显示指数：人数太少，指数会大起大落。",
+    },
+    "per.as_of": {
+        "en": "All customers as of {day}: everyone who bought by then, and members.",
+        "zh": "全体顾客：截至{day}有过消费的顾客及会员。",
+    },
+    "per.empty": {"en": "No customer is in {segment} as of {day}.", "zh": "截至{day}，{segment}没有顾客。"},
+    "per.size": {"en": "{n} customers, {share} of all", "zh": "{n} 位顾客，占全体 {share}"},
+    "per.how_to_read": {
+        "en": "Bars: the share of this segment with each value. Black tick: the share of all customers. "
+        "Index = segment share ÷ share of all customers × 100: {high} or more (green ▲) is clearly more common in "
+        "this segment, {low} or less (orange ▼) clearly rarer.",
+        "zh": "条形：本分层中各取值的占比；黑色竖线：全体顾客中的占比。指数 = 本分层占比 ÷ 全体占比 × 100："
+        "{high} 及以上（绿色 ▲）表示本分层明显偏多，{low} 及以下（橙色 ▼）表示明显偏少。",
+    },
+    "per.min_rule": {
+        "en": "Index shown only where at least {n} customers of the segment have the value (lighter bars: fewer).",
+        "zh": "仅当本分层中至少 {n} 位顾客具有该取值时才显示指数（颜色较浅的条形人数不足）。",
+    },
+    "per.click_hint": {
+        "en": "Click a bar to open that segment and value as a target list.",
+        "zh": "点击任一条形，即可按该分层和取值生成目标名单。",
+    },
+    "per.index": {"en": "index {n}", "zh": "指数 {n}"},
+    "per.hover": {
+        "en": "{value}<br>This segment: {share} ({n})<br>All customers: {base} ({base_n})",
+        "zh": "{value}<br>本分层：{share}（{n} 人）<br>全体顾客：{base}（{base_n} 人）",
+    },
+    "per.hover_index": {"en": "Index {n}", "zh": "指数 {n}"},
+    "per.hover_no_index": {
+        "en": "No index: fewer than {n} customers of the segment",
+        "zh": "本分层人数少于 {n}，不显示指数",
+    },
+    "per.segment_legend": {"en": "This segment", "zh": "本分层"},
+    "per.base_legend": {"en": "All customers", "zh": "全体顾客"},
+    "per.coverage_low": {
+        "en": "{attribute} known for {share} of this segment: too little data to rely on.",
+        "zh": "{attribute}仅知 {share}：数据不足，仅供参考。",
+    },
+    "per.top_values": {
+        "en": "The {n} most common of {total} values (the open-as-a-list box below reaches every value).",
+        "zh": "仅显示最常见的 {n} 个取值（共 {total} 个；下方“在目标名单中打开”可选任一取值）。",
+    },
+    "per.handover_title": {"en": "Open as a target list", "zh": "在目标名单中打开"},
+    "per.handover_caption": {
+        "en": "{segment} with one value of one attribute: the Target lists page opens with both filters set.",
+        "zh": "{segment}中具有某一属性取值的顾客：打开「目标名单」页，两项筛选条件均已填好。",
+    },
+    "per.handover_attribute": {"en": "Attribute", "zh": "属性"},
+    "per.handover_value": {"en": "Value", "zh": "取值"},
+    "per.handover_value_option": {"en": "{value} ({n} customers)", "zh": "{value}（{n} 人）"},
+    "per.handover_button": {"en": "Open as a target list", "zh": "在目标名单中打开"},
+    "per.handover_unknown": {
+        "en": "Customers whose value is unknown cannot be opened as a list: pick a known value.",
+        "zh": "取值未知的顾客无法生成名单：请选择一个已知取值。",
+    },
+    "tgt.handover": {"en": "From Personas: {rule}", "zh": "来自客户画像：{rule}"},
+    "tgt.handover_clear": {"en": "Clear the filters from Personas", "zh": "清除来自客户画像的条件"},
+    "tgt.extra_filters": {"en": "Other columns of your files", "zh": "文件中的其他列"},
+    "tgt.extra_caption": {
+        "en": "Columns of your files kept as they are. From the sales file, a number is the sum over a customer's "
+        "purchases up to the as-of date, a date the latest, a text the value on most purchases.",
+        "zh": "文件中保留的其他列。来自销售文件的列：数字为截至日期前该顾客各笔消费之和，"
+        "日期取最近一次，文字取出现最多的值。",
+    },
+    "tgt.extra_min": {"en": "{name} at least", "zh": "{name}不低于"},
+    "tgt.extra_max": {"en": "{name} at most", "zh": "{name}不高于"},
+    "tgt.extra_from": {"en": "{name} from", "zh": "{name}起"},
+    "tgt.extra_to": {"en": "{name} to", "zh": "{name}止"},
+    "tgt.extra_any": {"en": "any", "zh": "不限"},
+    "tgt.extra_capped": {
+        "en": "{name}: the {n} most common of {total} values.",
+        "zh": "{name}：仅列出最常见的 {n} 个取值（共 {total} 个）。",
+    },
 }
 
 

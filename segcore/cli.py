@@ -88,6 +88,8 @@ def _report_line(report: dict[str, Any]) -> str:
         line += f"; warnings: {_counted(report['warnings'])}"
     if report.get("number_formats"):
         line += "; number format: " + ", ".join(f"{k} {v}" for k, v in report["number_formats"].items())
+    if report.get("extra_columns"):
+        line += "; kept as attributes: " + ", ".join(f"{k} {v}" for k, v in report["extra_columns"].items())
     return line
 
 

@@ -35,7 +35,7 @@ from segcore.catalog import text
 from segcore.errors import InputError
 from segcore.keys import CN8_SEGMENTS, GROUP_KEYS, LIFECYCLES, RFM_SEGMENTS, SCHEME_COLUMNS, SCHEMES, TIER_KEYS
 from segcore.sql import quote_ident
-from segcore.targets import Rule
+from segcore.targets import STAR_SIGNS, ZODIAC, Rule
 
 __all__ = [
     "ATTRIBUTES",
@@ -277,7 +277,7 @@ def _counts(con: duckdb.DuckDBPyConnection, sql: str, by_name: dict[str, str]) -
 
 def persona(cube: PersonaCube, segment: str, min_count: int = MIN_COUNT) -> pd.DataFrame:
     """One row per attribute and value (the unknown value empty): PERSONA_COLUMNS, attributes in ATTRIBUTES order
-    then the files' columns, values in band order (or by base count, then name), the unknown last."""
+    then the files' columns, values in band, month or zodiac order (else by base count, then name), unknown last."""
     if segment not in SEGMENT_KEYS[cube.scheme]:
         raise InputError("unknown_segment", segment=segment, choices=", ".join(SEGMENT_KEYS[cube.scheme]))
     size = cube.sizes.get(segment, 0)
@@ -295,13 +295,22 @@ def persona(cube: PersonaCube, segment: str, min_count: int = MIN_COUNT) -> pd.D
     return out[list(PERSONA_COLUMNS)].reset_index(drop=True)
 
 
+# values read in their own order (months, the zodiac's cycle, the star signs from Aries), the unknown last
+_NATURAL_ORDER: dict[str, tuple[str, ...]] = {
+    "birth_month": tuple(str(m) for m in range(1, 13)),
+    "zodiac": ZODIAC,
+    "constellation": STAR_SIGNS,
+}
+
+
 def _ordered(rows: pd.DataFrame, attribute: Attribute) -> pd.DataFrame:
     if attribute.bands:
         rank = {b[2]: i for i, b in enumerate(attribute.bands)}
         key = rows["value"].map(lambda v: rank.get(v, len(rank)) if isinstance(v, str) else len(rank) + 1)
         return rows.assign(_k=key).sort_values("_k", kind="stable").drop(columns="_k")
-    if attribute.name == "birth_month":
-        key = rows["value"].map(lambda v: int(v) if isinstance(v, str) else 13)
+    natural = _NATURAL_ORDER.get(attribute.name)
+    if natural is not None:
+        key = rows["value"].map(lambda v: natural.index(v) if v in natural else len(natural))
         return rows.assign(_k=key).sort_values("_k", kind="stable").drop(columns="_k")
     unknown = rows["value"].isna()
     known = rows[~unknown].sort_values(["base_count", "value"], ascending=[False, True], kind="stable")
@@ -375,9 +384,9 @@ def _quantile_words(value: str, attribute: Attribute, lang: str, currency: str) 
         return value
     low, high, _ = band
     if low is None and high is not None:
-        return "< " + _number_words(high, attribute, lang, currency)
+        return text("persona.below", lang, x=_number_words(high, attribute, lang, currency))
     if high is None and low is not None:
-        return "≥ " + _number_words(low, attribute, lang, currency)
+        return text("persona.at_least", lang, x=_number_words(low, attribute, lang, currency))
     return _number_words(low, attribute, lang, currency) + "–" + _number_words(high, attribute, lang, currency)
 
 
@@ -422,8 +431,8 @@ def handover(
     ({scheme column: [segment]}) and the value as rules on the same candidate columns; no rule for the unknown."""
     picker = {SCHEME_COLUMNS[cube.scheme]: [segment]}
     attribute = next((a for a in cube.attributes if a.name == attribute_name), None)
-    if attribute is None or value is None:
-        return picker, []
+    if attribute is None or value is None or (attribute.name == "gender" and value not in ("M", "F")):
+        return picker, []  # the unknown, or a gender the filter has no key for (保密), is not a filter
     column = attribute.column
     if attribute.bands:
         low, high, _ = next(b for b in attribute.bands if b[2] == value)

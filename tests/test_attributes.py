@@ -174,3 +174,15 @@ def test_cli_targets_filters_on_an_extra_column(tmp_path: Path) -> None:
         capture_output=True, text=True, cwd=ROOT, check=False,
     )  # fmt: skip
     assert bad.returncode == 2 and "银重" in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_cli_ingest_says_which_columns_were_kept(tmp_path: Path) -> None:
+    sales = tmp_path / "sales.csv"
+    sales.write_text(JEWELLER, encoding="utf-8")
+    env = {"PATH": "/usr/bin", "SEGCORE_WORKSPACE": str(tmp_path / "ws.duckdb"), "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-m", "segcore", "ingest", "--dataset", "jewels", "--sales", str(sales)],
+        capture_output=True, text=True, cwd=ROOT, check=False, env=env,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "kept as attributes: 金重 number, 主石重 number, 款号 text, 到期日 date, 备注 text" in done.stdout

@@ -182,11 +182,11 @@ def test_summary_names_the_three_values_that_set_the_segment_apart(store: duckdb
         ("来源", "小红书"),
     ]
     assert persona.summary(cube, frame, "高消费总额会员", "zh", min_count=2) == (
-        "高消费总额会员：年龄为30–39 岁的占 100%（整体 20%），消费金额（近2年）为≥ ¥260的占 100%（整体 20%），"
+        "高消费总额会员：年龄为30–39 岁的占 100%（整体 20%），消费金额（近2年）为¥260 及以上的占 100%（整体 20%），"
         "来源为小红书的占 100%（整体 30%）。"
     )
     assert persona.summary(cube, frame, "High spend", "en", min_count=2) == (
-        "High spend: Age 30–39: 100% (20% overall); Spend (2 years) ≥ ¥260: 100% (20% overall); "
+        "High spend: Age 30–39: 100% (20% overall); Spend (2 years) ¥260 or more: 100% (20% overall); "
         "来源 小红书: 100% (30% overall)."
     )
 
@@ -203,6 +203,9 @@ def test_handover_rules_select_exactly_the_bar(store: duckdb.DuckDBPyConnection)
     listed = build_list(store, "d", D, rules=[Rule("tier", "in", ("high_spend",)), *rules])
     assert sorted(listed.rows["customer_id"]) == ["c1", "c2"]
     assert persona.handover(cube, "high_spend", "gender", None)[1] == []  # the unknown cannot be a filter
+    assert persona.handover(cube, "high_spend", "gender", "保密")[1] == []  # nor a gender without a filter key
+    assert persona.handover(cube, "high_spend", "gender", "F")[1] == [Rule("gender", "in", ("F",))]
+    assert persona.handover(cube, "high_spend", "birth_month", "5")[1] == [Rule("birthday_month", "=", 5)]
 
 
 def test_unknown_scheme_and_segment_are_input_errors(store: duckdb.DuckDBPyConnection) -> None:
@@ -306,3 +309,13 @@ def test_shares_add_up_to_one_in_segment_and_base(tmp_path_factory: pytest.TempP
             assert math.isclose(part["base_share"].sum(), 1.0)
             assert int(part["segment_count"].sum()) == size
             assert int(part["base_count"].sum()) == len(crowd)
+
+
+def test_zodiac_and_star_signs_read_in_their_own_order(store: duckdb.DuckDBPyConnection) -> None:
+    frame = persona.persona(cube_of(store), "potential", min_count=2)
+    # birthdays: c1 1990 horse, c2 1992 monkey, c3 1980 monkey, c5 2000 dragon, m9 1995 pig
+    assert list(frame.loc[frame["attribute"] == "zodiac", "value"]) == ["dragon", "horse", "monkey", "pig", None]
+    # c1 May 1 taurus, c2 Jul 1 cancer, c3 Jan 1 capricorn, c5 Jan 1 capricorn, m9 Mar 3 pisces
+    signs = list(frame.loc[frame["attribute"] == "constellation", "value"])
+    assert signs == ["taurus", "cancer", "capricorn", "pisces", None]
+    assert list(frame.loc[frame["attribute"] == "birth_month", "value"]) == ["1", "3", "5", "7", None]

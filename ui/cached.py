@@ -12,8 +12,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import streamlit as st
 
-from segcore import engine, migration, outcomes, overview, prepared, segments, targets
+from segcore import engine, migration, outcomes, overview, persona, prepared, segments, targets
 from segcore import weekly as weekly_core
+from segcore.attributes import extra_attributes
 from segcore.campaigns import list_campaigns
 from segcore.measure import CampaignResult, measure_campaign
 from segcore.sql import NO_EXTENSIONS, quote_ident
@@ -28,7 +29,9 @@ __all__ = [
     "campaigns",
     "candidate_count",
     "customer_purchases",
+    "dataset_fields",
     "distinct_values",
+    "extra_values",
     "filter_candidates",
     "has_promo",
     "list_baseline_rate",
@@ -40,6 +43,7 @@ __all__ = [
     "migration_sizes",
     "monthly_revenue",
     "movers_details",
+    "persona_cube",
     "prepare_candidates",
     "store_summary",
     "target_list",
@@ -246,9 +250,10 @@ def filter_candidates(
         as_of = as_of.date()
     prepared = candidates if isinstance(candidates, Candidates) else prepare_candidates(candidates)
     targets._check_channel(channel)
-    typed_rules = tuple(targets.normalize_rule(r) for r in rules)
+    fields = targets.fields_for(con, dataset_id)
+    typed_rules = tuple(targets.normalize_rule(r, fields) for r in rules)
     checked = [targets._check_exclusion(e) for e in exclusions]
-    where, params = targets.rules_to_sql(typed_rules, targets.FIELDS, as_of=as_of)
+    where, params = targets.rules_to_sql(typed_rules, fields, as_of=as_of)
     positions = matched_rows = prepared.matching(where, params)
     frame = prepared.frame
     matched = len(positions)
@@ -500,3 +505,59 @@ def load_rejects_csv(dataset_id: str, load_ids: Sequence[str], lang: str) -> byt
 
 # issue 12, block F
 # (end of block F)
+
+
+# issue 16, personas
+@st.cache_resource(ttl=600, max_entries=6, show_spinner=False)
+def _persona_cube(dataset_id: str, as_of: date, scheme: str, cfg: TierRules, version: int) -> persona.PersonaCube:
+    # counted once per dataset, date, rules and scheme over the Targets page's candidate table (the same rows, so a
+    # hand-over's list matches the bar it came from); cache_resource: nothing changes a cube once built
+    candidates = _target_candidates(dataset_id, as_of, cfg, version)
+    with state.workspace().reader() as con:
+        extras = extra_attributes(con, dataset_id, {*targets.FIELDS, *targets.CANDIDATE_COLUMNS})
+    mem = duckdb.connect(":memory:", config=NO_EXTENSIONS)
+    try:
+        mem.register(targets.CANDIDATES, candidates.arrow)
+        return persona.persona_cube(mem, targets.CANDIDATES, scheme, extras)
+    finally:
+        mem.close()
+
+
+def persona_cube(dataset_id: str, as_of: date, scheme: str) -> persona.PersonaCube:
+    """The counts behind every persona of a scheme as of a date (cached until the data or the rules change): a
+    segment's persona is then segcore.persona.persona(cube, segment), a few hundred rows."""
+    return _persona_cube(dataset_id, as_of, scheme, tier_rules(), state.data_version())
+
+
+@st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
+def _dataset_fields(dataset_id: str, version: int) -> dict[str, targets.Field]:
+    with state.workspace().reader() as con:
+        return targets.fields_for(con, dataset_id)
+
+
+def dataset_fields(dataset_id: str) -> dict[str, targets.Field]:
+    """The list fields of a dataset: FIELDS and one per extra column of its files (plain=True)."""
+    return _dataset_fields(dataset_id, state.data_version())
+
+
+EXTRA_CHOICES = 200  # the most values a text column of the files offers as filter choices
+
+
+@st.cache_data(ttl=600, max_entries=32, show_spinner=False)
+def _extra_values(dataset_id: str, as_of: date, column: str, cfg: TierRules, version: int) -> tuple[list[str], int]:
+    frame = _target_candidates(dataset_id, as_of, cfg, version).frame
+    if column not in frame:
+        return [], 0
+    counts = frame[column].dropna().astype(str).value_counts()
+    counts = counts[counts.index.str.strip() != ""]
+    common = counts.sort_index().sort_values(ascending=False, kind="stable").head(EXTRA_CHOICES)
+    return sorted(common.index), len(counts)
+
+
+def extra_values(dataset_id: str, as_of: date, column: str) -> tuple[list[str], int]:
+    """The values of a text column of the files among the candidates as of a date (the EXTRA_CHOICES most common,
+    sorted) and how many distinct values it has."""
+    return _extra_values(dataset_id, as_of, column, tier_rules(), state.data_version())
+
+
+# (end of issue 16)

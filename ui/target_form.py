@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -21,14 +21,14 @@ from segcore.keys import (
     RFM_SEGMENTS,
     TIER_KEYS,
 )
-from segcore.targets import STAR_SIGNS, ZODIAC, Exclusion, Rule, read_id_list
+from segcore.targets import FIELDS, STAR_SIGNS, ZODIAC, Exclusion, Field, Rule, describe, read_id_list
 from ui import charts, state
 from ui.i18n import lang, t
 from ui.uploads import list_uploader, saved_upload
 
 __all__ = ["PREFILL", "channel_picker", "exclusions", "filters", "manual_list"]
 
-PREFILL = "tgt_prefill"  # {"tier": [...], "customer_id": [...], ...} handed over by another page
+PREFILL = "tgt_prefill"  # {"tier": [...], "customer_id": [...], "rules": [Rule, ...]} handed over by another page
 
 
 def _choose(field: str, label: str, options: Sequence[str], names: dict[str, str]) -> Rule | None:
@@ -153,19 +153,90 @@ def _purchase_filters(code: str, categories: list[str]) -> list[Rule | None]:
     return rules
 
 
-def filters(stores: list[str], categories: list[str]) -> list[Rule]:
-    """Every filter widget; the chosen ones as rules (AND between fields, OR within one)."""
+def _clear_handed_over() -> None:
+    prefill = dict(st.session_state.get(PREFILL, {}))
+    prefill.pop("rules", None)
+    st.session_state[PREFILL] = prefill
+
+
+def _handed_over(code: str, fields: Mapping[str, Field]) -> list[Rule]:
+    """The rules another page handed over (PREFILL["rules"], e.g. a persona's value), each in words, with a button
+    that clears them."""
+    handed = st.session_state.get(PREFILL, {}).get("rules") or []
+    rules = [r for r in handed if r.field in fields]  # a column gone from the files since is no longer a filter
+    if not rules:
+        return []
+    for rule in rules:
+        st.info(t("tgt.handover", rule=describe(rule, code, fields)), icon=":material/person_search:")
+    st.button(t("tgt.handover_clear"), key="tgt_handover_clear", on_click=_clear_handed_over, icon=":material/close:")
+    return rules
+
+
+def _extra_filters(code: str, fields: Mapping[str, Field], choices: Mapping[str, tuple[list[str], int]]) -> list[Rule]:
+    """One filter per extra column of the files: a number between an optional low and high, a text among its values,
+    a date between an optional first and last day."""
+    rules: list[Rule] = []
+    st.caption(t("tgt.extra_caption"))
+    extras = sorted(((column, spec) for column, spec in fields.items() if spec.plain), key=lambda item: item[1].label)
+    for column, spec in extras:
+        name = spec.label
+        if spec.type == "text":
+            values, total = choices.get(column, ([], 0))
+            chosen = st.multiselect(name, values, key=f"tgt_x_{column}", placeholder=t("tgt.pick_any"))
+            if total > len(values):
+                st.caption(
+                    t("tgt.extra_capped", name=name, n=fmt.count(len(values), code), total=fmt.count(total, code))
+                )
+            rules += [Rule(column, "in", tuple(chosen))] if chosen else []
+            continue
+        low_column, high_column = st.columns(2)
+        if spec.type == "number":
+            low = low_column.number_input(
+                t("tgt.extra_min", name=name), value=None, key=f"tgt_x_{column}_min", placeholder=t("tgt.extra_any")
+            )
+            high = high_column.number_input(
+                t("tgt.extra_max", name=name), value=None, key=f"tgt_x_{column}_max", placeholder=t("tgt.extra_any")
+            )
+        elif spec.type == "date":
+            first, last = date(1900, 1, 1), date(2100, 12, 31)
+            low = low_column.date_input(
+                t("tgt.extra_from", name=name), value=None, min_value=first, max_value=last, key=f"tgt_x_{column}_min"
+            )
+            high = high_column.date_input(
+                t("tgt.extra_to", name=name), value=None, min_value=first, max_value=last, key=f"tgt_x_{column}_max"
+            )
+        else:
+            continue
+        rules += [Rule(column, ">=", low)] if low is not None else []
+        rules += [Rule(column, "<=", high)] if high is not None else []
+    return rules
+
+
+def filters(
+    stores: list[str],
+    categories: list[str],
+    fields: Mapping[str, Field] | None = None,
+    choices: Mapping[str, tuple[list[str], int]] | None = None,
+) -> list[Rule]:
+    """Every filter widget; the chosen ones as rules (AND between fields, OR within one). `fields`: the dataset's
+    (targets.fields_for), whose extra columns of the files get filters of their own; `choices`: each text extra
+    column's values and how many there are (cached.extra_values)."""
     code = lang()
+    fields = fields or FIELDS
+    handed = _handed_over(code, fields)
     rules = _segment_filters(code)
     with st.expander(t("tgt.member_filters")):
         rules += _member_filters(code, stores)
     with st.expander(t("tgt.purchase_filters")):
         rules += _purchase_filters(code, categories)
+    if any(spec.plain for spec in fields.values()):
+        with st.expander(t("tgt.extra_filters")):
+            rules += _extra_filters(code, fields, choices or {})
     picked = st.session_state.get(PREFILL, {}).get("customer_id")
     if picked:
         st.info(t("tgt.hand_picked", n=len(picked)))
         rules.append(Rule("customer_id", "in", tuple(picked)))
-    return [r for r in rules if r is not None]
+    return [r for r in [*rules, *handed] if r is not None]
 
 
 def channel_picker() -> str:

@@ -234,7 +234,9 @@ def files_table(reports: Sequence[LoadReport], code: str, currency: str) -> pd.D
 
 def needs_details(report: LoadReport) -> bool:
     """Whether a file has anything to explain beyond its row in the table: rejects, warnings, number formats."""
-    return report.status == "loaded" and bool(report.rejects_by_reason or report.warnings or report.number_formats)
+    return report.status == "loaded" and bool(
+        report.rejects_by_reason or report.warnings or report.number_formats or report.extra_columns
+    )
 
 
 def file_details(report: LoadReport, currency: str) -> None:
@@ -248,6 +250,13 @@ def file_details(report: LoadReport, currency: str) -> None:
             t("report.duplicates", n=fmt.count(report.duplicate_lines, code)),
         ]
     st.caption(" · ".join(facts))
+    if report.extra_columns:
+        kept = "、" if code == "zh" else ", "
+        columns = kept.join(
+            f"{name}（{t('report.kind.' + kind)}）" if code == "zh" else f"{name} ({t('report.kind.' + kind)})"
+            for name, kind in report.extra_columns.items()
+        )
+        st.caption(t("report.extra_columns", columns=columns))
     for column, style in report.number_formats.items():
         key = "report.number_format" if style == "eu" else "report.number_format_mixed"
         st.info(t(key, column=t(f"col.{column}")))

@@ -104,6 +104,7 @@ def test_no_request_leaves_the_machine(page, logged_app: tuple[str, Path, str]) 
     for path, heading in [
         ("weekly?lang=zh", "每周经营复盘"),
         ("segments?lang=zh", None),
+        ("personas?lang=zh", "客户画像"),
         ("migration?lang=en", None),
         ("targets?lang=en", None),
         ("campaigns?lang=en", None),
