@@ -9,7 +9,7 @@ from segcore import fmt
 from segcore.catalog import text
 from segcore.keys import SCHEMES
 from segcore.persona import MIN_COUNT, persona, segment_keys
-from ui import cached, charts, persona_views, state
+from ui import cached, charts, persona_views, segment_views, state
 from ui.guard import require_frame, url_choice
 from ui.i18n import lang, t
 
@@ -21,17 +21,7 @@ dataset = state.require_dataset()
 as_of = state.as_of()
 currency = state.currency()
 
-scheme = (
-    st.segmented_control(
-        t("seg.scheme"),
-        list(SCHEMES),
-        format_func=lambda s: text(f"scheme.{s}", code),
-        key="per_scheme",
-        default=url_choice("scheme", list(SCHEMES), "tier"),
-    )
-    or "tier"
-)
-st.query_params["scheme"] = scheme
+scheme = segment_views.scheme_picker("per_scheme", code)
 with st.spinner(t("per.computing")):
     cube = cached.persona_cube(dataset, as_of, scheme)
 order = list(segment_keys(scheme))

@@ -7,8 +7,6 @@ from datetime import timedelta
 import streamlit as st
 
 from segcore import fmt
-from segcore.catalog import text
-from segcore.keys import SCHEMES
 from segcore.segments import (
     COMPARE_DAYS,
     group_overlap,
@@ -33,17 +31,7 @@ as_of = state.as_of()
 currency = state.currency()
 before = as_of - timedelta(days=COMPARE_DAYS)
 cfg = cached.tier_rules()
-scheme = (
-    st.segmented_control(
-        t("seg.scheme"),
-        list(SCHEMES),
-        format_func=lambda s: text(f"scheme.{s}", code),
-        key="seg_scheme",
-        default=url_choice("scheme", list(SCHEMES), "tier"),
-    )
-    or "tier"
-)
-st.query_params["scheme"] = scheme
+scheme = segment_views.scheme_picker("seg_scheme", code)
 st.caption(t("seg.as_of", day=fmt.day(as_of, code), before=fmt.day(before, code)))
 if not cached.has_promo(dataset):
     st.warning(t("seg.no_promo"))

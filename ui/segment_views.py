@@ -12,11 +12,12 @@ import streamlit as st
 from segcore import fmt
 from segcore.catalog import text
 from segcore.export import mask_phone
-from segcore.keys import CHANNELS
+from segcore.keys import CHANNELS, SCHEMES
 from segcore.playbook import playbook, save_playbook
 from segcore.segments import membership_reasons, star_sign
 from segcore.tier_rules import NO_TIER, TierRules
 from ui import cached, charts, state, tables
+from ui.guard import url_choice
 from ui.i18n import lang, t
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "playbook_editor",
     "purchases_table",
     "reasons_markdown",
+    "scheme_picker",
     "sizes_table",
 ]
 
@@ -258,3 +260,19 @@ def playbook_editor(scheme: str, order: list[str]) -> None:
                 ],
             )
         st.success(t("seg.saved"))
+
+
+def scheme_picker(key: str, code: str) -> str:
+    """The tier-scheme picker (segmented control, ?scheme= in the address); the chosen scheme, tier by default."""
+    scheme = (
+        st.segmented_control(
+            t("seg.scheme"),
+            list(SCHEMES),
+            format_func=lambda s: text(f"scheme.{s}", code),
+            key=key,
+            default=url_choice("scheme", list(SCHEMES), "tier"),
+        )
+        or "tier"
+    )
+    st.query_params["scheme"] = scheme
+    return scheme
