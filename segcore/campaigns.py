@@ -60,6 +60,7 @@ from segcore.targets import (
     Exclusion,
     Rule,
     TargetList,
+    fields_for,
     id_key,
     list_warnings,
     rules_from_json,
@@ -432,7 +433,7 @@ def campaign_record(con: duckdb.DuckDBPyConnection, campaign_id: str) -> dict[st
     if cursor is None or row is None:
         raise InputError("no_such_campaign", campaign=campaign_id)
     record = dict(zip([d[0] for d in cursor.description], row, strict=True))
-    record["rules"] = rules_from_json(record["rules"])
+    record["rules"] = rules_from_json(record["rules"], fields_for(con, record["dataset_id"]))
     record["exclusions"] = [
         (
             Exclusion(e["kind"], tuple(e["value"]) if isinstance(e["value"], list) else e["value"], e.get("by", "id")),

@@ -10,8 +10,9 @@ attribute, each customer has one value (or none: unknown):
   2-3y, 3-5y = under 1826, 5y+), promo_share_band (promo spend / spend in the last 365 days: <1%, 1-25%, 25-50%,
   50-75%, 75%+): fixed bands, each from its low end (included) to the next band's (excluded);
 - points_band, spend_band (monetary) and every number column of the files: five bands cut at the base's 20th, 40th,
-  60th and 80th percentiles, each cut rounded to two significant digits (equal cuts merge), written "<a", "a-b"
-  (a <= x < b) and ">=b";
+  60th and 80th percentiles, each cut rounded to two significant digits (equal cuts merge; a column of whole
+  numbers gets whole cuts), written "<a", "a-b" (a <= x < b) and ">=b"; a column of at most FEW_VALUES whole
+  numbers (a level, a count of referrals) is described value by value;
 - a date column of the files: its year; a text column: its value.
 
 An attribute no customer of the base has a value for is left out. The shares of an attribute add up to 1 in the
@@ -56,6 +57,7 @@ __all__ = [
 ]
 
 MIN_COUNT = 30
+FEW_VALUES = 12  # a number column of at most this many whole values is described value by value, not in bands
 PERSONA_COLUMNS = ("attribute", "value", "segment_count", "segment_share", "base_count", "base_share", "index")
 SEGMENT_KEYS = {
     "tier": TIER_KEYS,
@@ -158,9 +160,11 @@ def _number_text(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else f"{x:g}"
 
 
-def quantile_bands(cuts: Sequence[float]) -> tuple[Band, ...]:
-    """Bands from percentile cuts: each cut rounded to two significant digits, equal ones merged."""
-    edges = sorted({_round2(float(c)) for c in cuts if c is not None and math.isfinite(float(c))})
+def quantile_bands(cuts: Sequence[float], *, whole: bool = False) -> tuple[Band, ...]:
+    """Bands from percentile cuts: each cut rounded to two significant digits (`whole`: then to a whole number, for
+    a column of whole numbers), equal ones merged."""
+    finite = [_round2(float(c)) for c in cuts if c is not None and math.isfinite(float(c))]
+    edges = sorted({float(round(c)) if whole else c for c in finite})
     if not edges:
         return ()
     bands: list[Band] = [(None, edges[0], f"<{_number_text(edges[0])}")]
@@ -186,6 +190,8 @@ def _value_sql(attribute: Attribute) -> str:
         return _band_sql(f"cast({column} as double)", attribute.bands)
     if attribute.kind == "year":
         return f"cast(year({column}) as varchar)"
+    if attribute.kind == "integer":
+        return f"cast(cast({column} as bigint) as varchar)"
     return f"nullif(trim(cast({column} as varchar)), '')"
 
 
@@ -193,19 +199,30 @@ _CUTS_SQL = "select {columns} from {table}"
 
 
 def _with_cuts(con: duckdb.DuckDBPyConnection, table: str, attributes: Sequence[Attribute]) -> list[Attribute]:
-    """The attributes, with the quantile ones given their bands from the base's percentiles."""
+    """The attributes, with the quantile ones given their bands from the base's percentiles; a column of at most
+    FEW_VALUES whole numbers (a count, a level) is described value by value instead."""
     numeric = [a for a in attributes if a.kind == "quantile"]
     if not numeric:
         return list(attributes)
-    columns = ", ".join(f"quantile_cont(cast({quote_ident(a.column)} as double), {list(_QUANTILES)})" for a in numeric)
-    row = con.execute(_CUTS_SQL.format(columns=columns, table=quote_ident(table))).fetchone() or ()
-    cuts = {a.name: list(found or []) for a, found in zip(numeric, row, strict=True)}
-    return [
-        Attribute(a.name, a.column, a.kind, quantile_bands(cuts[a.name]), a.plain, a.money)
-        if a.kind == "quantile"
-        else a
-        for a in attributes
-    ]
+    parts = []
+    for a in numeric:
+        x = f"cast({quote_ident(a.column)} as double)"
+        parts += [
+            f"quantile_cont({x}, {list(_QUANTILES)})",
+            f"coalesce(bool_and({x} = round({x})), false)",
+            f"count(distinct {x})",
+        ]
+    row = list(con.execute(_CUTS_SQL.format(columns=", ".join(parts), table=quote_ident(table))).fetchall()[0])
+    described: dict[str, Attribute] = {}
+    for n, a in enumerate(numeric):
+        cuts, whole, distinct = row[3 * n : 3 * n + 3]
+        if whole and distinct <= FEW_VALUES and not a.money:
+            described[a.name] = Attribute(a.name, a.column, "integer", (), a.plain, a.money)
+        else:
+            described[a.name] = Attribute(
+                a.name, a.column, a.kind, quantile_bands(cuts or [], whole=bool(whole)), a.plain, a.money
+            )
+    return [described.get(a.name, a) for a in attributes]
 
 
 def _attributes(con: duckdb.DuckDBPyConnection, table: str, extras: Sequence[Any]) -> list[Attribute]:
@@ -307,6 +324,9 @@ def _ordered(rows: pd.DataFrame, attribute: Attribute) -> pd.DataFrame:
     if attribute.bands:
         rank = {b[2]: i for i, b in enumerate(attribute.bands)}
         key = rows["value"].map(lambda v: rank.get(v, len(rank)) if isinstance(v, str) else len(rank) + 1)
+        return rows.assign(_k=key).sort_values("_k", kind="stable").drop(columns="_k")
+    if attribute.kind == "integer":
+        key = rows["value"].map(lambda v: int(v) if isinstance(v, str) else math.inf)
         return rows.assign(_k=key).sort_values("_k", kind="stable").drop(columns="_k")
     natural = _NATURAL_ORDER.get(attribute.name)
     if natural is not None:
@@ -416,6 +436,10 @@ def summary(
             )
         )
     if not parts:
+        first = frame[frame["attribute"] == frame["attribute"].iloc[0]] if len(frame) else frame
+        size = int(first["segment_count"].sum())
+        if size < min_count:  # no value can reach the minimum: nothing could stand out
+            return text("persona.too_few", lang, segment=segment_name, n=fmt.count(size, lang), min=min_count)
         return text("persona.nothing_stands_out", lang, segment=segment_name)
     joiner = "，" if lang == "zh" else "; "
     return text("persona.sentence", lang, segment=segment_name, parts=joiner.join(parts))
@@ -442,7 +466,7 @@ def handover(
     if attribute.kind == "year":
         year = int(value)
         return picker, [Rule(column, ">=", date(year, 1, 1)), Rule(column, "<", date(year + 1, 1, 1))]
-    if attribute.name == "birth_month":
+    if attribute.name == "birth_month" or attribute.kind == "integer":
         return picker, [Rule(column, "=", int(value))]
     return picker, [Rule(column, "in", (value,))]
 

@@ -551,8 +551,10 @@ def _known(rule: Rule, fields: Mapping[str, Field]) -> Mapping[str, Field]:
         return fields
     values = _items(rule.value)
     numeric = all(isinstance(v, int | float | Decimal) and not isinstance(v, bool) for v in values)
+    ordered = rule.op in (">=", "<=", "<", ">", "between")
     number_like = all(re.fullmatch(r"[+-]?[0-9]+(\.[0-9]+)?", str(v)) for v in values)
-    kind = "number" if numeric or (number_like and rule.op in (">=", "<=", "<", ">", "between")) else "text"
+    date_like = all(isinstance(v, date) or re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", str(v)) for v in values)
+    kind = "number" if numeric or (number_like and ordered) else "date" if date_like and ordered else "text"
     return {**fields, rule.field: Field(kind, rule.field, plain=True)}
 
 
@@ -573,10 +575,11 @@ def rules_to_json(rules: Iterable[Rule]) -> str:
     )
 
 
-def rules_from_json(data: str) -> list[Rule]:
-    """The rules written by rules_to_json, typed again (a rule on an extra column of the files as well)."""
+def rules_from_json(data: str, fields: Mapping[str, Field] = FIELDS) -> list[Rule]:
+    """The rules written by rules_to_json, typed again by `fields` (the dataset's, fields_for, for a rule on an
+    extra column; one on a column the dataset no longer has is typed by its value)."""
     rules = [Rule(item["field"], item["op"], item["value"]) for item in json.loads(data or "[]")]
-    return [normalize_rule(rule, _known(rule, FIELDS)) for rule in rules]
+    return [normalize_rule(rule, _known(rule, fields)) for rule in rules]
 
 
 # --- candidates -----------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import csv
 import subprocess
 import sys
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -186,3 +187,45 @@ def test_cli_ingest_says_which_columns_were_kept(tmp_path: Path) -> None:
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "kept as attributes: 金重 number, 主石重 number, 款号 text, 到期日 date, 备注 text" in done.stdout
+
+
+def test_a_campaign_saved_with_extra_column_rules_reads_back_typed(jeweller: duckdb.DuckDBPyConnection) -> None:
+    from segcore.campaigns import campaign_record, save_campaign
+
+    fields = fields_for(jeweller, "j")
+    rules = [parse_rule("到期日 >= 2025-01-01", fields), parse_rule("金重 in 10.5", fields)]
+    listed = build_list(jeweller, "j", D, rules=rules, channel="store")
+    assert list(listed.rows["customer_id"]) == ["A"]
+    campaign = save_campaign(
+        jeweller, "j", listed, name="金饰回访", channel="store", start=date(2024, 4, 1), end=date(2024, 4, 28),
+        holdout_share=0.0, seed=7, created_at=datetime(2024, 4, 1),
+    )  # fmt: skip
+    assert campaign_record(jeweller, campaign)["rules"] == [
+        Rule("到期日", ">=", date(2025, 1, 1)),
+        Rule("金重", "in", (Decimal("10.5"),)),
+    ]
+    # a column the dataset no longer has is typed by its value: an ISO date compared is a date
+    assert rules_from_json('[{"field": "旧列", "op": ">=", "value": "2025-01-01"}]') == [
+        Rule("旧列", ">=", date(2025, 1, 1))
+    ]
+
+
+def test_a_few_whole_numbers_are_described_value_by_value(jeweller: duckdb.DuckDBPyConnection) -> None:
+    from segcore import persona
+
+    table = candidates(jeweller, "j", D)
+    cube = persona.persona_cube(jeweller, table, "tier", extra_attributes(jeweller, "j", {*FIELDS, *CANDIDATE_COLUMNS}))
+    frame = persona.persona(cube, "regular", min_count=1)
+    levels = frame[frame["attribute"] == "会员等级"]
+    # 会员等级: A 3, B 1, D 2; C, E and F are not members (6 customers in the base)
+    assert list(zip(levels["value"], levels["base_count"], strict=True)) == [("1", 1), ("2", 1), ("3", 1), (None, 3)]
+    _, rules = persona.handover(cube, "regular", "会员等级", "2")
+    assert rules == [Rule("会员等级", "=", 2)]
+    assert list(build_list(jeweller, "j", D, rules=rules, channel="store").rows["customer_id"]) == ["D"]
+
+
+def test_whole_number_columns_get_whole_cuts() -> None:
+    from segcore.persona import quantile_bands
+
+    assert [b[2] for b in quantile_bands([1.8, 3.6, 5.4, 7.2], whole=True)] == ["<2", "2-4", "4-5", "5-7", ">=7"]
+    assert [b[2] for b in quantile_bands([1.8, 3.6, 5.4, 7.2])] == ["<1.8", "1.8-3.6", "3.6-5.4", "5.4-7.2", ">=7.2"]

@@ -15,7 +15,8 @@ C02 ¥200, ..., C10 ¥1,000; all ten are members, women C01 C02 C09 C10, men C03
   the base's: spend first (80 points), then gender (60 points).
   regular (8): men 6 of 8 = 75% (60% overall, index 125); ¥640-¥820 = C07 C08 = 2; age known for C01 C02 only,
   2 of 8 = 25% (under half: the page says so); age unknown for 6.
-  With the default minimum of 30 customers per value no index is shown, so nothing stands out.
+  With the default minimum of 30 customers per value no index is shown, and the sentence says the segment is too
+  small for one.
 
 The jeweller, with the extra columns 金重 (gold weight, a number), 工艺 (craft, a text) and 到期日 (a date):
   A: 2024-01-05 金重 6.5, 2024-02-05 金重 4.0 (古法; 到期日 2025-01-01, 2025-02-01)
@@ -179,10 +180,10 @@ def test_the_demo_compares_loyal_with_silent_and_keeps_unknowns_off_a_list(app_w
 # --- the page on the tiny store ---------------------------------------------------------------------------------
 
 
-def test_with_the_default_minimum_nothing_stands_out(tiny: Path) -> None:
+def test_with_the_default_minimum_the_segment_is_too_small(tiny: Path) -> None:
     at = _personas("en")
     assert _headlines(at) == [
-        "High spend (VIP): no attribute sets this segment clearly apart from the whole customer base."
+        "High spend (VIP): only 2 customers, fewer than the 30 an index needs; lower the minimum to compare."
     ]
     assert _sizes(at) == [":material/groups: **2 customers, 20% of all**"]
 
@@ -197,7 +198,7 @@ def test_with_the_default_minimum_nothing_stands_out(tiny: Path) -> None:
         ),
         (
             "zh",
-            ["消费金额（近2年）为¥820 及以上的占 100%（整体 20%）", "性别为女的占 100%（整体 40%）"],
+            ["消费金额（近2年）为¥820及以上的占 100%（整体 20%）", "性别为女的占 100%（整体 40%）"],
             "2 位顾客，占全体 20%",
         ),
     ],

@@ -182,13 +182,28 @@ def test_summary_names_the_three_values_that_set_the_segment_apart(store: duckdb
         ("来源", "小红书"),
     ]
     assert persona.summary(cube, frame, "高消费总额会员", "zh", min_count=2) == (
-        "高消费总额会员：年龄为30–39 岁的占 100%（整体 20%），消费金额（近2年）为¥260 及以上的占 100%（整体 20%），"
+        "高消费总额会员：年龄为30–39 岁的占 100%（整体 20%），消费金额（近2年）为¥260及以上的占 100%（整体 20%），"
         "来源为小红书的占 100%（整体 30%）。"
     )
     assert persona.summary(cube, frame, "High spend", "en", min_count=2) == (
         "High spend: Age 30–39: 100% (20% overall); Spend (2 years) ¥260 or more: 100% (20% overall); "
         "来源 小红书: 100% (30% overall)."
     )
+
+
+def test_a_segment_smaller_than_the_minimum_says_so(store: duckdb.DuckDBPyConnection) -> None:
+    cube = cube_of(store)
+    assert persona.summary(cube, persona.persona(cube, "high_spend"), "高消费总额会员", "zh") == (
+        "高消费总额会员：仅 2 位顾客，少于显示指数所需的 30 位；可调低最少人数后再比较。"
+    )
+    # regular (c3..c8, 6 customers): with a minimum of 4 no value has enough customers, yet the segment has
+    regular = persona.persona(cube, "regular", min_count=4)
+    assert persona.summary(cube, regular, "Regular", "en", min_count=4) == (
+        "Regular: no attribute sets this segment clearly apart from the whole customer base."
+    )
+    # with 3: 来源 门店 is c3 c4 c5 = 50% against 4 of 10 = 40% (index 125), known for half of the segment
+    regular = persona.persona(cube, "regular", min_count=3)
+    assert persona.summary(cube, regular, "Regular", "en", min_count=3) == "Regular: 来源 门店: 50% (40% overall)."
 
 
 def test_handover_rules_select_exactly_the_bar(store: duckdb.DuckDBPyConnection) -> None:
