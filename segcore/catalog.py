@@ -552,8 +552,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh": "{path} 中的分层规则无法使用：{reason}",
     },
     "err.bad_out_suffix": {
-        "en": "The output file must end in .csv, .parquet or .xlsx: {path}",
-        "zh": "输出文件须以 .csv、.parquet 或 .xlsx 结尾：{path}",
+        "en": "The output file must end in one of {allowed}: {path}",
+        "zh": "输出文件须以以下之一结尾：{allowed}：{path}",
     },
     "err.bad_date_arg": {"en": "Not a date (YYYY-MM-DD): {value}", "zh": "日期格式应为 YYYY-MM-DD：{value}"},
     "err.unknown_every": {
@@ -1764,6 +1764,10 @@ CATALOG: dict[str, dict[str, str]] = {
     "persona.attr.spend_band": {"en": "Spend (2 years)", "zh": "消费金额（近2年）"},
     "persona.attr.promo_share_band": {"en": "Spend on promotion", "zh": "促销消费占比"},
     "persona.unknown": {"en": "Unknown", "zh": "未知"},
+    "cli.persona_done": {
+        "en": "{segment}: {n} of {base} customers as of {day}; {rows} rows written to {out}",
+        "zh": "{segment}：截至 {day}，全体 {base} 位顾客中有 {n} 位；已写入 {rows} 行到 {out}",
+    },
     "persona.below": {"en": "under {x}", "zh": "不到{x}"},
     "persona.at_least": {"en": "{x} or more", "zh": "{x}及以上"},
     "persona.too_few": {
@@ -1802,7 +1806,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "per.title": {"en": "Personas: who is in a segment", "zh": "客户画像"},
     "per.computing": {"en": "Counting every attribute of every segment…", "zh": "正在统计各分层的客户属性…"},
     "per.segment": {"en": "Segment", "zh": "分层"},
-    "per.segment_option": {"en": "{segment} ({n})", "zh": "{segment}（{n} 人）"},
+    "per.segment_option": {"en": "{segment} · {n} customers", "zh": "{segment}（{n} 人）"},
     "per.compare": {"en": "Compare with", "zh": "对比分层"},
     "per.compare_none": {"en": "No comparison", "zh": "不对比"},
     "per.compare_option": {"en": "{scheme} · {segment}", "zh": "{scheme} · {segment}"},

@@ -357,7 +357,7 @@ def check_out_suffix(out: str, allowed: tuple[str, ...] = (".csv", ".parquet", "
     """The output file's suffix, or InputError before any work is done."""
     suffix = Path(out).suffix.lower()
     if suffix not in allowed:
-        raise InputError("bad_out_suffix", path=out)
+        raise InputError("bad_out_suffix", path=out, allowed=", ".join(allowed))
     return suffix
 
 

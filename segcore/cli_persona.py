@@ -11,9 +11,12 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from segcore import fmt
+from segcore.catalog import text
 from segcore.cli_common import (
     add_data_args,
     check_out_suffix,
+    cli_lang,
     data_connection,
     input_files,
     read_config,
@@ -60,6 +63,10 @@ def _cmd_persona(args: argparse.Namespace) -> int:
         cube = persona.persona_cube(con, table, scheme, extras)
     frame = persona.persona(cube, args.segment, min_count)
     write_table(frame, args.out)
+    lang = cli_lang()
     size = cube.sizes.get(args.segment, 0)
-    print(f"{args.segment}: {size} of {cube.base_size} customers as of {as_of}; {len(frame)} rows -> {args.out}")
+    print(
+        text("cli.persona_done", lang, segment=args.segment, n=fmt.count(size, lang),
+             base=fmt.count(cube.base_size, lang), day=as_of.isoformat(), rows=len(frame), out=args.out)
+    )  # fmt: skip
     return 0

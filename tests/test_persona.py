@@ -256,6 +256,8 @@ def test_cli_writes_the_persona_table(tmp_path: Path) -> None:
         capture_output=True, text=True, cwd=ROOT, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
+    # rows: gender 3, age 4, birth month 5, zodiac 5, star sign 5, tenure 3, spend 5, 来源 3
+    assert done.stdout.strip().endswith(f"high_spend: 2 of 10 customers as of 2024-06-30; 33 rows written to {out}")
     with out.open(encoding="utf-8-sig") as handle:
         table = list(csv.reader(handle))
     assert table[0] == ["attribute", "value", "segment_count", "segment_share", "base_count", "base_share", "index"]
@@ -272,8 +274,9 @@ def test_cli_writes_the_persona_table(tmp_path: Path) -> None:
         (["--segment", "vip"], "Unknown segment vip"),
         (["--segment", "loyal", "--scheme", "colour"], "Unknown scheme colour"),
         (["--segment", "loyal", "--min-count", "0"], "--min-count"),
+        (["--segment", "loyal", "--out", "p.parquet"], "must end in one of .csv, .xlsx"),
     ],
-    ids=["segment", "scheme", "min-count"],
+    ids=["segment", "scheme", "min-count", "out-suffix"],
 )
 def test_cli_refuses_bad_arguments_in_one_line(tmp_path: Path, extra: list[str], reason: str) -> None:
     sales, _ = write_store(tmp_path)
