@@ -249,13 +249,12 @@ CANDIDATE_COLUMNS = (
     "has_phone",
     "is_member",
 )
-_EXTRA_TYPES = {"number": "number", "date": "date", "text": "text"}
 
 
 def fields_for(con: duckdb.DuckDBPyConnection, dataset_id: str) -> dict[str, Field]:
     """FIELDS plus one field per extra column of the dataset's files (segcore.attributes), named by its column."""
     extras = extra_attributes(con, dataset_id, {*FIELDS, *CANDIDATE_COLUMNS})
-    return {**FIELDS, **{a.column: Field(_EXTRA_TYPES[a.kind], a.name, plain=True) for a in extras}}
+    return {**FIELDS, **{a.column: Field(a.kind, a.name, plain=True) for a in extras}}
 
 
 # Other spellings a user may type for a key, read as the key.
