@@ -1888,6 +1888,68 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "{name}: the {n} most common of {total} values.",
         "zh": "{name}：仅列出最常见的 {n} 个取值（共 {total} 个）。",
     },
+    # --- forecast (segcore.forecast) ---
+    "forecast.warn.few_repeat": {
+        "en": "Only {n} customers have bought more than once; the model needs at least {min}. Treat these numbers as rough.",
+        "zh": "只有 {n} 位顾客有过复购，模型至少需要 {min} 位。以下数字仅供粗略参考。",
+    },
+    "forecast.warn.not_converged": {
+        "en": "The {model} fit did not settle on an answer: its numbers may be wrong.",
+        "zh": "{model} 模型拟合未收敛：相关数字可能不准确。",
+    },
+    "forecast.warn.edge": {
+        "en": "The BG/NBD parameter {param} = {value} is at the edge of its range: the model does not describe these customers well.",
+        "zh": "BG/NBD 参数 {param} = {value} 处于取值边缘：模型与这些顾客的购买规律不符。",
+    },
+    "forecast.warn.no_spend_model": {
+        "en": "Only {n} repeat buyers, fewer than the {min} the spend model needs: no expected spend or CLV.",
+        "zh": "复购顾客仅 {n} 位，少于消费模型所需的 {min} 位：无法给出预期客单价和顾客终身价值。",
+    },
+    "forecast.warn.spend_unbounded": {
+        "en": "Spend per purchase varies too widely to average (q = {q}): expected spend and CLV are not reliable.",
+        "zh": "每次消费金额差异过大，无法求出平均值（q = {q}）：预期客单价和顾客终身价值不可靠。",
+    },
+    "forecast.warn.spend_correlated": {
+        "en": "Customers who buy more often also spend {direction} per purchase (correlation {correlation}, beyond ±{max}). "
+        "The spend model assumes they do not, so expected spend and CLV are biased.",
+        "zh": "购买越频繁的顾客每次消费也越{direction}（相关系数 {correlation}，超过 ±{max}）。"
+        "消费模型假设二者无关，因此预期客单价和顾客终身价值有偏差。",
+    },
+    "forecast.warn.spend_correlated.more": {"en": "more", "zh": "高"},
+    "forecast.warn.spend_correlated.less": {"en": "less", "zh": "低"},
+    "forecast.warn.holdout_error": {
+        "en": "Checked against the purchases after its calibration date, the model was off by {error} (the limit is {max}): use its numbers with care.",
+        "zh": "用校准日之后的实际购买检验，模型偏差为 {error}（上限 {max}）：请谨慎使用这些数字。",
+    },
+    "forecast.stage.summary": {"en": "Summing up each customer's purchases…", "zh": "正在汇总每位顾客的购买记录…"},
+    "forecast.stage.fit": {"en": "Fitting the models…", "zh": "正在拟合模型…"},
+    "forecast.stage.score": {"en": "Scoring every customer…", "zh": "正在为每位顾客打分…"},
+    "forecast.stage.accuracy": {
+        "en": "Checking the model against past purchases…",
+        "zh": "正在用历史购买检验模型…",
+    },
+    "forecast.stage.done": {"en": "Done", "zh": "完成"},
+    "err.bad_horizon": {
+        "en": "The horizon must be 1 to {max} days, not {value}.",
+        "zh": "预测期须为 1 至 {max} 天，而不是 {value}。",
+    },
+    "err.bad_discount": {
+        "en": "The annual discount rate must be between 0 and 1 (0.1 is 10%), not {value}.",
+        "zh": "年折现率须在 0 到 1 之间（0.1 即 10%），而不是 {value}。",
+    },
+    "err.forecast_no_customers": {
+        "en": "Nobody has a purchase on or before {as_of}: there is nothing to forecast from.",
+        "zh": "截至 {as_of} 没有任何购买记录，无法预测。",
+    },
+    "err.bad_params_out": {
+        "en": "--params-out must name a .json file, not {path}.",
+        "zh": "--params-out 必须是 .json 文件，而不是 {path}。",
+    },
+    "cli.predict_done": {
+        "en": "{n} customers scored as of {day} for the next {days} days; {rows} rows written to {out}",
+        "zh": "已为截至 {day} 的 {n} 位顾客预测未来 {days} 天；已写入 {rows} 行到 {out}",
+    },
+    "cli.predict_warning": {"en": "warning: {message}", "zh": "提醒：{message}"},
 }
 
 

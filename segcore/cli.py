@@ -29,6 +29,7 @@ from segcore.cli_common import (
 from segcore.cli_lift import add_lift_command
 from segcore.cli_migration import add_migration_command
 from segcore.cli_persona import add_persona_command
+from segcore.cli_predict import add_predict_command
 from segcore.cli_prepare import add_prepare_command
 from segcore.cli_report import add_report_command
 from segcore.cli_targets import add_targets_command
@@ -161,6 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_targets_command(sub)  # target lists and holdouts
     add_persona_command(sub)  # who is in a segment (客户画像)
+    add_predict_command(sub)  # who is still alive, next purchases and CLV (预测)
     add_lift_command(sub)  # what a campaign earned
     add_migration_command(sub)  # moves between snapshot dates
     add_report_command(sub)  # the weekly review as HTML or PDF

@@ -281,3 +281,33 @@ create table if not exists prepared_tiers (
 def create_prepared_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Create the prepared tables (prepared_keys, prepared_tiers) if they do not exist yet."""
     con.execute(_PREPARED_DDL)
+    con.execute(_FORECAST_DDL)
+
+
+# issue 13: a forecast (segcore/forecast/store.py) kept per dataset, as-of date, horizon and discount, under a key
+# that also hashes the dataset's loads: its fit, accuracy check and warnings as JSON, and one row per customer.
+_FORECAST_DDL = """
+create table if not exists forecast_runs (
+    dataset_id varchar not null,
+    key varchar not null,
+    as_of date not null,
+    horizon_days integer not null,
+    annual_discount double not null,
+    fit json not null,
+    accuracy json,
+    computed_at timestamp not null
+);
+create table if not exists forecast_scores (
+    dataset_id varchar not null,
+    key varchar not null,
+    customer_id varchar,
+    x integer,
+    t_x double,
+    "T" double,
+    m_x double,
+    p_alive double,
+    expected_purchases double,
+    expected_spend double,
+    clv double
+);
+"""

@@ -95,6 +95,8 @@ _DATASET_TABLES = (
     "campaigns",
     "prepared_tiers",
     "prepared_keys",
+    "forecast_runs",
+    "forecast_scores",
     "migration_cache",
     "migration_cache_keys",
     "order_days",

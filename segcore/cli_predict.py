@@ -1,0 +1,85 @@
+"""The `predict` command: every customer's P(alive), expected purchases, spend per purchase and CLV as of a date.
+
+One row per customer with a purchase on or before --as-of; the first columns are exactly customer_id, x, t_x, T,
+m_x, p_alive, expected_purchases, expected_spend, clv (segcore.forecast). --params-out writes the fit as JSON.
+Every warning of the guardrails and the holdout check is printed to stderr. Refused before any file is written
+(exit 2, one line): a horizon outside 1..3650 days, a discount rate outside 0..1, an --out that is not .csv,
+.parquet or .xlsx, a --params-out that is not .json, or an output that names an input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from segcore import fmt
+from segcore.catalog import text
+from segcore.cli_common import (
+    add_data_args,
+    check_out_suffix,
+    cli_lang,
+    data_connection,
+    input_files,
+    resolve_as_of,
+    write_table,
+)
+from segcore.cli_targets import check_out_paths
+from segcore.errors import InputError
+
+__all__ = ["add_predict_command"]
+
+
+def add_predict_command(sub: Any) -> None:
+    """Add the `predict` sub-command to the CLI's sub-parsers."""
+    from segcore.forecast import DEFAULT_DISCOUNT, DEFAULT_HORIZON_DAYS
+
+    command = sub.add_parser("predict", help="P(alive), expected purchases and CLV per customer (BG/NBD, Gamma-Gamma)")
+    add_data_args(command)
+    command.add_argument("--as-of", required=True, help="YYYY-MM-DD: the models see the purchases up to this day")
+    command.add_argument("--horizon-days", type=int, default=DEFAULT_HORIZON_DAYS, help="days ahead (default 90)")
+    command.add_argument(
+        "--annual-discount", type=float, default=DEFAULT_DISCOUNT, help="CLV's yearly discount rate (default 0.1)"
+    )
+    command.add_argument("--out", required=True, help="output file: .csv, .parquet or .xlsx")
+    command.add_argument("--params-out", help="the fitted parameters and warnings as .json")
+    command.set_defaults(run=_cmd_predict)
+
+
+def _check_params_out(path: str | None) -> None:
+    if path is not None and Path(path).suffix.lower() != ".json":
+        raise InputError("bad_params_out", path=path)
+
+
+def _cmd_predict(args: argparse.Namespace) -> int:
+    from segcore.forecast import check_settings, forecast
+    from segcore.forecast.guardrails import describe
+
+    check_settings(args.horizon_days, args.annual_discount)
+    check_out_suffix(args.out)
+    _check_params_out(args.params_out)
+    check_out_paths(args.out, args.params_out, input_files(args))
+    with data_connection(args) as (con, dataset_id):
+        as_of = resolve_as_of(con, dataset_id, args.as_of)
+        result = forecast(con, dataset_id, as_of, args.horizon_days, args.annual_discount)
+    write_table(result.scores, args.out)
+    if args.params_out:
+        document = {**result.fit, "accuracy": _accuracy_summary(result.accuracy)}
+        Path(args.params_out).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.params_out).write_text(json.dumps(document, indent=2, ensure_ascii=False), encoding="utf-8")
+    lang = cli_lang()
+    for warning in result.warnings:
+        print(text("cli.predict_warning", lang, message=describe(warning, lang)), file=sys.stderr)
+    n = fmt.count(len(result.scores), lang)
+    print(text("cli.predict_done", lang, n=n, day=as_of.isoformat(), days=args.horizon_days, rows=len(result.scores), out=args.out))
+    return 0
+
+
+def _accuracy_summary(accuracy: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The holdout check's totals (its weekly and per-frequency rows stay out of the parameters file)."""
+    if accuracy is None:
+        return None
+    keep = ("calibration_end", "holdout_end", "holdout_days", "actual_total", "predicted_total", "error")
+    return {key: accuracy[key] for key in keep}
