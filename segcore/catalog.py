@@ -668,6 +668,9 @@ CATALOG: dict[str, dict[str, str]] = {
     "target.field.last_category": {"en": "Category of the last purchase", "zh": "最近一次购买的品类"},
     "target.field.top_category": {"en": "Main category (most spend)", "zh": "主要品类（消费最多）"},
     "target.field.promo_share": {"en": "Share of spend on promotion (12 months)", "zh": "促销消费占比（近12个月）"},
+    "target.field.p_alive": {"en": "P(alive): chance still active (0–1)", "zh": "活跃概率（0–1）"},
+    "target.field.expected_purchases": {"en": "Expected purchases (next 90 days)", "zh": "预计购买次数（未来90天）"},
+    "target.field.clv": {"en": "Customer lifetime value (next 90 days)", "zh": "顾客终身价值（未来90天）"},
     "target.field.category_in_last_days": {"en": "Bought a category recently", "zh": "近期购买过的品类"},
     "target.field.promo_purchases": {"en": "Promo purchases (12 months)", "zh": "促销消费次数（12个月）"},
     "target.field.wechat": {"en": "WeChat opt-in", "zh": "微信授权"},
@@ -1890,7 +1893,8 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     # --- forecast (segcore.forecast) ---
     "forecast.warn.few_repeat": {
-        "en": "Only {n} customers have bought more than once; the model needs at least {min}. Treat these numbers as rough.",
+        "en": "Only {n} customers have bought more than once; the model needs at least {min}. "
+        "Treat these numbers as rough.",
         "zh": "只有 {n} 位顾客有过复购，模型至少需要 {min} 位。以下数字仅供粗略参考。",
     },
     "forecast.warn.not_converged": {
@@ -1898,7 +1902,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh": "{model} 模型拟合未收敛：相关数字可能不准确。",
     },
     "forecast.warn.edge": {
-        "en": "The BG/NBD parameter {param} = {value} is at the edge of its range: the model does not describe these customers well.",
+        "en": "The BG/NBD parameter {param} = {value} is at the edge of its range: "
+        "the model does not describe these customers well.",
         "zh": "BG/NBD 参数 {param} = {value} 处于取值边缘：模型与这些顾客的购买规律不符。",
     },
     "forecast.warn.no_spend_model": {
@@ -1910,7 +1915,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh": "每次消费金额差异过大，无法求出平均值（q = {q}）：预期客单价和顾客终身价值不可靠。",
     },
     "forecast.warn.spend_correlated": {
-        "en": "Customers who buy more often also spend {direction} per purchase (correlation {correlation}, beyond ±{max}). "
+        "en": "Customers who buy more often also spend {direction} per purchase "
+        "(correlation {correlation}, beyond ±{max}). "
         "The spend model assumes they do not, so expected spend and CLV are biased.",
         "zh": "购买越频繁的顾客每次消费也越{direction}（相关系数 {correlation}，超过 ±{max}）。"
         "消费模型假设二者无关，因此预期客单价和顾客终身价值有偏差。",
@@ -1918,7 +1924,8 @@ CATALOG: dict[str, dict[str, str]] = {
     "forecast.warn.spend_correlated.more": {"en": "more", "zh": "高"},
     "forecast.warn.spend_correlated.less": {"en": "less", "zh": "低"},
     "forecast.warn.holdout_error": {
-        "en": "Checked against the purchases after its calibration date, the model was off by {error} (the limit is {max}): use its numbers with care.",
+        "en": "Checked against the purchases after its calibration date, the model was off by {error} "
+        "(the limit is {max}): use its numbers with care.",
         "zh": "用校准日之后的实际购买检验，模型偏差为 {error}（上限 {max}）：请谨慎使用这些数字。",
     },
     "forecast.stage.summary": {"en": "Summing up each customer's purchases…", "zh": "正在汇总每位顾客的购买记录…"},

@@ -73,7 +73,17 @@ def _cmd_predict(args: argparse.Namespace) -> int:
     for warning in result.warnings:
         print(text("cli.predict_warning", lang, message=describe(warning, lang)), file=sys.stderr)
     n = fmt.count(len(result.scores), lang)
-    print(text("cli.predict_done", lang, n=n, day=as_of.isoformat(), days=args.horizon_days, rows=len(result.scores), out=args.out))
+    print(
+        text(
+            "cli.predict_done",
+            lang,
+            n=n,
+            day=as_of.isoformat(),
+            days=args.horizon_days,
+            rows=len(result.scores),
+            out=args.out,
+        )
+    )
     return 0
 
 

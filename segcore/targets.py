@@ -204,6 +204,9 @@ FIELDS: dict[str, Field] = {
     "category_in_last_days": _f("category_days", "category_in_last_days"),
     "promo_purchases": _f("number", "promo_purchases"),
     "promo_share": _f("number", "promo_share"),
+    "p_alive": _f("number", "p_alive"),
+    "expected_purchases": _f("number", "expected_purchases"),
+    "clv": _f("number", "clv"),
     "wechat": _f("bool", "wechat"),
     "sms": _f("bool", "sms"),
     "email": _f("bool", "email"),
@@ -243,6 +246,9 @@ CANDIDATE_COLUMNS = (
     "category_in_last_days",
     "promo_purchases",
     "promo_share",
+    "p_alive",
+    "expected_purchases",
+    "clv",
     "wechat",
     "sms",
     "email",
@@ -793,9 +799,11 @@ def candidates(
     as_of: date,
     cfg: TierRules = DEFAULT_RULES,
     tiers: pd.DataFrame | None = None,
+    forecast: pd.DataFrame | None = None,
 ) -> str:
     """Create the temp table `target_candidates`: one row per customer with every FIELDS column; its name. `tiers`:
-    the tier table as of that date and rules when already at hand (e.g. prepared), else it is computed."""
+    the tier table as of that date and rules when already at hand (e.g. prepared), else it is computed; `forecast`:
+    the forecast's scores as of that date when at hand, else segcore.forecast.forecast_scores."""
     if isinstance(as_of, datetime):
         as_of = as_of.date()
     if tiers is None:
@@ -815,8 +823,33 @@ def candidates(
     }
     con.execute(_CANDIDATES_TABLE + order_days_ctes(con, dataset_id) + _CANDIDATES_CTES, params)
     con.execute(f"drop table if exists {_TIERS_TABLE}")
+    _add_forecast_columns(con, dataset_id, as_of, forecast)
     add_extra_columns(con, CANDIDATES, dataset_id, as_of, {*FIELDS, *CANDIDATE_COLUMNS})
     return CANDIDATES
+
+
+_FORECAST_COLUMNS = ("p_alive", "expected_purchases", "clv")
+
+
+def _add_forecast_columns(
+    con: duckdb.DuckDBPyConnection, dataset_id: str, as_of: date, scores: pd.DataFrame | None
+) -> None:
+    """P(alive), expected purchases and CLV (segcore.forecast, default horizon and discount) as candidate columns;
+    NULL for a customer without a purchase on or before the date (a member who never bought is not modelled)."""
+    from segcore.forecast import forecast_scores
+
+    if scores is None:
+        scores = forecast_scores(con, dataset_id, as_of)
+    view = "target_forecast_frame"
+    con.register(view, scores.loc[:, ["customer_id", *_FORECAST_COLUMNS]])
+    try:
+        con.execute(
+            f"create or replace temp table {CANDIDATES} as select c.*, "
+            + ", ".join(f"f.{quote_ident(c)}" for c in _FORECAST_COLUMNS)
+            + f" from {CANDIDATES} as c left join {quote_ident(view)} as f using (customer_id) order by c.customer_id"
+        )
+    finally:
+        con.unregister(view)
 
 
 # --- lists and exclusions -------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import duckdb
@@ -32,6 +32,7 @@ __all__ = [
     "Forecast",
     "check_settings",
     "forecast",
+    "forecast_scores",
     "load_forecast",
     "save_forecast",
 ]
@@ -110,7 +111,7 @@ def forecast(
     checked = None
     if check_accuracy:
         report(0.6, "forecast.stage.accuracy")
-        first_day = as_of - pd.Timedelta(days=int(round(frame["T"].max() * 7)))
+        first_day = as_of - timedelta(days=round(frame["T"].max() * 7))
         holdout = holdout_days_for(first_day, as_of, horizon_days)
         result = accuracy(con, dataset_id, as_of, holdout) if holdout else None
         if result is not None:
@@ -118,7 +119,9 @@ def forecast(
                 **result.as_dict(),
                 "holdout_days": holdout,
                 "by_frequency": result.by_frequency.to_dict("records"),
-                "weekly": [{**row, "week_end": row["week_end"].isoformat()} for row in result.weekly.to_dict("records")],
+                "weekly": [
+                    {**row, "week_end": row["week_end"].isoformat()} for row in result.weekly.to_dict("records")
+                ],
             }
     report(1.0, "forecast.stage.done")
     return Forecast(as_of, horizon_days, annual_discount, fit.params(), checked, scores)
@@ -146,3 +149,16 @@ def save_forecast(con: duckdb.DuckDBPyConnection, dataset_id: str, result: Forec
         "fit": result.fit,
     }
     store.write_forecast(con, dataset_id, key, run, result.accuracy, result.scores)
+
+
+def forecast_scores(con: duckdb.DuckDBPyConnection, dataset_id: str, as_of: date) -> pd.DataFrame:
+    """The scores (PREDICT_COLUMNS) as of `as_of` with the default horizon and discount: the stored forecast when
+    there is one, else computed without the holdout check (not stored: the caller may only read). No rows when
+    nobody has a purchase on or before the date."""
+    stored = load_forecast(con, dataset_id, as_of, DEFAULT_HORIZON_DAYS, DEFAULT_DISCOUNT)
+    if stored is not None:
+        return stored.scores
+    try:
+        return forecast(con, dataset_id, as_of, check_accuracy=False).scores
+    except InputError:
+        return pd.DataFrame({c: pd.Series(dtype=object if c == "customer_id" else float) for c in PREDICT_COLUMNS})

@@ -64,9 +64,7 @@ def holdout_days_for(first_day: date, as_of: date, horizon_days: int) -> int | N
     return days if days >= MIN_HOLDOUT_DAYS else None
 
 
-def accuracy(
-    con: duckdb.DuckDBPyConnection, dataset_id: str, holdout_end: date, holdout_days: int
-) -> Accuracy | None:
+def accuracy(con: duckdb.DuckDBPyConnection, dataset_id: str, holdout_end: date, holdout_days: int) -> Accuracy | None:
     """Fit as of holdout_end − holdout_days and compare with the holdout; None without a calibration customer."""
     calibration_end = holdout_end - timedelta(days=holdout_days)
     calibration = summary(con, dataset_id, calibration_end)
@@ -85,7 +83,7 @@ def accuracy(
         .agg(customers=("customer_id", "size"), actual=("actual", "mean"), predicted=("predicted", "mean"))
         .reset_index()
     )
-    start = calibration_end - timedelta(days=int(round(calibration["T"].max() * 7)))
+    start = calibration_end - timedelta(days=round(calibration["T"].max() * 7))
     weekly = _weekly(con, dataset_id, fit, start, calibration_end, holdout_end)
     return Accuracy(
         calibration_end, holdout_end, fit, by_frequency, weekly, float(frame["actual"].sum()),

@@ -63,30 +63,92 @@ def log_likelihood(
     return float(np.sum(values if weights is None else values * weights))
 
 
+class _Likelihood:
+    """The weighted mean negative log-likelihood and its gradient in log-parameters.
+
+    A customer without a repeat purchase adds -(r)·log(α+T) plus terms of the parameters alone, so those rows are
+    summed by T; for the others, the terms of x, t_x or T alone are computed once per distinct value."""
+
+    def __init__(self, x: np.ndarray, t_x: np.ndarray, T: np.ndarray, w: np.ndarray) -> None:
+        w = w / w.sum()
+        once = x == 0
+        self.w0 = float(w[once].sum())
+        self.T0, self.i0 = np.unique(T[once], return_inverse=True)
+        self.wT0 = np.bincount(self.i0, weights=w[once], minlength=len(self.T0))
+        x, t_x, T, self.w = x[~once], t_x[~once], T[~once], w[~once]
+        self.ux, self.ix = np.unique(x, return_inverse=True)
+        self.wx = np.bincount(self.ix, weights=self.w, minlength=len(self.ux))
+        self.ut, self.it = np.unique(t_x, return_inverse=True)
+        self.uT, self.iT = np.unique(T, return_inverse=True)
+        self.x = x
+
+    def __call__(self, log_params: np.ndarray) -> tuple[float, np.ndarray]:
+        r, alpha, a, b = np.exp(log_params)
+        dig = special.digamma
+        value, grad = self._first_only(r, alpha, a, b)
+        if len(self.x):
+            more_value, more_grad = self._repeat(r, alpha, a, b)
+            value, grad = value + more_value, grad + more_grad
+        grad = grad * np.array([r, alpha, a, b])
+        # terms of the parameters alone, for every customer
+        value += -special.gammaln(r) + r * np.log(alpha) - special.betaln(a, b)
+        grad += np.array([(np.log(alpha) - dig(r)) * r, r, (dig(a + b) - dig(a)) * a, (dig(a + b) - dig(b)) * b])
+        if not np.isfinite(value) or not np.all(np.isfinite(grad)):
+            return 1e12, np.zeros(4)
+        return -float(value), -grad
+
+    def _first_only(self, r: float, alpha: float, a: float, b: float) -> tuple[float, np.ndarray]:
+        """x = 0: gammaln(r) + betaln(a, b) - r·log(α+T) (the head's x-terms cancel with the constants)."""
+        dig = special.digamma
+        log_T = np.log(alpha + self.T0)
+        value = self.w0 * (special.gammaln(r) + special.betaln(a, b)) - r * float(np.dot(self.wT0, log_T))
+        d_r = self.w0 * dig(r) - float(np.dot(self.wT0, log_T))
+        d_alpha = -r * float(np.dot(self.wT0, 1.0 / (alpha + self.T0)))
+        d_a = self.w0 * (dig(a) - dig(a + b))
+        d_b = self.w0 * (dig(b) - dig(a + b))
+        return value, np.array([d_r, d_alpha, d_a, d_b])
+
+    def _repeat(self, r: float, alpha: float, a: float, b: float) -> tuple[float, np.ndarray]:
+        """x > 0: gammaln(r+x) + betaln(a, b+x) + log[(α+T)^-(r+x) + a/(b+x-1)·(α+t_x)^-(r+x)]."""
+        dig, ux, ix, w = special.digamma, self.ux, self.ix, self.w
+        rx = r + self.x
+        log_t = np.log(alpha + self.ut)[self.it]
+        log_T = np.log(alpha + self.uT)[self.iT]
+        still_alive = -rx * log_T
+        dropped = (np.log(a) - np.log(b + ux - 1))[ix] - rx * log_t
+        total = np.logaddexp(still_alive, dropped)
+        share_alive = np.exp(still_alive - total)
+        share_dropped = 1.0 - share_alive
+        per_x = special.gammaln(r + ux) + special.betaln(a, b + ux)
+        value = float(np.dot(self.wx, per_x) + np.dot(w, total))
+        d_r = np.dot(self.wx, dig(r + ux)) - np.dot(w, share_alive * log_T + share_dropped * log_t)
+        inv_T = (1.0 / (alpha + self.uT))[self.iT]
+        inv_t = (1.0 / (alpha + self.ut))[self.it]
+        d_alpha = -np.dot(w, rx * (share_alive * inv_T + share_dropped * inv_t))
+        d_a = np.dot(self.wx, dig(a) - dig(a + b + ux)) + np.dot(w, share_dropped) / a
+        d_b = np.dot(self.wx, dig(b + ux) - dig(a + b + ux))
+        d_b -= np.dot(w, share_dropped * (1.0 / (b + ux - 1))[ix])
+        return value, np.array([d_r, d_alpha, d_a, d_b])
+
+
 def fit_bgnbd(x: np.ndarray, t_x: np.ndarray, T: np.ndarray, weights: np.ndarray | None = None) -> BgNbd:
     """Maximum-likelihood (r, α, a, b) over rows (x, t_x, T) with `weights` customers each."""
     x, t_x, T = (np.asarray(v, dtype=float) for v in (x, t_x, T))
     w = np.ones_like(x) if weights is None else np.asarray(weights, dtype=float)
     total = float(w.sum())
-
-    def cost(log_params: np.ndarray) -> float:
-        values = _individual_ll(np.exp(log_params), x, t_x, T)
-        result = -float(np.dot(values, w)) / total
-        return result if np.isfinite(result) else 1e12
-
-    start = _start(x, T, w)
-    bounds = [_LOG_BOUNDS] * 4
-    first = optimize.minimize(cost, start, method="L-BFGS-B", bounds=bounds, options={"maxiter": 2000, "ftol": 1e-14, "gtol": 1e-9})
-    polish = optimize.minimize(
-        cost, first.x, method="Nelder-Mead", bounds=bounds,
-        options={"maxiter": 4000, "xatol": 1e-9, "fatol": 1e-13},
+    cost = _Likelihood(x, t_x, T, w)
+    result = optimize.minimize(
+        cost, _start(x, T, w), jac=True, method="L-BFGS-B", bounds=[_LOG_BOUNDS] * 4,
+        options={"maxiter": 1000, "ftol": 1e-15, "gtol": 1e-10},
     )  # fmt: skip
-    best = polish if polish.fun <= first.fun else first
-    r, alpha, a, b = np.exp(best.x)
-    converged = bool(first.success or polish.success) and np.isfinite(best.fun)
-    return BgNbd(
-        float(r), float(alpha), float(a), float(b), -float(best.fun) * total, converged, int(first.nit + polish.nit)
-    )
+    r, alpha, a, b = np.exp(result.x)
+    converged = bool((result.success or _flat(result)) and np.isfinite(result.fun) and result.fun < 1e11)
+    return BgNbd(float(r), float(alpha), float(a), float(b), -float(result.fun) * total, converged, int(result.nit))
+
+
+def _flat(result: optimize.OptimizeResult) -> bool:
+    """L-BFGS-B stopped on a line search at a point where the gradient is ~0: a converged fit for our purpose."""
+    return bool(np.max(np.abs(result.jac)) < 1e-6)
 
 
 def _start(x: np.ndarray, T: np.ndarray, w: np.ndarray) -> np.ndarray:
@@ -99,8 +161,8 @@ def _start(x: np.ndarray, T: np.ndarray, w: np.ndarray) -> np.ndarray:
 def _ratio_power(model: BgNbd, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> np.ndarray:
     """a/(b+x-1) · ((α+T)/(α+t_x))^(r+x) for repeat buyers, 0 for the others (the dropped-out odds)."""
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        log_odds = np.log(model.a) - np.log(model.b + x - 1) + (model.r + x) * np.log(
-            (model.alpha + T) / (model.alpha + t_x)
+        log_odds = (
+            np.log(model.a) - np.log(model.b + x - 1) + (model.r + x) * np.log((model.alpha + T) / (model.alpha + t_x))
         )
         return np.where(x > 0, np.exp(np.minimum(log_odds, 700.0)), 0.0)
 

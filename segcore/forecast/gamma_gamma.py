@@ -48,25 +48,48 @@ def log_likelihood(params: tuple[float, float, float], x: np.ndarray, m: np.ndar
     return float(np.sum(_individual_ll(np.asarray(params, dtype=float), x, m)))
 
 
+class _Likelihood:
+    """The mean negative log-likelihood and its gradient in log-parameters; the terms of x alone once per distinct
+    x, the logs of x and m once."""
+
+    def __init__(self, x: np.ndarray, m: np.ndarray) -> None:
+        self.ux, self.ix = np.unique(x, return_inverse=True)
+        self.x, self.m = x, m
+        self.log_xm = np.log(x) + np.log(m)  # log x + log m, in the derivative in p
+
+    def __call__(self, log_params: np.ndarray) -> tuple[float, np.ndarray]:
+        p, q, v = np.exp(log_params)
+        ux, x = self.ux, self.x
+        log_vm = np.log(v + self.m * x)
+        px = p * ux
+        per_x = special.gammaln(px + q) - special.gammaln(px)
+        value = (
+            float(np.mean(per_x[self.ix] + p * x * self.log_xm - np.log(self.m) - (p * x + q) * log_vm))
+            - special.gammaln(q) + q * np.log(v)
+        )  # fmt: skip
+        dig = special.digamma
+        d_p = np.mean(x * ((dig(px + q) - dig(px))[self.ix] + self.log_xm - log_vm))
+        d_q = np.mean(dig(px + q)[self.ix] - log_vm) - dig(q) + np.log(v)
+        d_v = q / v - np.mean((p * x + q) / (v + self.m * x))
+        grad = np.array([d_p * p, d_q * q, d_v * v])
+        if not np.isfinite(value) or not np.all(np.isfinite(grad)):
+            return 1e12, np.zeros(3)
+        return -value, -grad
+
+
 def fit_gamma_gamma(x: np.ndarray, m: np.ndarray) -> GammaGamma:
     """Maximum-likelihood (p, q, γ) over repeat buyers (x >= 1) with mean repeat spend m > 0."""
     x, m = np.asarray(x, dtype=float), np.asarray(m, dtype=float)
-    n = max(len(x), 1)
-
-    def cost(log_params: np.ndarray) -> float:
-        result = -float(np.sum(_individual_ll(np.exp(log_params), x, m))) / n
-        return result if np.isfinite(result) else 1e12
-
+    cost = _Likelihood(x, m)
     start = np.log(np.array([1.0, 2.0, max(float(np.mean(m)), 1e-3)]))
-    bounds = [_LOG_BOUNDS] * 3
-    first = optimize.minimize(cost, start, method="L-BFGS-B", bounds=bounds, options={"maxiter": 2000, "ftol": 1e-14, "gtol": 1e-9})
-    polish = optimize.minimize(
-        cost, first.x, method="Nelder-Mead", bounds=bounds, options={"maxiter": 4000, "xatol": 1e-9, "fatol": 1e-13}
-    )
-    best = polish if polish.fun <= first.fun else first
-    p, q, v = np.exp(best.x)
-    converged = bool(first.success or polish.success) and np.isfinite(best.fun)
-    return GammaGamma(float(p), float(q), float(v), -float(best.fun) * n, converged)
+    result = optimize.minimize(
+        cost, start, jac=True, method="L-BFGS-B", bounds=[_LOG_BOUNDS] * 3,
+        options={"maxiter": 1000, "ftol": 1e-15, "gtol": 1e-10},
+    )  # fmt: skip
+    p, q, v = np.exp(result.x)
+    flat = bool(np.max(np.abs(result.jac)) < 1e-6)
+    converged = bool((result.success or flat) and np.isfinite(result.fun) and result.fun < 1e11)
+    return GammaGamma(float(p), float(q), float(v), -float(result.fun) * len(x), converged)
 
 
 def conditional_expected_spend(model: GammaGamma, x: np.ndarray, m: np.ndarray) -> np.ndarray:

@@ -73,7 +73,7 @@ def histogram(frame: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
 def fit_models(frame: pd.DataFrame) -> Fit:
     """BG/NBD over the summary's histogram, Gamma-Gamma over its repeat buyers, and the guardrails' warnings."""
     rows, _ = histogram(frame)
-    bgnbd = fit_bgnbd(rows["x"], rows["t_x"], rows["T"], rows["count"])
+    bgnbd = fit_bgnbd(*(rows[c].to_numpy(dtype=float) for c in ("x", "t_x", "T", "count")))
     repeat = frame[frame["x"] > 0]
     x, m = repeat["x"].to_numpy(dtype=float), repeat["m_x"].to_numpy(dtype=float)
     gamma_gamma = fit_gamma_gamma(x, m) if len(repeat) >= guardrails.MIN_SPEND_BUYERS else None
@@ -102,7 +102,9 @@ def score(frame: pd.DataFrame, fit: Fit, horizon_days: int = 90, annual_discount
     if fit.gamma_gamma is None:
         out["expected_spend"] = np.nan
     else:
-        out["expected_spend"] = conditional_expected_spend(fit.gamma_gamma, out["x"], out["m_x"])
+        out["expected_spend"] = conditional_expected_spend(
+            fit.gamma_gamma, out["x"].to_numpy(dtype=float), out["m_x"].to_numpy(dtype=float)
+        )
     discounted = (np.asarray(discounts)[:, None] * steps).sum(axis=0)
     out["clv"] = discounted[inverse] * out["expected_spend"].to_numpy()
     return out
