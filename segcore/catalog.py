@@ -950,6 +950,23 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "First purchase {first} to {last} (its day {days} fell this week) and only one purchase so far.",
         "zh": "首次消费在 {first} 至 {last} 之间（第 {days} 天落在本周），至今仅消费一次。",
     },
+    "weekly.alert.slipping": {
+        "en": "High-value customers slipping away",
+        "zh": "高价值顾客流失风险上升",
+    },
+    "weekly.alert_help.slipping": {
+        "en": "Top {share} by predicted value (CLV {clv} or more) whose chance of still being active fell below 50% "
+        "this week.",
+        "zh": "预测价值前 {share}（顾客终身价值 {clv} 及以上）、本周活跃概率跌破 50% 的顾客。",
+    },
+    "weekly.alert_help.slipping_no_clv": {
+        "en": "No customer has a predicted value yet (the Forecast page says why).",
+        "zh": "暂无顾客的预测价值（原因见“预测”页）。",
+    },
+    "weekly.alert_help.slipping_caution": {
+        "en": "The forecast model has warnings for this store: see the Forecast page.",
+        "zh": "预测模型对本店数据有提醒，详见“预测”页。",
+    },
     "weekly.alert.count": {"en": "{n} customers", "zh": "{n} 位顾客"},
     "weekly.alert.more": {"en": "and {n} more", "zh": "另有 {n} 位"},
     "weekly.alert.none": {"en": "Nobody this week.", "zh": "本周没有。"},

@@ -35,6 +35,7 @@ from segcore.catalog import text
 from segcore.colors import TIER_COLORS
 from segcore.errors import InputError
 from segcore.export import mask_phone
+from segcore.forecast.slipping import HIGH_CLV_SHARE
 from segcore.weekly import (
     ALERT_COLUMNS,
     ALERT_KEYS,
@@ -158,7 +159,21 @@ def alert_help_text(key: str, review: WeeklyReview, lang: str) -> str:
             last=fmt.day(last, lang),
             days=NEW_CUSTOMER_DAYS,
         )
+    if key == "slipping":
+        return _slipping_help(review, lang)
     return text(f"weekly.alert_help.{key}", lang, days=VIP_QUIET_DAYS)
+
+
+def _slipping_help(review: WeeklyReview, lang: str) -> str:
+    """Who the forecast alert lists (with the CLV line in money), and a caution when the model has warnings."""
+    if review.slipping_clv is None:
+        line = text("weekly.alert_help.slipping_no_clv", lang)
+    else:
+        clv = fmt.money(review.slipping_clv, lang, currency=review.currency)
+        line = text("weekly.alert_help.slipping", lang, clv=clv, share=fmt.percent(HIGH_CLV_SHARE, lang, digits=0))
+    if review.forecast_warnings:
+        line += " " + text("weekly.alert_help.slipping_caution", lang)
+    return line
 
 
 def alert_columns(frame: pd.DataFrame) -> list[str]:

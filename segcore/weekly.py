@@ -27,6 +27,8 @@ Alerts (each a frame: customer_id, name, phone, tier as of S, last_purchase, spe
   fell in the week, and exactly one purchase as of S: no second purchase within 30 days, nor since (a customer who
   came back on day 31 to 36 needs no nudge any more). Counted with `frequency` (purchases within the RFM lookback,
   730 days by default, so every purchase since a first purchase 36 days ago).
+- `slipping`: in the top 20% by CLV as of S, with P(alive) at or above 0.5 as of S - 7 and below it as of S, both
+  scored with the model fit as of S (segcore.forecast.slipping).
 
 Names and phones come from the members file (one row per customer: the first load's); phones are NOT masked
 here, the report masks them (`segcore.export.mask_phone`).
@@ -56,6 +58,7 @@ from segcore.engine.history import snapshot_tables
 from segcore.engine.order_views import ORDERS_AT_DATES_CTES
 from segcore.engine.orders import order_days_ctes
 from segcore.errors import InputError
+from segcore.forecast.slipping import Slipping, slipping
 from segcore.tier_rules import DEFAULT_RULES, TierRules
 
 __all__ = [
@@ -90,7 +93,7 @@ VIP_QUIET_DAYS = 60
 NEW_CUSTOMER_DAYS = 30
 RECENT_CAMPAIGN_DAYS = 28
 KPI_KEYS = ("active", "revenue", "purchases", "new", "vips", "came_back", "lost_to_sleeping")
-ALERT_KEYS = ("went_silent", "vip_quiet", "no_second_purchase")
+ALERT_KEYS = ("went_silent", "vip_quiet", "no_second_purchase", "slipping")
 SECTIONS = ("kpis", "movements", "alerts", "campaigns", "actions")  # the page's and the report's parts, in order
 ALERT_COLUMNS = ["customer_id", "name", "phone", "tier", "last_purchase", "spend_w"]
 _LOWER_IS_BETTER = {"lost_to_sleeping"}
@@ -398,10 +401,12 @@ def alerts(
     week_end: date,
     cfg: TierRules = DEFAULT_RULES,
     tables: Mapping[date, pd.DataFrame] | None = None,
+    slipped: Slipping | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """The three alerts of the week (ALERT_KEYS) as customer frames; see the module docstring for the rules.
+    """The four alerts of the week (ALERT_KEYS) as customer frames; see the module docstring for the rules.
 
-    `tables` (from `sunday_tables`, same cfg) saves the tier tables of week_end and the Sunday before."""
+    `tables` (from `sunday_tables`, same cfg) saves the tier tables of week_end and the Sunday before; `slipped`
+    the forecast's slipping customers of the week (segcore.forecast.slipping)."""
     week_end = _check_sunday(week_end)
     frames = _tables_for(con, dataset_id, week_end, cfg, tables, 2)
     before, after = frames[week_end - timedelta(days=7)], frames[week_end]
@@ -419,6 +424,7 @@ def alerts(
         "went_silent": _alert_frame(after, contacts, went_silent),
         "vip_quiet": _alert_frame(after, contacts, _members(after, "high_spend") & quiet),
         "no_second_purchase": _alert_frame(after, contacts, set(after.loc[one_purchase.to_numpy(), "customer_id"])),
+        "slipping": _alert_frame(after, contacts, (slipped or slipping(con, dataset_id, week_end)).customer_ids),
     }
 
 
@@ -521,6 +527,8 @@ class WeeklyReview:
     active_days: int
     sleeping_days: int
     currency: str = "CNY"  # the dataset's currency code: every amount of the page and the report carries it
+    slipping_clv: float | None = None  # the lowest CLV of the `slipping` alert's high-CLV customers
+    forecast_warnings: tuple[dict[str, Any], ...] = ()  # the forecast's warnings, shown with the `slipping` alert
 
     @property
     def week_label(self) -> str:
@@ -582,6 +590,7 @@ def weekly_review(
     movements = tier_movements(before, after)
     tier_order = (*cfg.tier_order, "regular", "potential")
     currency = currency or dataset_currency(con, dataset_id)
+    slipped = slipping(con, dataset_id, week_end)
     return WeeklyReview(
         dataset_id=dataset_id,
         dataset_name=dataset_name or store_name(con, dataset_id, lang),
@@ -592,11 +601,13 @@ def weekly_review(
         tiers=after,
         movements=movements,
         top_movements=top_movements(movements, 5, lang),
-        alerts=alerts(con, dataset_id, week_end, cfg, tables),
+        alerts=alerts(con, dataset_id, week_end, cfg, tables, slipped),
         campaigns=recent_campaigns(con, dataset_id, week_end, cfg, lang, currency),
         actions=actions(after, playbook(con, "tier", list(tier_order), lang)),
         tier_order=tier_order,
         active_days=cfg.lifecycle_at_risk_days,
         sleeping_days=cfg.sleeping_days,
         currency=currency,
+        slipping_clv=slipped.clv_threshold,
+        forecast_warnings=tuple(slipped.warnings),
     )
