@@ -172,11 +172,17 @@ def p_alive(model: BgNbd, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> np.n
     return 1.0 / (1.0 + _ratio_power(model, x, t_x, T))
 
 
+def _off_one(a: float) -> float:
+    """a, moved off 1 by 1e-7 where it is closer: the expectations' formulas divide by a − 1, and their limit at
+    a = 1 is what they give next to it (to about 1e-9)."""
+    return a if abs(a - 1.0) >= 1e-7 else 1.0 + 1e-7
+
+
 def conditional_expected_purchases(
     model: BgNbd, t: float | np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray
 ) -> np.ndarray:
     """E[Y(t) | x, t_x, T]: the expected purchases in the next t weeks (the paper's equation 10)."""
-    r, alpha, a, b = model.r, model.alpha, model.a, model.b
+    r, alpha, a, b = model.r, model.alpha, _off_one(model.a), model.b
     ratio = (alpha + T) / (alpha + T + t)
     hyp = special.hyp2f1(r + x, b + x, a + b + x - 1, t / (alpha + T + t))
     with np.errstate(over="ignore", invalid="ignore"):
@@ -186,7 +192,7 @@ def conditional_expected_purchases(
 
 def expected_purchases(model: BgNbd, t: float | np.ndarray) -> np.ndarray:
     """E[X(t)]: the expected repeat purchases of a new customer in the t weeks after the first (equation 9)."""
-    r, alpha, a, b = model.r, model.alpha, model.a, model.b
+    r, alpha, a, b = model.r, model.alpha, _off_one(model.a), model.b
     t = np.asarray(t, dtype=float)
     hyp = special.hyp2f1(r, b, a + b - 1, t / (alpha + t))
     return (a + b - 1) / (a - 1) * (1 - (alpha / (alpha + t)) ** r * hyp)
