@@ -246,14 +246,14 @@ CANDIDATE_COLUMNS = (
     "category_in_last_days",
     "promo_purchases",
     "promo_share",
-    "p_alive",
-    "expected_purchases",
-    "clv",
     "wechat",
     "sms",
     "email",
     "has_phone",
     "is_member",
+    "p_alive",
+    "expected_purchases",
+    "clv",
 )
 
 

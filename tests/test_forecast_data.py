@@ -277,3 +277,28 @@ def test_predict_speaks_chinese(tmp_path: Path) -> None:
         env={"SEGCORE_LANG": "zh"},
     )  # fmt: skip
     assert done.returncode == 2 and "预测期须为 1 至 3650 天" in done.stderr
+
+
+def test_the_weekly_forecast_alert_on_the_demo(demo_workspace_file: Path) -> None:
+    from segcore.forecast.slipping import slipping
+
+    week_end = date(2026, 11, 15)
+    with duckdb.connect(str(demo_workspace_file), read_only=True) as demo:
+        found = slipping(demo, "demo", week_end)
+        made = forecast(demo, "demo", week_end, check_accuracy=False)
+        before = summary(demo, "demo", week_end - timedelta(days=7)).set_index("customer_id")
+    r, alpha, a, b = (made.fit["bgnbd"][k] for k in ("r", "alpha", "a", "b"))
+
+    def alive(x: float, t_x: float, T: float) -> float:  # FHL 2005, typed out
+        return 1.0 if x == 0 else 1 / (1 + a / (b + x - 1) * ((alpha + T) / (alpha + t_x)) ** (r + x))
+
+    scores = made.scores.set_index("customer_id")
+    line = float(np.quantile(scores["clv"], 0.8))
+    expected = {
+        c for c, row in scores.iterrows()
+        if row["clv"] >= line and alive(row["x"], row["t_x"], row["T"]) < 0.5 and c in before.index
+        and alive(*before.loc[c, ["x", "t_x", "T"]]) >= 0.5
+    }  # fmt: skip
+    assert found.clv_threshold == pytest.approx(line)
+    assert found.customer_ids == expected
+    assert len(expected) >= 1

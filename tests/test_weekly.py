@@ -266,6 +266,7 @@ def test_alerts_name_their_customers(store: duckdb.DuckDBPyConnection) -> None:
         "went_silent": ["hi"],
         "vip_quiet": ["q", "hi"],  # most spend first
         "no_second_purchase": ["f1"],
+        "slipping": [],  # a handful of buyers: no spend model, so no CLV and nobody listed (test_forecast_data)
     }
     row = found["vip_quiet"].iloc[0]
     assert (row["name"], row["phone"], row["tier"], row["last_purchase"], row["spend_w"]) == (
@@ -345,3 +346,11 @@ def test_weekly_review_bundles_the_same_numbers(store: duckdb.DuckDBPyConnection
     assert list(review.actions["tier"]) == ["high_spend", "sleeping", "regular", "potential"]
     assert list(review.actions["customers"]) == [3, 4, 9, 1]
     assert review.actions["action"].iloc[0] == "专属服务、优先预约、生日礼遇"
+
+
+def test_the_forecast_alert_of_a_store_too_small_to_model(store: duckdb.DuckDBPyConnection) -> None:
+    from segcore.forecast.slipping import slipping
+
+    found = slipping(store, "d", S)
+    assert found.customer_ids == set() and found.clv_threshold is None
+    assert "no_spend_model" in [w["code"] for w in found.warnings]
