@@ -52,13 +52,14 @@ def test_readme_make_targets_exist() -> None:
 def test_readme_command_lines_run_as_written(tmp_path: Path) -> None:
     lines = _cli_lines()
     commands = [line.split()[3] for line in lines]
-    assert commands == ["demo", "ingest", "datasets", "tiers", "migration", "targets", "persona", "lift", "report"]
+    assert commands == ["demo", "ingest", "datasets", "tiers", "migration", "targets", "persona", "predict", "lift", "report"]
     assert "--help" in README and ".venv/bin/python -m segcore --help" in README
     env = {**os.environ, "PYTHONPATH": str(ROOT), "SEGCORE_WORKSPACE": str(tmp_path / "ws.duckdb")}
     for line in lines:
         argv = [sys.executable, *shlex.split(line)[1:]]
         run = subprocess.run(argv, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300, check=False)
         assert (run.returncode, run.stderr) == (0, ""), line
-    for out in ("tiers.csv", "moves.csv", "list.csv", "control.csv", "persona.csv", "lift.csv", "weekly.pdf"):
+    outs = ("tiers.csv", "moves.csv", "list.csv", "control.csv", "persona.csv", "forecast.csv", "forecast.json")
+    for out in (*outs, "lift.csv", "weekly.pdf"):
         assert (tmp_path / out).stat().st_size > 0, out
     assert (tmp_path / "weekly.pdf").read_bytes().startswith(b"%PDF-")
