@@ -18,6 +18,7 @@ pages = {
     "pages/weekly.py": st.Page("pages/weekly.py", title=t("nav.weekly"), icon=":material/co_present:"),
     "pages/segments.py": st.Page("pages/segments.py", title=t("nav.segments"), icon=":material/donut_small:"),
     "pages/personas.py": st.Page("pages/personas.py", title=t("nav.personas"), icon=":material/person_search:"),
+    "pages/forecast.py": st.Page("pages/forecast.py", title=t("nav.forecast"), icon=":material/trending_up:"),
     "pages/migration.py": st.Page("pages/migration.py", title=t("nav.migration"), icon=":material/swap_vert:"),
     "pages/targets.py": st.Page("pages/targets.py", title=t("nav.targets"), icon=":material/checklist:"),
     "pages/campaigns.py": st.Page("pages/campaigns.py", title=t("nav.campaigns"), icon=":material/campaign:"),

@@ -1908,6 +1908,175 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "{name}: the {n} most common of {total} values.",
         "zh": "{name}：仅列出最常见的 {n} 个取值（共 {total} 个）。",
     },
+    # --- forecast page (ui) ---
+    "nav.forecast": {"en": "Forecast", "zh": "预测"},
+    "fc.title": {"en": "Forecast: who comes back, and what they are worth", "zh": "预测：谁会再来，价值多少"},
+    "fc.intro": {
+        "en": "From each customer's purchases up to {day}, a model estimates the chance they are still active, how "
+        "many purchases they will make in the next {days} days and what those purchases are worth (CLV, customer "
+        "lifetime value over those days, discounted at {rate} a year). Members who never bought are not modelled.",
+        "zh": "根据每位顾客截至{day}的购买记录，模型估算其仍然活跃的概率、未来{days}天的预计购买次数，"
+        "以及这些购买的价值（顾客终身价值 CLV：这{days}天内的预计消费，按每年 {rate} 折现）。"
+        "从未购买的会员不参与预测。",
+    },
+    "fc.computing": {"en": "Computing the forecast…", "zh": "正在计算预测…"},
+    "fc.settings": {"en": "Forecast settings", "zh": "预测设置"},
+    "fc.horizon": {"en": "Horizon (days)", "zh": "预测期（天）"},
+    "fc.horizon_help": {
+        "en": "How far ahead the expected purchases and CLV reach. The model is checked over the same length.",
+        "zh": "预计购买次数和顾客终身价值所覆盖的天数；模型准确度也按同样长度检验。",
+    },
+    "fc.discount": {"en": "Annual discount rate (%)", "zh": "年折现率（%）"},
+    "fc.discount_help": {
+        "en": "Money expected later is worth a little less than money today; 10% a year is usual.",
+        "zh": "未来的收入不如今天的收入值钱；通常取每年 10%。",
+    },
+    "fc.bad_discount": {
+        "en": "The annual discount rate must be 0% to 100%, not {value}%.",
+        "zh": "年折现率须在 0% 至 100% 之间，而不是 {value}%。",
+    },
+    "fc.other_settings": {
+        "en": "Target lists and customer cards use the forecast at the default settings ({days} days, {rate} a year).",
+        "zh": "目标名单和顾客卡片使用默认设置（{days} 天、每年 {rate}）下的预测。",
+    },
+    "fc.warn_title": {
+        "en": "The model does not fit this store's data well. Use the numbers below with care:",
+        "zh": "模型与本店数据不太相符，请谨慎使用以下数字：",
+    },
+    "fc.m.customers": {"en": "Customers modelled", "zh": "参与预测的顾客"},
+    "fc.m.customers_help": {
+        "en": "Everyone with a purchase on or before {day}.",
+        "zh": "截至{day}有过购买的顾客。",
+    },
+    "fc.m.active": {"en": "Likely still active", "zh": "可能仍活跃"},
+    "fc.m.active_help": {
+        "en": "{n} customers whose chance of still being active is 50% or more.",
+        "zh": "{n} 位顾客仍然活跃的概率在 50% 及以上。",
+    },
+    "fc.m.purchases": {"en": "Expected purchases, next {days} days", "zh": "未来{days}天预计购买次数"},
+    "fc.m.purchases_help": {
+        "en": "The sum over every customer modelled: {per} per customer.",
+        "zh": "所有参与预测顾客的合计：人均 {per} 次。",
+    },
+    "fc.m.value": {"en": "Expected value (CLV), next {days} days", "zh": "未来{days}天预计价值（CLV）"},
+    "fc.m.value_help": {
+        "en": "Every customer's expected spend over the next {days} days, discounted at {rate} a year, added up.",
+        "zh": "每位顾客未来{days}天的预计消费（按每年 {rate} 折现）之和。",
+    },
+    "fc.alive.title": {"en": "How likely are customers to still be active?", "zh": "顾客仍然活跃的可能性"},
+    "fc.alive.caption": {
+        "en": "Customers by their chance of still being active (P(alive)). Left of the 50% line: probably gone for "
+        "good unless something brings them back.",
+        "zh": "按仍然活跃的概率（P(alive)）统计的顾客数。50% 线左侧的顾客很可能已经流失，除非有所挽回。",
+    },
+    "fc.alive.x": {"en": "Chance still active", "zh": "活跃概率"},
+    "fc.alive.y": {"en": "Customers", "zh": "顾客数"},
+    "fc.alive.hover": {"en": "{low}–{high}: {n} customers", "zh": "{low}–{high}：{n} 位顾客"},
+    "fc.seg.title": {"en": "Expected purchases and value by segment", "zh": "各分层的预计购买与价值"},
+    "fc.seg.by": {"en": "Split by", "zh": "分组方式"},
+    "fc.seg.caption_groups": {
+        "en": "A customer can be in several member groups, so the bars add up to more than the total.",
+        "zh": "一位顾客可同时属于多个会员分组，因此各条形之和大于总数。",
+    },
+    "fc.seg.purchases": {"en": "Expected purchases, next {days} days", "zh": "未来{days}天预计购买次数"},
+    "fc.seg.value": {"en": "Expected value (CLV), next {days} days", "zh": "未来{days}天预计价值（CLV）"},
+    "fc.seg.hover": {
+        "en": "{segment}<br>{n} customers<br>Total: {total}<br>Per customer: {per}",
+        "zh": "{segment}<br>{n} 位顾客<br>合计：{total}<br>人均：{per}",
+    },
+    "fc.slip.title": {"en": "Valuable but slipping", "zh": "高价值但流失风险高"},
+    "fc.slip.caption": {
+        "en": "The top {share} of customers by expected value (CLV {clv} or more) whose chance of still being active "
+        "is below 50%: worth a personal call before they are gone.",
+        "zh": "预计价值前 {share}（顾客终身价值 {clv} 及以上）、仍然活跃的概率低于 50% 的顾客：值得在流失前主动联系。",
+    },
+    "fc.slip.count": {"en": "{n} customers", "zh": "{n} 位顾客"},
+    "fc.slip.none": {"en": "No valuable customer is slipping away right now.", "zh": "目前没有高价值顾客面临流失。"},
+    "fc.slip.no_clv": {
+        "en": "No customer has an expected value (the warnings above say why), so nobody can be picked out.",
+        "zh": "没有顾客的预计价值（原因见上方提醒），因此无法挑出高价值顾客。",
+    },
+    "fc.slip.more": {
+        "en": "The {n} most valuable of {total} are shown.",
+        "zh": "显示预计价值最高的 {n} 位（共 {total} 位）。",
+    },
+    "fc.slip.open": {"en": "Open as a target list", "zh": "在目标名单中打开"},
+    "fc.col.p_alive": {"en": "Chance still active", "zh": "活跃概率"},
+    "fc.col.expected_purchases": {"en": "Expected purchases", "zh": "预计购买次数"},
+    "fc.col.clv": {"en": "Expected value (CLV)", "zh": "预计价值（CLV）"},
+    "fc.acc.title": {"en": "Model accuracy", "zh": "模型准确度"},
+    "fc.acc.how": {
+        "en": "To check the model, it was fitted again on the purchases up to {calibration} only (the calibration "
+        "date), and what it expected for the {days} days after that compared with what customers actually bought "
+        "up to {end}.",
+        "zh": "为检验模型，只用截至{calibration}（校准日）的购买记录重新拟合，"
+        "再将其对此后 {days} 天的预计与顾客截至{end}的实际购买进行比较。",
+    },
+    "fc.acc.error": {
+        "en": "In those {days} days customers made {actual} purchases; the model expected {predicted}: an error of "
+        "{error}.",
+        "zh": "在这 {days} 天里，顾客实际购买 {actual} 次，模型预计 {predicted} 次：偏差 {error}。",
+    },
+    "fc.acc.within": {
+        "en": "Within the {max} the forecast allows.",
+        "zh": "在允许的 {max} 以内。",
+    },
+    "fc.acc.no_actual": {
+        "en": "Nobody bought in those {days} days, so the error cannot be measured.",
+        "zh": "这 {days} 天里没有任何购买，无法衡量偏差。",
+    },
+    "fc.acc.none": {
+        "en": "Too little history to check the model: it needs at least {days} days of sales up to {day}.",
+        "zh": "历史数据太少，无法检验模型：截至{day}至少需要 {days} 天的销售记录。",
+    },
+    "fc.acc.freq_title": {
+        "en": "Purchases per customer in the {days} days, by purchases before",
+        "zh": "这 {days} 天内的人均购买次数（按此前复购次数分组）",
+    },
+    "fc.acc.freq_x": {
+        "en": "Repeat purchases up to the calibration date",
+        "zh": "校准日前的复购次数",
+    },
+    "fc.acc.freq_y": {"en": "Purchases per customer", "zh": "人均购买次数"},
+    "fc.acc.freq_hover": {
+        "en": "{series}: {value} per customer<br>{n} customers",
+        "zh": "{series}：人均 {value} 次<br>{n} 位顾客",
+    },
+    "fc.acc.weekly_title": {"en": "Repeat purchases, added up week by week", "zh": "累计复购次数（按周）"},
+    "fc.acc.weekly_y": {"en": "Repeat purchases (cumulative)", "zh": "累计复购次数"},
+    "fc.acc.actual": {"en": "Actual", "zh": "实际"},
+    "fc.acc.predicted": {"en": "Model", "zh": "模型预计"},
+    "fc.acc.calibration": {"en": "Calibration date", "zh": "校准日"},
+    "fc.card.title": {"en": "Forecast", "zh": "预测"},
+    "fc.card.p_alive": {"en": "Chance still active", "zh": "仍活跃的概率"},
+    "fc.card.purchases": {"en": "Expected purchases, next {days} days", "zh": "未来{days}天预计购买"},
+    "fc.card.clv": {"en": "Expected value (CLV), next {days} days", "zh": "未来{days}天预计价值"},
+    "fc.card.not_modelled": {"en": "Not modelled: no purchase yet.", "zh": "未纳入预测：尚无购买记录。"},
+    "fc.card.caution": {
+        "en": "The forecast model has warnings for this store: see the Forecast page.",
+        "zh": "预测模型对本店数据有提醒，详见“预测”页。",
+    },
+    "tgt.forecast_filters": {
+        "en": "Forecast: chance still active, expected purchases, CLV",
+        "zh": "预测：活跃概率、预计购买次数、顾客终身价值",
+    },
+    "tgt.forecast_caption": {
+        "en": "From the forecast as of the list's date, over the next {days} days. Members who never bought have no "
+        "forecast, so any of these filters leaves them out.",
+        "zh": "来自截至名单日期的预测（未来 {days} 天）。从未购买的会员没有预测值，设置任一项都会将其排除。",
+    },
+    "tgt.forecast_warn": {
+        "en": "The forecast behind these filters has warnings:",
+        "zh": "这些筛选所依据的预测有以下提醒：",
+    },
+    "tgt.fc.p_alive_min": {"en": "Chance still active at least (0–1)", "zh": "活跃概率不低于（0–1）"},
+    "tgt.fc.p_alive_max": {"en": "Chance still active at most (0–1)", "zh": "活跃概率不高于（0–1）"},
+    "tgt.fc.expected_purchases_min": {"en": "Expected purchases at least", "zh": "预计购买次数不低于"},
+    "tgt.fc.expected_purchases_max": {"en": "Expected purchases at most", "zh": "预计购买次数不高于"},
+    "tgt.fc.clv_min": {"en": "CLV at least ({sign})", "zh": "顾客终身价值不低于（{sign}）"},
+    "tgt.fc.clv_max": {"en": "CLV at most ({sign})", "zh": "顾客终身价值不高于（{sign}）"},
+    "tgt.handover_forecast": {"en": "From Forecast: {rule}", "zh": "来自预测：{rule}"},
+    "tgt.handover_clear_forecast": {"en": "Clear the filters from Forecast", "zh": "清除来自预测的条件"},
     # --- forecast (segcore.forecast) ---
     "forecast.warn.few_repeat": {
         "en": "Only {n} customers have bought more than once; the model needs at least {min}. "

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import duckdb
@@ -13,9 +14,20 @@ import pyarrow.compute as pc
 import streamlit as st
 
 from segcore import engine, migration, outcomes, overview, persona, prepared, segments, targets
+from segcore import forecast as forecast_core
 from segcore import weekly as weekly_core
 from segcore.attributes import extra_attributes
 from segcore.campaigns import list_campaigns
+from segcore.errors import InputError
+from segcore.forecast import (
+    DEFAULT_DISCOUNT,
+    DEFAULT_HORIZON_DAYS,
+    Forecast,
+    check_settings,
+    load_forecast,
+    save_forecast,
+)
+from segcore.forecast.slipping import ALIVE_LINE, HIGH_CLV_SHARE
 from segcore.measure import CampaignResult, measure_campaign
 from segcore.sql import NO_EXTENSIONS, quote_ident
 from segcore.targets import Exclusion, Rule, TargetList
@@ -25,14 +37,19 @@ from ui import state
 
 __all__ = [
     "Candidates",
+    "ForecastDetails",
     "baseline_rate",
     "campaigns",
     "candidate_count",
+    "customer_forecast",
     "customer_purchases",
     "dataset_fields",
     "distinct_values",
     "extra_values",
     "filter_candidates",
+    "forecast",
+    "forecast_details",
+    "forecast_warnings",
     "has_promo",
     "list_baseline_rate",
     "measure",
@@ -45,11 +62,13 @@ __all__ = [
     "movers_details",
     "persona_cube",
     "prepare_candidates",
+    "segment_totals",
     "store_summary",
     "target_list",
     "tier_history",
     "tier_rules",
     "tier_table",
+    "valuable_slipping",
     "weekly_review",
 ]
 
@@ -561,3 +580,141 @@ def extra_values(dataset_id: str, as_of: date, column: str) -> tuple[list[str], 
 
 
 # (end of issue 16)
+
+
+# issue 13, forecast
+class _NotStored(Exception):
+    """No stored forecast for these settings (raised so that st.cache_resource keeps no answer)."""
+
+
+@st.cache_resource(ttl=3600, max_entries=6, show_spinner=False)
+def _stored_forecast(dataset_id: str, as_of: date, horizon_days: int, discount: float, version: int) -> Forecast:
+    # cache_resource: the scores are shared, not copied on every run; nothing changes a Forecast once built
+    with state.workspace().reader() as con:
+        found = load_forecast(con, dataset_id, as_of, horizon_days, discount)
+    if found is None:
+        raise _NotStored
+    return found
+
+
+def forecast(
+    dataset_id: str,
+    as_of: date,
+    horizon_days: int = DEFAULT_HORIZON_DAYS,
+    discount: float = DEFAULT_DISCOUNT,
+    progress: Callable[[float, str], None] | None = None,
+) -> Forecast:
+    """The dataset's forecast as of a date (segcore.forecast): the stored one when there is one (cached until the
+    data changes); else computed, telling `progress` (fraction, catalog key of the stage) how far it is, and
+    stored in the workspace for every page and session. InputError for bad settings or a date before any
+    purchase."""
+    check_settings(horizon_days, discount)
+    version = state.data_version()
+    try:
+        return _stored_forecast(dataset_id, as_of, horizon_days, discount, version)
+    except _NotStored:
+        pass
+    with state.workspace().reader() as con:
+        result = forecast_core.forecast(con, dataset_id, as_of, horizon_days, discount, progress=progress)
+    with state.workspace().writer() as con:
+        save_forecast(con, dataset_id, result)
+    return _stored_forecast(dataset_id, as_of, horizon_days, discount, version)
+
+
+def forecast_warnings(dataset_id: str, as_of: date) -> list[dict[str, object]]:
+    """The warnings of the forecast behind the list fields (default horizon and discount); none without one."""
+    try:
+        return forecast(dataset_id, as_of).warnings
+    except InputError:  # nobody bought by then: nothing is forecast, nothing to warn about
+        return []
+
+
+def customer_forecast(dataset_id: str, customer_id: str, as_of: date) -> dict[str, float] | None:
+    """One customer's p_alive, expected_purchases and clv (default horizon and discount); None for a customer the
+    forecast does not score (no purchase on or before the date)."""
+    try:
+        scores = forecast(dataset_id, as_of).scores
+    except InputError:
+        return None
+    rows = scores[scores["customer_id"] == customer_id]
+    if rows.empty:
+        return None
+    row = rows.iloc[0]
+    return {c: float(row[c]) for c in ("p_alive", "expected_purchases", "clv")}
+
+
+def segment_totals(scores: pd.DataFrame, tiers: pd.DataFrame, scheme: str, order: Sequence[str]) -> pd.DataFrame:
+    """Per tier or group (`scheme` "tier" / "groups", in `order`) of the scored customers: customers, and the sums
+    of expected_purchases and clv (NaN when no customer has a CLV). A customer is in one tier and in any number of
+    groups (the tier table's `groups`, ";"-separated); segments nobody scored is in are left out."""
+    frame = scores[["customer_id", "expected_purchases", "clv"]].merge(
+        tiers[["customer_id", scheme]], on="customer_id", how="left"
+    )
+    values = frame[scheme].fillna("").astype(str)
+    rows = []
+    for segment in order:
+        inside = (values == segment) if scheme == "tier" else (";" + values + ";").str.contains(f";{segment};")
+        if inside.any():
+            chosen = frame[inside.to_numpy()]
+            rows.append(
+                {
+                    "segment": segment,
+                    "customers": len(chosen),
+                    "expected_purchases": float(chosen["expected_purchases"].sum()),
+                    "clv": float(chosen["clv"].sum(min_count=1)),
+                }
+            )
+    return pd.DataFrame(rows, columns=["segment", "customers", "expected_purchases", "clv"])
+
+
+SLIPPING_COLUMNS = ("customer_id", "name", "phone", "tier", "last_purchase", "p_alive", "expected_purchases", "clv")
+
+
+def valuable_slipping(scores: pd.DataFrame) -> tuple[float | None, pd.DataFrame]:
+    """The valuable customers who are slipping away: the CLV line (the top HIGH_CLV_SHARE's lowest CLV, down to a
+    whole amount, so the list rule `clv >= line` picks the same customers) and the scores of those at or above it
+    with p_alive below ALIVE_LINE, most valuable first. (None, no rows) when no customer has a CLV."""
+    clv = scores["clv"].to_numpy(dtype=float)
+    known = np.isfinite(clv)
+    if not known.any():
+        return None, scores.iloc[0:0]
+    line = float(np.floor(np.quantile(clv[known], 1 - HIGH_CLV_SHARE)))
+    slipping = scores[known & (clv >= line) & (scores["p_alive"].to_numpy(dtype=float) < ALIVE_LINE)]
+    return line, slipping.sort_values(["clv", "customer_id"], ascending=[False, True]).reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class ForecastDetails:
+    """What the Forecast page shows besides the forecast itself: segment_totals by tier and by member group, and
+    the valuable customers slipping away (valuable_slipping: the CLV line, and the customers with their name, phone
+    as in the members file (mask before showing), tier and last purchase: SLIPPING_COLUMNS)."""
+
+    by_tier: pd.DataFrame
+    by_group: pd.DataFrame
+    clv_line: float | None
+    slipping: pd.DataFrame
+
+
+@st.cache_data(ttl=3600, max_entries=12, show_spinner=False)
+def _forecast_details(
+    dataset_id: str, as_of: date, horizon_days: int, discount: float, cfg: TierRules, version: int
+) -> ForecastDetails:
+    scores = _stored_forecast(dataset_id, as_of, horizon_days, discount, version).scores
+    table = _tier_table(dataset_id, as_of, cfg, version)
+    by_tier, by_group = (segment_totals(scores, table, s, segments.segment_order(s, cfg)) for s in ("tier", "groups"))
+    line, rows = valuable_slipping(scores)
+    people = _target_candidates(dataset_id, as_of, cfg, version).frame  # names, phones, tiers as a list has them
+    people = people[people["customer_id"].isin(rows["customer_id"])][["customer_id", "name", "phone", "tier"]]
+    last = table[table["customer_id"].isin(rows["customer_id"])][["customer_id", "last_purchase"]]
+    shown = rows.merge(people, on="customer_id", how="left").merge(last, on="customer_id", how="left")
+    return ForecastDetails(by_tier, by_group, line, shown.loc[:, list(SLIPPING_COLUMNS)])
+
+
+def forecast_details(dataset_id: str, as_of: date, horizon_days: int, discount: float) -> ForecastDetails:
+    """The segment totals and the slipping customers of the forecast for these settings (call forecast(...) first),
+    with the tier table as of the same date (cached until the data or the rules change)."""
+    version = state.data_version()  # read once: each read asks the workspace
+    return _forecast_details(dataset_id, as_of, horizon_days, discount, _tier_rules(version), version)
+
+
+# (end of issue 13)

@@ -174,6 +174,7 @@ def customer_card(dataset: str, customer: str, row: dict[str, Any], as_of: date,
             _field(t("seg.profile.last_purchase"), _day(row.get("last_purchase"), code)),
         ]
         st.markdown(" &nbsp;·&nbsp; ".join(facts))
+        _forecast_line(dataset, customer, as_of, code, currency)
         st.markdown(f"**{t('seg.profile.where')}**")
         reasons = membership_reasons(row, cfg, cached.store_averages(dataset, as_of), code, currency)
         if reasons:
@@ -191,6 +192,29 @@ def customer_card(dataset: str, customer: str, row: dict[str, Any], as_of: date,
             st.caption(t("seg.no_purchases"))
         else:
             st.dataframe(purchases_table(lines, code, currency), hide_index=True, width="stretch", height=280)
+
+
+def _forecast_line(dataset: str, customer: str, as_of: date, code: str, currency: str) -> None:
+    """The customer's forecast (default horizon and discount) as one line of facts: P(alive), expected purchases
+    and CLV; "not modelled" for a customer the forecast does not score; a caution when the model has warnings."""
+    from segcore.forecast import DEFAULT_HORIZON_DAYS
+    from ui.forecast_views import customer_numbers
+
+    with st.spinner(t("fc.computing")):
+        numbers = customer_numbers(cached.customer_forecast(dataset, customer, as_of), code, currency)
+        cautious = bool(cached.forecast_warnings(dataset, as_of))
+    head = f"**{t('fc.card.title')}:**"
+    if numbers is None:
+        st.markdown(f"{head} {t('fc.card.not_modelled')}")
+        return
+    facts = [
+        _field(t("fc.card.p_alive"), numbers["p_alive"]),
+        _field(t("fc.card.purchases", days=DEFAULT_HORIZON_DAYS), numbers["expected_purchases"]),
+        _field(t("fc.card.clv", days=DEFAULT_HORIZON_DAYS), numbers["clv"]),
+    ]
+    st.markdown(f"{head} " + " &nbsp;·&nbsp; ".join(facts))
+    if cautious:
+        st.caption(":warning: " + t("fc.card.caution"))
 
 
 def _day(value: Any, code: str) -> str:

@@ -22,7 +22,7 @@ from segcore.keys import (
     TIER_KEYS,
 )
 from segcore.targets import FIELDS, STAR_SIGNS, ZODIAC, Exclusion, Field, Rule, describe, read_id_list
-from ui import charts, state
+from ui import cached, charts, state
 from ui.i18n import lang, t
 from ui.uploads import list_uploader, saved_upload
 
@@ -159,17 +159,64 @@ def _clear_handed_over() -> None:
     st.session_state[PREFILL] = prefill
 
 
+# where handed-over rules come from (PREFILL["source"]): the words that say so, the clear button's, and the icon
+_SOURCES = {
+    "personas": ("tgt.handover", "tgt.handover_clear", ":material/person_search:"),
+    "forecast": ("tgt.handover_forecast", "tgt.handover_clear_forecast", ":material/trending_up:"),
+}
+
+
 def _handed_over(code: str, fields: Mapping[str, Field]) -> list[Rule]:
-    """The rules another page handed over (PREFILL["rules"], e.g. a persona's value), each in words, with a button
-    that clears them."""
-    handed = st.session_state.get(PREFILL, {}).get("rules") or []
+    """The rules another page handed over (PREFILL["rules"], e.g. a persona's value; PREFILL["source"] names the
+    page, Personas unless told), each in words, with a button that clears them."""
+    prefill = st.session_state.get(PREFILL, {})
+    handed = prefill.get("rules") or []
     rules = [r for r in handed if r.field in fields]  # a column gone from the files since is no longer a filter
     if not rules:
         return []
+    words, clear, icon = _SOURCES.get(prefill.get("source", "personas"), _SOURCES["personas"])
     for rule in rules:
-        st.info(t("tgt.handover", rule=describe(rule, code, fields)), icon=":material/person_search:")
-    st.button(t("tgt.handover_clear"), key="tgt_handover_clear", on_click=_clear_handed_over, icon=":material/close:")
+        st.info(t(words, rule=describe(rule, code, fields)), icon=icon)
+    st.button(t(clear), key="tgt_handover_clear", on_click=_clear_handed_over, icon=":material/close:")
     return rules
+
+
+# the forecast's list fields, each with a min and a max input: (field, step, the inputs' catalog keys)
+FORECAST_FIELDS = (
+    ("p_alive", 0.05, "tgt.fc.p_alive_min", "tgt.fc.p_alive_max"),
+    ("expected_purchases", 0.5, "tgt.fc.expected_purchases_min", "tgt.fc.expected_purchases_max"),
+    ("clv", 500.0, "tgt.fc.clv_min", "tgt.fc.clv_max"),
+)
+
+
+def _forecast_filters(warnings: Sequence[str]) -> list[Rule]:
+    """P(alive), expected purchases and CLV between an optional low and high (the forecast's fields), with the
+    forecast's warnings above them."""
+    from segcore.forecast import DEFAULT_HORIZON_DAYS
+
+    st.caption(t("tgt.forecast_caption", days=DEFAULT_HORIZON_DAYS))
+    if warnings:
+        st.warning(t("tgt.forecast_warn") + "\n\n" + "\n".join(f"- {w}" for w in warnings), icon=":material/warning:")
+    sign = fmt.symbol(state.currency())
+    rules: list[Rule] = []
+    for field, step, low_key, high_key in FORECAST_FIELDS:
+        low_column, high_column = st.columns(2)
+        low = low_column.number_input(
+            t(low_key, sign=sign), value=None, min_value=0.0, step=step, key=f"tgt_fc_{field}_min",
+            placeholder=t("tgt.extra_any"),
+        )  # fmt: skip
+        high = high_column.number_input(
+            t(high_key, sign=sign), value=None, min_value=0.0, step=step, key=f"tgt_fc_{field}_max",
+            placeholder=t("tgt.extra_any"),
+        )  # fmt: skip
+        rules += [Rule(field, ">=", _plain(low))] if low is not None else []
+        rules += [Rule(field, "<=", _plain(high))] if high is not None else []
+    return rules
+
+
+def _plain(value: float) -> float | int:
+    """A whole number as an int (the rule reads "at least 2000", not "2000.0")."""
+    return int(value) if float(value).is_integer() else float(value)
 
 
 def _extra_filters(code: str, fields: Mapping[str, Field], choices: Mapping[str, tuple[list[str], int]]) -> list[Rule]:
@@ -217,10 +264,12 @@ def filters(
     categories: list[str],
     fields: Mapping[str, Field] | None = None,
     choices: Mapping[str, tuple[list[str], int]] | None = None,
+    forecast_warnings: Sequence[str] | None = None,
 ) -> list[Rule]:
     """Every filter widget; the chosen ones as rules (AND between fields, OR within one). `fields`: the dataset's
     (targets.fields_for), whose extra columns of the files get filters of their own; `choices`: each text extra
-    column's values and how many there are (cached.extra_values)."""
+    column's values and how many there are (cached.extra_values); `forecast_warnings`: the forecast's warnings in
+    words, shown with its filters (None: those of the session's dataset and date, from the cached forecast)."""
     code = lang()
     fields = fields or FIELDS
     handed = _handed_over(code, fields)
@@ -229,6 +278,8 @@ def filters(
         rules += _member_filters(code, stores)
     with st.expander(t("tgt.purchase_filters")):
         rules += _purchase_filters(code, categories)
+    with st.expander(t("tgt.forecast_filters")):
+        rules += _forecast_filters(_warnings_in_words(code) if forecast_warnings is None else forecast_warnings)
     if any(spec.plain for spec in fields.values()):
         with st.expander(t("tgt.extra_filters")):
             rules += _extra_filters(code, fields, choices or {})
@@ -237,6 +288,18 @@ def filters(
         st.info(t("tgt.hand_picked", n=len(picked)))
         rules.append(Rule("customer_id", "in", tuple(picked)))
     return [r for r in [*rules, *handed] if r is not None]
+
+
+def _warnings_in_words(code: str) -> list[str]:
+    """The warnings of the forecast behind the list fields (the session's dataset and date), as sentences."""
+    from segcore.forecast.guardrails import describe as describe_warning
+
+    dataset = state.dataset_id()
+    if dataset is None:
+        return []
+    with st.spinner(t("fc.computing")):
+        found = cached.forecast_warnings(str(dataset), state.as_of())
+    return [describe_warning(w, code) for w in found]
 
 
 def channel_picker() -> str:
