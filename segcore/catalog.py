@@ -1746,6 +1746,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "prepare.stage.sundays": {"en": "the weekly review's weeks", "zh": "周报各周数据"},
     "prepare.stage.migration": {"en": "the weekly tier history", "zh": "每周分层变化"},
     "prepare.stage.month_ends": {"en": "month-end tiers for customer cards", "zh": "客户卡片的月末分层"},
+    "prepare.stage.forecast": {"en": "the forecast", "zh": "预测"},
     "prepare.stage.done": {"en": "done", "zh": "已完成"},
     "seg.list_shown": {
         "en": "The table shows the first {n}, biggest spenders first; search by ID to find anyone else.",
@@ -1910,7 +1911,7 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     # --- forecast page (ui) ---
     "nav.forecast": {"en": "Forecast", "zh": "预测"},
-    "fc.title": {"en": "Forecast: who comes back, and what they are worth", "zh": "预测：谁会再来，价值多少"},
+    "fc.title": {"en": "Forecast: who will buy again", "zh": "预测：谁会再来购买"},
     "fc.intro": {
         "en": "From each customer's purchases up to {day}, a model estimates the chance they are still active, how "
         "many purchases they will make in the next {days} days and what those purchases are worth (CLV, customer "
@@ -1953,15 +1954,16 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "{n} customers whose chance of still being active is 50% or more.",
         "zh": "{n} 位顾客仍然活跃的概率在 50% 及以上。",
     },
-    "fc.m.purchases": {"en": "Expected purchases, next {days} days", "zh": "未来{days}天预计购买次数"},
+    "fc.m.purchases": {"en": "Purchases, next {days} days", "zh": "未来{days}天预计购买"},
     "fc.m.purchases_help": {
-        "en": "The sum over every customer modelled: {per} per customer.",
-        "zh": "所有参与预测顾客的合计：人均 {per} 次。",
+        "en": "Expected purchases of every customer modelled, added up: {per} per customer.",
+        "zh": "所有参与预测顾客的预计购买次数之和：人均 {per} 次。",
     },
-    "fc.m.value": {"en": "Expected value (CLV), next {days} days", "zh": "未来{days}天预计价值（CLV）"},
+    "fc.m.value": {"en": "Value (CLV), next {days} days", "zh": "未来{days}天预计价值"},
     "fc.m.value_help": {
-        "en": "Every customer's expected spend over the next {days} days, discounted at {rate} a year, added up.",
-        "zh": "每位顾客未来{days}天的预计消费（按每年 {rate} 折现）之和。",
+        "en": "Expected value (CLV): every customer's expected spend over the next {days} days, discounted at {rate} "
+        "a year, added up.",
+        "zh": "预计价值（顾客终身价值 CLV）：每位顾客未来{days}天的预计消费（按每年 {rate} 折现）之和。",
     },
     "fc.alive.title": {"en": "How likely are customers to still be active?", "zh": "顾客仍然活跃的可能性"},
     "fc.alive.caption": {

@@ -7,7 +7,9 @@ stores, for the current tier rules:
 - the tier table at the 9 Sundays of the default weekly review (Weekly review; the Migration page's default
   period starts and ends on two of them: its movers' details);
 - the states of the Migration page's default snapshots (a year of Sundays) and of a customer card's 12 month-ends,
-  through segcore.engine.history.ensure_cached (the `migration_cache` table).
+  through segcore.engine.history.ensure_cached (the `migration_cache` table);
+- the forecast at the default horizon and discount (segcore.forecast: the Forecast page, the customer card and the
+  target fields).
 
 A tier table is kept coded (`prepared_tiers`, the tier table's own columns) under a key hashing everything it
 depends on: dataset, as-of date, the rules (TOML), the dataset's loads (count and last load time, as the states
@@ -255,6 +257,18 @@ def _store_tier_table(con: duckdb.DuckDBPyConnection, dataset_id: str, as_of: da
         _add_key(con, dataset_id, key, as_of)
 
 
+def _store_forecast(con: duckdb.DuckDBPyConnection, dataset_id: str, as_of: date) -> bool:
+    """Store the forecast at the default horizon and discount (the Forecast page's and the target fields'); True
+    when it was already current."""
+    from segcore import forecast
+
+    settings = (forecast.DEFAULT_HORIZON_DAYS, forecast.DEFAULT_DISCOUNT)
+    if forecast.load_forecast(con, dataset_id, as_of, *settings) is not None:
+        return True
+    forecast.save_forecast(con, dataset_id, forecast.forecast(con, dataset_id, as_of, *settings))
+    return False
+
+
 def _add_key(con: duckdb.DuckDBPyConnection, dataset_id: str, key: str, as_of: date) -> None:
     con.execute(
         "insert into prepared_keys values ($dataset_id, $key, $as_of, now())",
@@ -319,8 +333,8 @@ def prepare(
     # pass for all 9 Sundays would hold them in pandas: 4.2 GiB at 10M lines, and twice the time)
     sundays = set(weekly_sundays(as_of))
     steps: list[tuple[str, date | None]] = [("tiers", d) for d in sorted(plan["tiers"], reverse=True)]
-    steps += [("migration", None), ("month_ends", None)]
-    weights = {"tiers": 1.0, "migration": 12.0, "month_ends": 4.0}
+    steps += [("migration", None), ("month_ends", None), ("forecast", None)]
+    weights = {"tiers": 1.0, "migration": 12.0, "month_ends": 4.0, "forecast": 6.0}
     total, done = sum(weights[kind] for kind, _ in steps), 0.0
     for kind, day in steps:
         tell(done / total, "sundays" if day in sundays and day != as_of else kind)
@@ -332,6 +346,8 @@ def prepare(
                 fresh = _has_key(con, dataset_id, keys[day])
                 if not fresh:
                     _store_tier_table(con, dataset_id, day, cfg, keys[day])
+            elif kind == "forecast":
+                fresh = _store_forecast(con, dataset_id, as_of)
             else:
                 fresh = _states_cached(con, dataset_id, plan[kind], cfg)
                 if not fresh:

@@ -25,7 +25,7 @@ from segcore.weekly import weekly_review
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = date(2024, 6, 14)  # the day of the last sale below (a Friday)
-STEPS = 13  # tier tables at AS_OF, 30 days before and 9 Sundays; the Migration page's and a card's states
+STEPS = 14  # tier tables at AS_OF, 30 days before and 9 Sundays; the Migration page's and a card's states; the forecast
 
 # Six customers over 18 months: a big spender, a steady buyer, one who went quiet, a refund, a promo chaser and a
 # newcomer. (customer, order, day, amount, promo)
@@ -201,10 +201,10 @@ def test_the_prepare_command(tmp_path: Path) -> None:
     first = _cli("prepare", "--dataset", "shop", "--workspace", workspace)
     assert (first.returncode, first.stdout) == (
         0,
-        "shop: prepared as of 2024-06-14 (13 computed, 0 already current)\n",
+        "shop: prepared as of 2024-06-14 (14 computed, 0 already current)\n",
     ), first.stderr
     again = _cli("prepare", "--dataset", "shop", "--workspace", workspace)
-    assert again.stdout == "shop: prepared as of 2024-06-14 (0 computed, 13 already current)\n"
+    assert again.stdout == "shop: prepared as of 2024-06-14 (0 computed, 14 already current)\n"
     with duckdb.connect(workspace, read_only=True) as con:
         assert prepared.is_prepared(con, "shop", DEFAULT_RULES)
     unknown = _cli("prepare", "--dataset", "nope", "--workspace", workspace)
@@ -288,3 +288,13 @@ def test_the_progress_line_speaks_the_page_language(app_workspace: Path, monkeyp
         assert texts == ["正在准备各页面：每周分层变化"], texts
     finally:
         gate.set()
+
+
+def test_prepare_stores_the_default_forecast(shop: duckdb.DuckDBPyConnection) -> None:
+    from segcore.forecast import forecast, load_forecast
+
+    assert load_forecast(shop, "shop", AS_OF, 90, 0.1) is None
+    prepared.prepare(_writer(shop), "shop")
+    stored = load_forecast(shop, "shop", AS_OF, 90, 0.1)
+    assert stored is not None
+    pd.testing.assert_frame_equal(stored.scores, forecast(shop, "shop", AS_OF).scores, check_dtype=False)
