@@ -52,7 +52,18 @@ def test_readme_make_targets_exist() -> None:
 def test_readme_command_lines_run_as_written(tmp_path: Path) -> None:
     lines = _cli_lines()
     commands = [line.split()[3] for line in lines]
-    assert commands == ["demo", "ingest", "datasets", "tiers", "migration", "targets", "persona", "predict", "lift", "report"]
+    assert commands == [
+        "demo",
+        "ingest",
+        "datasets",
+        "tiers",
+        "migration",
+        "targets",
+        "persona",
+        "predict",
+        "lift",
+        "report",
+    ]
     assert "--help" in README and ".venv/bin/python -m segcore --help" in README
     env = {**os.environ, "PYTHONPATH": str(ROOT), "SEGCORE_WORKSPACE": str(tmp_path / "ws.duckdb")}
     for line in lines:
