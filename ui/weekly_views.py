@@ -329,29 +329,46 @@ def _present_alert(frame: pd.DataFrame, review: WeeklyReview, code: str) -> None
         st.caption(t("weekly.alert.more", n=fmt.count(len(frame) - PRESENT_ALERT_ROWS, code)))
 
 
+ALERTS_PER_ROW = 2  # more than three alerts side by side squeeze their tables at 1366 wide: two rows of two
+
+
+def _alert_rows(count: int) -> list[range]:
+    """The alerts' positions row by row: all on one row up to three, else rows of ALERTS_PER_ROW."""
+    per_row = count if count <= 3 else ALERTS_PER_ROW
+    return [range(start, min(start + per_row, count)) for start in range(0, count, max(per_row, 1))]
+
+
 def _alerts(review: WeeklyReview, present: bool, code: str) -> None:
-    columns = st.columns(len(review.alerts))
-    for column, (key, frame) in zip(columns, review.alerts.items(), strict=True):
-        with column:
-            st.subheader(alert_title(key, code))
-            st.markdown(f"**{t('weekly.alert.count', n=fmt.count(len(frame), code))}**")
-            st.caption(alert_help_text(key, review, code))
-            if frame.empty:
-                st.markdown(t("weekly.alert.none"))
-                continue
-            if present:
-                _present_alert(frame, review, code)
-                continue
-            cells = alert_cells(frame, code, review.currency, 50)
-            st.dataframe(
-                cells.rename(columns={c: t(f"weekly.col.{c}") for c in cells.columns}),
-                hide_index=True,
-                width="stretch",
-                key=f"wk_table_{key}",
-            )
-            if st.button(t("weekly.make_list"), key=f"wk_list_{key}"):
-                st.session_state[PREFILL] = {"customer_id": list(frame["customer_id"])}
-                st.switch_page("pages/targets.py")
+    items = list(review.alerts.items())
+    for row in _alert_rows(len(items)):
+        columns = st.columns(len(row), gap="large")
+        for column, position in zip(columns, row, strict=True):
+            key, frame = items[position]
+            with column:
+                _alert(key, frame, review, present, code)
+
+
+def _alert(key: str, frame: pd.DataFrame, review: WeeklyReview, present: bool, code: str) -> None:
+    """One alert: its title, count and rule, and who (a table, or on the projector the first few)."""
+    st.subheader(alert_title(key, code))
+    st.markdown(f"**{t('weekly.alert.count', n=fmt.count(len(frame), code))}**")
+    st.caption(alert_help_text(key, review, code))
+    if frame.empty:
+        st.markdown(t("weekly.alert.none"))
+        return
+    if present:
+        _present_alert(frame, review, code)
+        return
+    cells = alert_cells(frame, code, review.currency, 50)
+    st.dataframe(
+        cells.rename(columns={c: t(f"weekly.col.{c}") for c in cells.columns}),
+        hide_index=True,
+        width="stretch",
+        key=f"wk_table_{key}",
+    )
+    if st.button(t("weekly.make_list"), key=f"wk_list_{key}"):
+        st.session_state[PREFILL] = {"customer_id": list(frame["customer_id"])}
+        st.switch_page("pages/targets.py")
 
 
 def _campaigns(review: WeeklyReview, present: bool, code: str) -> None:
