@@ -53,6 +53,7 @@ bench: setup
 	$(PY) bench/bench_migration.py
 	$(PY) bench/bench_pages.py
 	$(PY) bench/bench_persona.py
+	$(PY) bench/bench_forecast.py
 
 clean:
 	rm -rf $(VENV) workspace test-artifacts .pytest_cache .mypy_cache .ruff_cache
