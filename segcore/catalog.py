@@ -2094,6 +2094,12 @@ CATALOG: dict[str, dict[str, str]] = {
         "the model does not describe these customers well.",
         "zh": "BG/NBD 参数 {param} = {value} 处于取值边缘：模型与这些顾客的购买规律不符。",
     },
+    "forecast.warn.edge_a": {
+        "en": "The model finds that customers almost never stop buying (BG/NBD a = {value}): P(alive) stays near 100% "
+        "for nearly everyone, so it cannot tell who is slipping away.",
+        "zh": "模型认为顾客几乎不会流失（BG/NBD 参数 a = {value}）：几乎所有人的活跃概率都接近 100%，"
+        "因此无法分辨谁正在流失。",
+    },
     "forecast.warn.no_spend_model": {
         "en": "Only {n} repeat buyers, fewer than the {min} the spend model needs: no expected spend or CLV.",
         "zh": "复购顾客仅 {n} 位，少于消费模型所需的 {min} 位：无法给出预期客单价和顾客终身价值。",

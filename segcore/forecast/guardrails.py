@@ -93,7 +93,8 @@ def describe(warning: dict[str, Any], lang: str = "en") -> str:
             values[name] = fmt.count(values[name], lang)
     for name in ("value", "q"):
         if name in values:
-            values[name] = f"{values[name]:.3g}"
+            number = float(values[name])
+            values[name] = f"{number:,.0f}" if abs(number) >= 100 else f"{number:.2g}"
     if "correlation" in values:
         direction = "more" if values["correlation"] > 0 else "less"
         values["direction"] = text(f"forecast.warn.spend_correlated.{direction}", lang)
@@ -103,4 +104,5 @@ def describe(warning: dict[str, Any], lang: str = "en") -> str:
         values["max"] = fmt.percent(values["max"], lang, digits=0)
     elif "max" in values:
         values["max"] = f"{values['max']:.1f}"
-    return text(f"forecast.warn.{warning['code']}", lang, **values)
+    key = "edge_a" if warning["code"] == "edge" and warning.get("param") == "a" and warning["value"] < 1 else None
+    return text(f"forecast.warn.{key or warning['code']}", lang, **values)
