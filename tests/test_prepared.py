@@ -234,7 +234,8 @@ def test_prepared_pages_never_compute_a_tier_table(app_workspace: Path, monkeypa
     monkeypatch.setattr("segcore.targets.tier_table", refuse)
     monkeypatch.setattr("segcore.weekly.snapshot_tables", refuse)
     at = run_app()
-    for page in ("pages/segments.py", "pages/personas.py", "pages/weekly.py", "pages/targets.py", "pages/migration.py"):
+    pages = ("segments", "personas", "forecast", "weekly", "targets", "migration")
+    for page in (f"pages/{name}.py" for name in pages):
         at.switch_page(page).run()
         assert not at.exception, (page, [e.value for e in at.exception])
 

@@ -196,7 +196,7 @@ def alive_figure(scores: pd.DataFrame, lang: str) -> go.Figure:
         title_text=text("fc.alive.x", lang),
         tickvals=ticks,
         ticktext=[fmt.percent(v, lang, digits=0) for v in ticks],
-        range=[0, 1],
+        range=[-0.01, 1.01],
     )
     fig.update_yaxes(title_text=text("fc.alive.y", lang), tickformat=",d")
     fig.update_layout(showlegend=False)
@@ -366,10 +366,8 @@ def frequency_figure(by_frequency: pd.DataFrame, lang: str, days: int) -> go.Fig
         )
     fig.update_xaxes(title_text=text("fc.acc.freq_x", lang), type="category")
     fig.update_yaxes(title_text=text("fc.acc.freq_y", lang))
-    fig.update_layout(
-        barmode="group", title={"text": text("fc.acc.freq_title", lang, days=days), "font": {"size": 14}, "x": 0}
-    )
-    return _layout(fig, 360)
+    fig.update_layout(barmode="group")
+    return _layout(fig, 340)
 
 
 def weekly_figure(weekly: pd.DataFrame, calibration: date, lang: str) -> go.Figure:
@@ -396,19 +394,18 @@ def weekly_figure(weekly: pd.DataFrame, calibration: date, lang: str) -> go.Figu
     fig.add_shape(type="line", x0=when, x1=when, y0=0, y1=1, yref="paper", line={"color": "#64748b", "dash": "dot"})
     fig.add_annotation(
         x=when,
-        y=1,
+        y=0.02,
         yref="paper",
         text=text("fc.acc.calibration", lang) + "<br>" + fmt.day(calibration, lang),
         showarrow=False,
         xanchor="right",
-        yanchor="top",
+        yanchor="bottom",
         align="right",
         font={"size": 11, "color": "#475569"},
     )
     charts.month_axis(fig, "x", lang)
     fig.update_yaxes(title_text=text("fc.acc.weekly_y", lang), tickformat=",d")
-    fig.update_layout(title={"text": text("fc.acc.weekly_title", lang), "font": {"size": 14}, "x": 0})
-    return _layout(fig, 360)
+    return _layout(fig, 340)
 
 
 def accuracy_panel(result: Forecast, lang: str) -> None:
@@ -443,12 +440,14 @@ def accuracy_panel(result: Forecast, lang: str) -> None:
         else:
             st.caption(t("fc.acc.within", max=fmt.percent(MAX_HOLDOUT_ERROR, lang, digits=0)))
     left, right = st.columns(2, gap="large")
+    left.markdown(f"**{t('fc.acc.freq_title', days=days)}**")
     left.plotly_chart(
         frequency_figure(result.by_frequency(), lang, days),
         width="stretch",
         key="fc_acc_frequency",
         config={"displayModeBar": False},
     )
+    right.markdown(f"**{t('fc.acc.weekly_title')}**")
     right.plotly_chart(
         weekly_figure(result.weekly(), calibration, lang),
         width="stretch",

@@ -105,6 +105,7 @@ def test_no_request_leaves_the_machine(page, logged_app: tuple[str, Path, str]) 
         ("weekly?lang=zh", "每周经营复盘"),
         ("segments?lang=zh", None),
         ("personas?lang=zh", "客户画像"),
+        ("forecast?lang=zh", "预测：谁会再来购买"),
         ("migration?lang=en", None),
         ("targets?lang=en", None),
         ("campaigns?lang=en", None),
