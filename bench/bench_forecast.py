@@ -88,6 +88,7 @@ def prepare(lines: int, workspace: Path, as_of: date) -> dict[str, Any]:
     import duckdb
 
     from segcore.forecast import forecast, load_forecast, save_forecast
+    from segcore.forecast.model import histogram
     from segcore.forecast.summary import summary
     from segcore.schema import create_tables
     from segcore.sql import NO_EXTENSIONS
@@ -118,6 +119,7 @@ def prepare(lines: int, workspace: Path, as_of: date) -> dict[str, Any]:
     return {
         "customers": len(frame),
         "repeat_buyers": int((frame["x"] > 0).sum()),
+        "histogram_rows": len(histogram(frame)[0]),  # what the BG/NBD likelihood is summed over
         "first_visit_seconds": computed,
         "first_visit_cpu_seconds": computed_cpu,
         "save_seconds": saved,
@@ -441,7 +443,8 @@ def main() -> None:
         "order and day at load), the peers the raw lines.",
         "- Cross-check against segcore's summary, every customer: " + "; ".join(agree) + ".",
         f"- The fit: {describe_fit(fit)} (weeks); {fit['customers']:,} customers, {fit['repeat_buyers']:,} repeat "
-        f"buyers. Its warnings: {describe_warnings(fit['warnings'])}. Python warnings during the fit: "
+        f"buyers; the BG/NBD likelihood runs over {prepared['histogram_rows']:,} distinct (x, t_x, T) rows (whole "
+        f"days). Its warnings: {describe_warnings(fit['warnings'])}. Python warnings during the fit: "
         f"{'; '.join(python_warnings) or 'none'}.",
         f"- The holdout check ({accuracy.get('calibration_end', '-')} .. {accuracy.get('holdout_end', '-')}): "
         f"predicted {accuracy.get('predicted_total', float('nan')):,.0f} against actual "
