@@ -189,3 +189,19 @@ def test_the_histogram_keeps_every_customer(rows: list[tuple[int, int, int]]) ->
     weighted = log_likelihood(params, *(grouped[c].to_numpy(float) for c in ("x", "t_x", "T")), grouped["count"])
     one_by_one = log_likelihood(params, *(frame[c].to_numpy(float) for c in ("x", "t_x", "T")))
     assert math.isclose(weighted, one_by_one, rel_tol=1e-9)
+
+
+def test_the_coarse_then_newton_path_finds_the_same_maximum(monkeypatch: pytest.MonkeyPatch) -> None:
+    from segcore.forecast import bgnbd
+
+    frame = _simulate(0.4, 6.0, 0.7, 3.0, 60_000, seed=8)
+    frame["t_x"], frame["T"] = np.round(frame["t_x"] * 7) / 7, np.round(frame["T"] * 7) / 7  # whole days
+    args = [frame[c].to_numpy() for c in ("x", "t_x", "T")]
+    monkeypatch.setattr(bgnbd, "COARSE_ROWS", 1_000)
+    fast = fit_bgnbd(*args)
+    monkeypatch.setattr(bgnbd, "COARSE_ROWS", 10**9)
+    direct = fit_bgnbd(*args)
+    assert fast.converged and direct.converged
+    assert fast.log_likelihood >= direct.log_likelihood - 1e-6
+    for name in ("r", "alpha", "a", "b"):
+        assert getattr(fast, name) == pytest.approx(getattr(direct, name), rel=1e-4), name

@@ -24,7 +24,13 @@ __all__ = [
     "p_alive",
 ]
 
-_LOG_BOUNDS = (-12.0, 12.0)  # e^±12: a parameter pressed against a bound is "at the edge" (guardrails)
+_LOG_BOUNDS = (-12.0, 12.0)
+
+
+def _dot(a: np.ndarray, b: np.ndarray) -> float:
+    """Σ a·b without BLAS: OpenBLAS's threaded dot spins on a busy 2-core machine (6 ms instead of 0.4 ms for
+    600k rows, bench/RESULTS.md "Forecast")."""
+    return float(np.einsum("i,i->", a, b))  # e^±12: a parameter pressed against a bound is "at the edge" (guardrails)
 
 
 @dataclass(frozen=True)
@@ -101,9 +107,9 @@ class _Likelihood:
         """x = 0: gammaln(r) + betaln(a, b) - r·log(α+T) (the head's x-terms cancel with the constants)."""
         dig = special.digamma
         log_T = np.log(alpha + self.T0)
-        value = self.w0 * (special.gammaln(r) + special.betaln(a, b)) - r * float(np.dot(self.wT0, log_T))
-        d_r = self.w0 * dig(r) - float(np.dot(self.wT0, log_T))
-        d_alpha = -r * float(np.dot(self.wT0, 1.0 / (alpha + self.T0)))
+        value = self.w0 * (special.gammaln(r) + special.betaln(a, b)) - r * _dot(self.wT0, log_T)
+        d_r = self.w0 * dig(r) - _dot(self.wT0, log_T)
+        d_alpha = -r * _dot(self.wT0, 1.0 / (alpha + self.T0))
         d_a = self.w0 * (dig(a) - dig(a + b))
         d_b = self.w0 * (dig(b) - dig(a + b))
         return value, np.array([d_r, d_alpha, d_a, d_b])
@@ -120,30 +126,90 @@ class _Likelihood:
         share_alive = np.exp(still_alive - total)
         share_dropped = 1.0 - share_alive
         per_x = special.gammaln(r + ux) + special.betaln(a, b + ux)
-        value = float(np.dot(self.wx, per_x) + np.dot(w, total))
-        d_r = np.dot(self.wx, dig(r + ux)) - np.dot(w, share_alive * log_T + share_dropped * log_t)
+        value = float(_dot(self.wx, per_x) + _dot(w, total))
+        d_r = _dot(self.wx, dig(r + ux)) - _dot(w, share_alive * log_T + share_dropped * log_t)
         inv_T = (1.0 / (alpha + self.uT))[self.iT]
         inv_t = (1.0 / (alpha + self.ut))[self.it]
-        d_alpha = -np.dot(w, rx * (share_alive * inv_T + share_dropped * inv_t))
-        d_a = np.dot(self.wx, dig(a) - dig(a + b + ux)) + np.dot(w, share_dropped) / a
-        d_b = np.dot(self.wx, dig(b + ux) - dig(a + b + ux))
-        d_b -= np.dot(w, share_dropped * (1.0 / (b + ux - 1))[ix])
+        d_alpha = -_dot(w, rx * (share_alive * inv_T + share_dropped * inv_t))
+        d_a = _dot(self.wx, dig(a) - dig(a + b + ux)) + _dot(w, share_dropped) / a
+        d_b = _dot(self.wx, dig(b + ux) - dig(a + b + ux))
+        d_b -= _dot(w, share_dropped * (1.0 / (b + ux - 1))[ix])
         return value, np.array([d_r, d_alpha, d_a, d_b])
 
 
 def fit_bgnbd(x: np.ndarray, t_x: np.ndarray, T: np.ndarray, weights: np.ndarray | None = None) -> BgNbd:
-    """Maximum-likelihood (r, α, a, b) over rows (x, t_x, T) with `weights` customers each."""
+    """Maximum-likelihood (r, α, a, b) over rows (x, t_x, T) with `weights` customers each.
+
+    Over more than COARSE_ROWS rows the search runs first on the rows with t_x and T rounded to whole weeks (a few
+    times fewer), and Newton steps on the exact rows finish it from there: the same maximum, in a fraction of the
+    passes over the rows. Where that does not settle (a flat ridge, a bound), L-BFGS-B on the exact rows does."""
     x, t_x, T = (np.asarray(v, dtype=float) for v in (x, t_x, T))
     w = np.ones_like(x) if weights is None else np.asarray(weights, dtype=float)
     total = float(w.sum())
     cost = _Likelihood(x, t_x, T, w)
-    result = optimize.minimize(
-        cost, _start(x, T, w), jac=True, method="L-BFGS-B", bounds=[_LOG_BOUNDS] * 4,
-        options={"maxiter": 1000, "ftol": 1e-15, "gtol": 1e-10},
-    )  # fmt: skip
+    start, iterations = _start(x, T, w), 0
+    if len(x) > COARSE_ROWS:
+        coarse = _coarse_fit(x, t_x, T, w)
+        iterations += int(coarse.nit)
+        polished = _newton(cost, coarse.x)
+        if polished is not None:
+            r, alpha, a, b = np.exp(polished[0])
+            return BgNbd(float(r), float(alpha), float(a), float(b), -polished[1] * total, True, iterations + 1)
+        start = coarse.x
+    result = _lbfgs(cost, start)
     r, alpha, a, b = np.exp(result.x)
     converged = bool((result.success or _flat(result)) and np.isfinite(result.fun) and result.fun < 1e11)
-    return BgNbd(float(r), float(alpha), float(a), float(b), -float(result.fun) * total, converged, int(result.nit))
+    return BgNbd(
+        float(r), float(alpha), float(a), float(b), -float(result.fun) * total, converged, iterations + int(result.nit)
+    )
+
+
+COARSE_ROWS = 50_000
+
+
+def _lbfgs(cost: _Likelihood, start: np.ndarray) -> optimize.OptimizeResult:
+    return optimize.minimize(
+        cost, start, jac=True, method="L-BFGS-B", bounds=[_LOG_BOUNDS] * 4,
+        options={"maxiter": 1000, "ftol": 1e-15, "gtol": 1e-10},
+    )  # fmt: skip
+
+
+def _coarse_fit(x: np.ndarray, t_x: np.ndarray, T: np.ndarray, w: np.ndarray) -> optimize.OptimizeResult:
+    """L-BFGS-B over the rows with t_x and T rounded to whole weeks (summed weights)."""
+    size = 1 << 20  # whole weeks stay far below this
+    key = (x.astype(np.int64) * size + np.rint(t_x).astype(np.int64)) * size + np.rint(T).astype(np.int64)
+    unique, inverse = np.unique(key, return_inverse=True)
+    weights = np.bincount(inverse, weights=w, minlength=len(unique))
+    rows = np.stack([unique // (size * size), unique // size % size, unique % size]).astype(float)
+    return _lbfgs(_Likelihood(rows[0], rows[1], rows[2], weights), _start(x, T, w))
+
+
+def _newton(cost: _Likelihood, theta: np.ndarray, steps: int = 8) -> tuple[np.ndarray, float] | None:
+    """Newton steps on the exact likelihood from `theta` (log-parameters), the Hessian by differences of the
+    analytic gradient; (theta, cost) once the gradient is ~0 inside the bounds, else None."""
+    value, grad = cost(theta)
+    for _ in range(steps):
+        if np.max(np.abs(grad)) < 1e-9:
+            inside = np.all(np.abs(theta) < _LOG_BOUNDS[1] - 0.1)
+            return (theta, value) if inside and value < 1e11 else None
+        h = 1e-5
+        hessian = np.column_stack([(cost(theta + h * np.eye(4)[i])[1] - grad) / h for i in range(4)])
+        hessian = (hessian + hessian.T) / 2
+        try:
+            if np.min(np.linalg.eigvalsh(hessian)) <= 0:
+                return None
+            step = np.linalg.solve(hessian, grad)
+        except np.linalg.LinAlgError:
+            return None
+        for _halving in range(10):
+            trial_value, trial_grad = cost(theta - step)
+            if trial_value <= value:
+                theta, value, grad = theta - step, trial_value, trial_grad
+                break
+            step = step / 2
+        else:
+            return None
+    return None
 
 
 def _flat(result: optimize.OptimizeResult) -> bool:
@@ -153,7 +219,7 @@ def _flat(result: optimize.OptimizeResult) -> bool:
 
 def _start(x: np.ndarray, T: np.ndarray, w: np.ndarray) -> np.ndarray:
     """Moment-based starting point: r = 1 and α so that r/α is the mean purchase rate; a = 1, b = 3."""
-    rate = float(np.dot(w, x) / max(float(np.dot(w, np.maximum(T, 1e-3))), 1e-9))
+    rate = float(_dot(w, x) / max(_dot(w, np.maximum(T, 1e-3)), 1e-9))
     alpha = 1.0 / max(rate, 1e-4)
     return np.log(np.array([1.0, min(max(alpha, 1e-3), 1e4), 1.0, 3.0]))
 
