@@ -3,7 +3,8 @@ spend per purchase and CLV over a horizon (docs/DECISIONS.md, "Issue 13").
 
 CLV is the expected spend of the purchases in each 30-day step of the horizon (the last step may be shorter),
 discounted from the step's end at the annual rate: Σ_k (E[Y(t_k)] − E[Y(t_k−1)]) · E[spend] · (1 + d)^(−t_k/365).
-Scoring works on the distinct (x, t_x, T) rows (whole days), so a million customers cost a few thousand rows.
+Scoring works on the distinct (x, t_x, T) rows (whole days): as many as there are customers at worst, far fewer
+in a store whose customers bought on the same days.
 """
 
 from __future__ import annotations
