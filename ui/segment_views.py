@@ -12,11 +12,13 @@ import streamlit as st
 from segcore import fmt
 from segcore.catalog import text
 from segcore.export import mask_phone
+from segcore.forecast import DEFAULT_HORIZON_DAYS
 from segcore.keys import CHANNELS, SCHEMES
 from segcore.playbook import playbook, save_playbook
 from segcore.segments import membership_reasons, star_sign
 from segcore.tier_rules import NO_TIER, TierRules
 from ui import cached, charts, state, tables
+from ui.forecast_views import customer_numbers
 from ui.guard import url_choice
 from ui.i18n import lang, t
 
@@ -197,9 +199,6 @@ def customer_card(dataset: str, customer: str, row: dict[str, Any], as_of: date,
 def _forecast_line(dataset: str, customer: str, as_of: date, code: str, currency: str) -> None:
     """The customer's forecast (default horizon and discount) as one line of facts: P(alive), expected purchases
     and CLV; "not modelled" for a customer the forecast does not score; a caution when the model has warnings."""
-    from segcore.forecast import DEFAULT_HORIZON_DAYS
-    from ui.forecast_views import customer_numbers
-
     with st.spinner(t("fc.computing")):
         numbers = customer_numbers(cached.customer_forecast(dataset, customer, as_of), code, currency)
         cautious = bool(cached.forecast_warnings(dataset, as_of))

@@ -12,6 +12,8 @@ import streamlit as st
 from segcore import fmt
 from segcore.catalog import text
 from segcore.errors import InputError
+from segcore.forecast import DEFAULT_HORIZON_DAYS
+from segcore.forecast.guardrails import describe as describe_warning
 from segcore.keys import (
     CHANNELS,
     CN8_SEGMENTS,
@@ -192,8 +194,6 @@ FORECAST_FIELDS = (
 def _forecast_filters(warnings: Sequence[str]) -> list[Rule]:
     """P(alive), expected purchases and CLV between an optional low and high (the forecast's fields), with the
     forecast's warnings above them."""
-    from segcore.forecast import DEFAULT_HORIZON_DAYS
-
     st.caption(t("tgt.forecast_caption", days=DEFAULT_HORIZON_DAYS))
     if warnings:
         st.warning(t("tgt.forecast_warn") + "\n\n" + "\n".join(f"- {w}" for w in warnings), icon=":material/warning:")
@@ -292,8 +292,6 @@ def filters(
 
 def _warnings_in_words(code: str) -> list[str]:
     """The warnings of the forecast behind the list fields (the session's dataset and date), as sentences."""
-    from segcore.forecast.guardrails import describe as describe_warning
-
     dataset = state.dataset_id()
     if dataset is None:
         return []
