@@ -668,7 +668,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "target.field.last_category": {"en": "Category of the last purchase", "zh": "最近一次购买的品类"},
     "target.field.top_category": {"en": "Main category (most spend)", "zh": "主要品类（消费最多）"},
     "target.field.promo_share": {"en": "Share of spend on promotion (12 months)", "zh": "促销消费占比（近12个月）"},
-    "target.field.p_alive": {"en": "P(alive): chance still active (0–1)", "zh": "活跃概率（0–1）"},
+    "target.field.p_alive": {"en": "Chance still active (P(alive))", "zh": "活跃概率"},
     "target.field.expected_purchases": {"en": "Expected purchases (next 90 days)", "zh": "预计购买次数（未来90天）"},
     "target.field.clv": {"en": "Customer lifetime value (next 90 days)", "zh": "顾客终身价值（未来90天）"},
     "target.field.category_in_last_days": {"en": "Bought a category recently", "zh": "近期购买过的品类"},
@@ -2023,10 +2023,6 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Within the {max} the forecast allows.",
         "zh": "在允许的 {max} 以内。",
     },
-    "fc.acc.no_actual": {
-        "en": "Nobody bought in those {days} days, so the error cannot be measured.",
-        "zh": "这 {days} 天里没有任何购买，无法衡量偏差。",
-    },
     "fc.acc.none": {
         "en": "Too little history to check the model: it needs at least {days} days of sales up to {day}.",
         "zh": "历史数据太少，无法检验模型：截至{day}至少需要 {days} 天的销售记录。",
@@ -2121,6 +2117,15 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Checked against the purchases after its calibration date, the model was off by {error} "
         "(the limit is {max}): use its numbers with care.",
         "zh": "用校准日之后的实际购买检验，模型偏差为 {error}（上限 {max}）：请谨慎使用这些数字。",
+    },
+    "forecast.warn.holdout_failed": {
+        "en": "The model could not be checked against the purchases after its calibration date "
+        "(none happened, or it could not predict them): its accuracy is unknown.",
+        "zh": "无法用校准日之后的实际购买检验模型（期间没有购买，或模型无法预测）：准确度未知。",
+    },
+    "forecast.warn.scores_failed": {
+        "en": "The model's parameters are too extreme to score {n} customers: their numbers are left empty.",
+        "zh": "模型参数过于极端，无法为 {n} 位顾客打分：其数字留空。",
     },
     "forecast.stage.summary": {"en": "Summing up each customer's purchases…", "zh": "正在汇总每位顾客的购买记录…"},
     "forecast.stage.fit": {"en": "Fitting the models…", "zh": "正在拟合模型…"},

@@ -74,6 +74,7 @@ from typing import Any, NamedTuple
 import duckdb
 import pandas as pd
 
+from segcore import fmt
 from segcore.attributes import add_extra_columns, extra_attributes
 from segcore.catalog import text
 from segcore.engine import has_promo, tier_table
@@ -517,6 +518,8 @@ def _value_words(rule: Rule, value: Any, lang: str, spec: Field) -> str:
         return text(f"target.month.{value}", lang)
     if isinstance(value, date):
         return value.isoformat()
+    if rule.field == "p_alive":  # a probability reads as a percent: "below 50%"
+        return fmt.percent(float(value), lang, digits=0 if float(value) * 100 == int(float(value) * 100) else 1)
     return str(value)
 
 

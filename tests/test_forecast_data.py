@@ -302,3 +302,27 @@ def test_the_weekly_forecast_alert_on_the_demo(demo_workspace_file: Path) -> Non
     assert found.clv_threshold == pytest.approx(line)
     assert found.customer_ids == expected
     assert len(expected) >= 1
+
+
+def test_scores_the_model_cannot_make_are_left_empty_with_a_warning(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib
+
+    from segcore.forecast import model
+
+    accuracy = importlib.import_module("segcore.forecast.accuracy")  # the module (the package exports its function)
+    _store(con, tmp_path, _changed_store(tmp_path), "broken")
+    real = model.conditional_expected_purchases
+
+    def breaks_for_the_most_frequent(fit, t, x, t_x, T):
+        values = real(fit, t, x, t_x, T)
+        return np.where(x == x.max(), np.nan, values)  # as hyp2f1 does with extreme parameters
+
+    monkeypatch.setattr(model, "conditional_expected_purchases", breaks_for_the_most_frequent)
+    monkeypatch.setattr(accuracy, "conditional_expected_purchases", breaks_for_the_most_frequent)
+    result = forecast(con, "broken", date(2024, 9, 29))
+    failed = [w for w in result.warnings if w["code"] == "scores_failed"]
+    assert len(failed) == 1 and failed[0]["n"] == int(result.scores["expected_purchases"].isna().sum()) > 0
+    assert result.scores.loc[result.scores["expected_purchases"].isna(), "clv"].isna().all()
+    assert "holdout_failed" in [w["code"] for w in result.warnings]  # the check's predictions are NaN too

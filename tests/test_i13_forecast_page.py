@@ -267,7 +267,7 @@ def test_valuable_but_slipping_opens_the_list_of_exactly_those_customers(app_wor
     }
     assert [i.value for i in at.info if i.value.startswith("From Forecast: ")] == [
         f"From Forecast: Customer lifetime value (next 90 days) is at least {line}",
-        "From Forecast: P(alive): chance still active (0–1) is below 0.5",
+        "From Forecast: Chance still active (P(alive)) is below 50%",
     ]
     assert _metrics(at)["Matched the filters"] == fmt.count(len(slipping))
     at.switch_page("pages/targets.py")  # AppTest runs the page it was told, not the one the script switched to
@@ -289,7 +289,7 @@ def test_the_forecast_filters_make_the_rules(app_workspace: Path) -> None:
     assert not at.exception
     bullets = [c.value for c in at.caption if c.value.startswith("• ")]
     assert bullets == [  # in the form's order
-        "• P(alive): chance still active (0–1) is at most 0.5",
+        "• Chance still active (P(alive)) is at most 50%",
         "• Expected purchases (next 90 days) is at least 0.25",
         "• Customer lifetime value (next 90 days) is at least 2000",
     ]

@@ -423,7 +423,7 @@ def accuracy_panel(result: Forecast, lang: str) -> None:
     )
     error = float(checked["error"]) if checked.get("error") is not None else float("nan")
     if not np.isfinite(error):
-        st.markdown(t("fc.acc.no_actual", days=days))
+        st.warning(describe({"code": "holdout_failed"}, lang), icon=":material/warning:")
     else:
         sentence = t(
             "fc.acc.error",

@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from segcore.errors import InputError
@@ -59,7 +60,9 @@ class Forecast:
     @property
     def warnings(self) -> list[dict[str, Any]]:
         """Every warning that applies to the numbers: the fit's, then the holdout's error (if beyond the limit)."""
-        held = [w for w in (self.accuracy or {}).get("warnings", []) if w["code"] == "holdout_error"]
+        held = [
+            w for w in (self.accuracy or {}).get("warnings", []) if w["code"] in ("holdout_error", "holdout_failed")
+        ]
         return [*self.fit["warnings"], *held]
 
     def by_frequency(self) -> pd.DataFrame:
@@ -108,6 +111,11 @@ def forecast(
     fit = fit_models(frame)
     report(0.45, "forecast.stage.score")
     scores = score(frame, fit, horizon_days, annual_discount)
+    document = fit.params()
+    failed = ~np.isfinite(scores[["p_alive", "expected_purchases"]].to_numpy(dtype=float)).all(axis=1)
+    if failed.any():  # extreme parameters: hyp2f1 gives up; such numbers are left empty, and a warning says so
+        scores.loc[failed, ["p_alive", "expected_purchases", "clv"]] = np.nan
+        document["warnings"].append({"code": "scores_failed", "n": int(failed.sum())})
     checked = None
     if check_accuracy:
         report(0.6, "forecast.stage.accuracy")
@@ -124,7 +132,7 @@ def forecast(
                 ],
             }
     report(1.0, "forecast.stage.done")
-    return Forecast(as_of, horizon_days, annual_discount, fit.params(), checked, scores)
+    return Forecast(as_of, horizon_days, annual_discount, document, checked, scores)
 
 
 def load_forecast(

@@ -40,8 +40,11 @@ class Accuracy:
 
     @property
     def error(self) -> float:
-        """(predicted − actual) / actual holdout purchases; NaN without any actual purchase."""
-        return (self.predicted_total - self.actual_total) / self.actual_total if self.actual_total else float("nan")
+        """(predicted − actual) / actual holdout purchases; NaN without any actual purchase or when the model could
+        not predict them all."""
+        if not self.actual_total or not np.isfinite(self.predicted_total):
+            return float("nan")
+        return (self.predicted_total - self.actual_total) / self.actual_total
 
     @property
     def warnings(self) -> tuple[ModelWarning, ...]:
@@ -87,7 +90,7 @@ def accuracy(con: duckdb.DuckDBPyConnection, dataset_id: str, holdout_end: date,
     weekly = _weekly(con, dataset_id, fit, start, calibration_end, holdout_end)
     return Accuracy(
         calibration_end, holdout_end, fit, by_frequency, weekly, float(frame["actual"].sum()),
-        float(frame["predicted"].sum()),
+        float(frame["predicted"].to_numpy().sum())  # NaN if any prediction failed,
     )  # fmt: skip
 
 

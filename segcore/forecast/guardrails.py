@@ -76,8 +76,11 @@ def gamma_gamma_warnings(model: GammaGamma | None, x: np.ndarray, m: np.ndarray)
 
 
 def holdout_warning(error: float) -> list[ModelWarning]:
-    """The total holdout purchases missed by more than MAX_HOLDOUT_ERROR."""
-    if np.isfinite(error) and abs(error) > MAX_HOLDOUT_ERROR:
+    """The total holdout purchases missed by more than MAX_HOLDOUT_ERROR, or not measurable (no purchase in the
+    holdout, or predictions the model could not make)."""
+    if not np.isfinite(error):
+        return [ModelWarning("holdout_failed")]
+    if abs(error) > MAX_HOLDOUT_ERROR:
         return [ModelWarning("holdout_error", {"error": error, "max": MAX_HOLDOUT_ERROR})]
     return []
 

@@ -23,7 +23,10 @@ WORDS = {
         "count": re.compile(r"^([\d,]+) customers$"),
         "open": "Open as a target list",
         "targets": "Build a target list",
-        "handed": ("From Forecast: Customer lifetime value (next 90 days) is at least ", "From Forecast: P(alive)"),
+        "handed": (
+            "From Forecast: Customer lifetime value (next 90 days) is at least ",
+            "From Forecast: Chance still active (P(alive)) is below 50%",
+        ),
         "matched": "Matched the filters",
     },
     "zh": {
@@ -36,7 +39,7 @@ WORDS = {
         "count": re.compile(r"^([\d,]+) 位顾客$"),
         "open": "在目标名单中打开",
         "targets": "生成目标名单",
-        "handed": ("来自预测：顾客终身价值（未来90天）不低于", "来自预测：活跃概率（0–1）低于0.5"),
+        "handed": ("来自预测：顾客终身价值（未来90天）不低于", "来自预测：活跃概率低于50%"),
         "matched": "符合筛选条件",
     },
 }
