@@ -401,7 +401,7 @@ def test_a_store_with_no_history_to_check_says_so(tiny: Path) -> None:
 
 
 def test_segment_totals_count_a_customer_in_one_tier_and_every_group() -> None:
-    from ui.cached import segment_totals
+    from segcore.forecast.views import segment_totals
 
     scores = pd.DataFrame(
         {
@@ -433,7 +433,7 @@ def test_segment_totals_count_a_customer_in_one_tier_and_every_group() -> None:
 
 
 def test_valuable_slipping_takes_the_top_fifth_by_clv_below_half_alive() -> None:
-    from ui.cached import valuable_slipping
+    from segcore.forecast.views import valuable_slipping
 
     # CLV 100, 200, ..., 1,000: the 80th percentile (linear) is 100 + 0.8 x 900 = 820, so the top fifth is i and j
     # (and h at 800 is not); of those, p_alive below 0.5: j only (i is at exactly 0.5). k has no CLV.
@@ -450,7 +450,7 @@ def test_valuable_slipping_takes_the_top_fifth_by_clv_below_half_alive() -> None
 
 
 def test_valuable_slipping_rounds_the_line_down_to_a_whole_amount() -> None:
-    from ui.cached import valuable_slipping
+    from segcore.forecast.views import valuable_slipping
 
     # CLV 10.5, 20.5, 30.5, 40.5, 50.5: the 80th percentile is 10.5 + 0.8 x 40 = 42.5, down to 42; e (50.5) is
     # above it with p_alive 0.2; d (40.5) is below it.
@@ -462,7 +462,7 @@ def test_valuable_slipping_rounds_the_line_down_to_a_whole_amount() -> None:
 
 
 def test_without_any_clv_nobody_is_picked() -> None:
-    from ui.cached import valuable_slipping
+    from segcore.forecast.views import valuable_slipping
 
     scores = pd.DataFrame({"customer_id": ["a"], "p_alive": [0.1], "clv": [float("nan")]})
     line, rows = valuable_slipping(scores)

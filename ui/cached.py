@@ -27,7 +27,7 @@ from segcore.forecast import (
     load_forecast,
     save_forecast,
 )
-from segcore.forecast.slipping import ALIVE_LINE, HIGH_CLV_SHARE
+from segcore.forecast.views import segment_totals, valuable_slipping
 from segcore.measure import CampaignResult, measure_campaign
 from segcore.sql import NO_EXTENSIONS, quote_ident
 from segcore.targets import Exclusion, Rule, TargetList
@@ -62,13 +62,11 @@ __all__ = [
     "movers_details",
     "persona_cube",
     "prepare_candidates",
-    "segment_totals",
     "store_summary",
     "target_list",
     "tier_history",
     "tier_rules",
     "tier_table",
-    "valuable_slipping",
     "weekly_review",
 ]
 
@@ -643,44 +641,7 @@ def customer_forecast(dataset_id: str, customer_id: str, as_of: date) -> dict[st
     return {c: float(row[c]) for c in ("p_alive", "expected_purchases", "clv")}
 
 
-def segment_totals(scores: pd.DataFrame, tiers: pd.DataFrame, scheme: str, order: Sequence[str]) -> pd.DataFrame:
-    """Per tier or group (`scheme` "tier" / "groups", in `order`) of the scored customers: customers, and the sums
-    of expected_purchases and clv (NaN when no customer has a CLV). A customer is in one tier and in any number of
-    groups (the tier table's `groups`, ";"-separated); segments nobody scored is in are left out."""
-    frame = scores[["customer_id", "expected_purchases", "clv"]].merge(
-        tiers[["customer_id", scheme]], on="customer_id", how="left"
-    )
-    values = frame[scheme].fillna("").astype(str)
-    rows = []
-    for segment in order:
-        inside = (values == segment) if scheme == "tier" else (";" + values + ";").str.contains(f";{segment};")
-        if inside.any():
-            chosen = frame[inside.to_numpy()]
-            rows.append(
-                {
-                    "segment": segment,
-                    "customers": len(chosen),
-                    "expected_purchases": float(chosen["expected_purchases"].sum()),
-                    "clv": float(chosen["clv"].sum(min_count=1)),
-                }
-            )
-    return pd.DataFrame(rows, columns=["segment", "customers", "expected_purchases", "clv"])
-
-
 SLIPPING_COLUMNS = ("customer_id", "name", "phone", "tier", "last_purchase", "p_alive", "expected_purchases", "clv")
-
-
-def valuable_slipping(scores: pd.DataFrame) -> tuple[float | None, pd.DataFrame]:
-    """The valuable customers who are slipping away: the CLV line (the top HIGH_CLV_SHARE's lowest CLV, down to a
-    whole amount, so the list rule `clv >= line` picks the same customers) and the scores of those at or above it
-    with p_alive below ALIVE_LINE, most valuable first. (None, no rows) when no customer has a CLV."""
-    clv = scores["clv"].to_numpy(dtype=float)
-    known = np.isfinite(clv)
-    if not known.any():
-        return None, scores.iloc[0:0]
-    line = float(np.floor(np.quantile(clv[known], 1 - HIGH_CLV_SHARE)))
-    slipping = scores[known & (clv >= line) & (scores["p_alive"].to_numpy(dtype=float) < ALIVE_LINE)]
-    return line, slipping.sort_values(["clv", "customer_id"], ascending=[False, True]).reset_index(drop=True)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from segcore.export import mask_phone
 from segcore.forecast import DEFAULT_DISCOUNT, DEFAULT_HORIZON_DAYS, Forecast, check_settings
 from segcore.forecast.accuracy import MIN_HOLDOUT_DAYS, TOP_FREQUENCY
 from segcore.forecast.guardrails import MAX_HOLDOUT_ERROR, describe
-from segcore.forecast.slipping import ALIVE_LINE, HIGH_CLV_SHARE
+from segcore.forecast.views import ALIVE_LINE, HIGH_CLV_SHARE
 from segcore.targets import Rule
 from ui import cached, charts, tables
 from ui.i18n import t

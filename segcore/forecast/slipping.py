@@ -2,7 +2,7 @@
 
 One fit as of the week's Sunday S (the stored forecast when there is one) scores every customer at S and at S − 7,
 so that a change is the customer's own (seven more days without a purchase), not a refit. High CLV: the top
-HIGH_CLV_SHARE of the customers with a CLV at S (docs/DECISIONS.md, "Issue 13").
+HIGH_CLV_SHARE of the customers with a CLV at S, from the same line as the Forecast page (views.clv_line).
 """
 
 from __future__ import annotations
@@ -15,11 +15,9 @@ import duckdb
 import numpy as np
 
 from segcore.forecast.bgnbd import BgNbd, p_alive
+from segcore.forecast.views import ALIVE_LINE, HIGH_CLV_SHARE, clv_line
 
 __all__ = ["ALIVE_LINE", "HIGH_CLV_SHARE", "Slipping", "slipping"]
-
-ALIVE_LINE = 0.5
-HIGH_CLV_SHARE = 0.2
 
 
 @dataclass(frozen=True)
@@ -41,11 +39,11 @@ def slipping(con: duckdb.DuckDBPyConnection, dataset_id: str, week_end: date) ->
             return Slipping(set(), None)
         now = forecast(con, dataset_id, week_end, check_accuracy=False)
     scores = now.scores
+    threshold = clv_line(scores)
+    if threshold is None:
+        return Slipping(set(), None, now.warnings)
     clv = scores["clv"].to_numpy(dtype=float)
     known = np.isfinite(clv)
-    if not known.any():
-        return Slipping(set(), None, now.warnings)
-    threshold = float(np.quantile(clv[known], 1 - HIGH_CLV_SHARE))
     model = BgNbd(
         **{k: now.fit["bgnbd"][k] for k in ("r", "alpha", "a", "b", "log_likelihood")}, converged=True, iterations=0
     )
