@@ -66,7 +66,12 @@ def _cmd_predict(args: argparse.Namespace) -> int:
         result = forecast(con, dataset_id, as_of, args.horizon_days, args.annual_discount)
     write_table(result.scores, args.out)
     if args.params_out:
-        document = {**result.fit, "accuracy": _accuracy_summary(result.accuracy)}
+        settings = {
+            "as_of": as_of.isoformat(),
+            "horizon_days": args.horizon_days,
+            "annual_discount": args.annual_discount,
+        }
+        document = {**result.fit, **settings, "accuracy": _accuracy_summary(result.accuracy)}
         Path(args.params_out).parent.mkdir(parents=True, exist_ok=True)
         Path(args.params_out).write_text(json.dumps(document, indent=2, ensure_ascii=False), encoding="utf-8")
     lang = cli_lang()

@@ -51,6 +51,7 @@ __all__ = [
     "SALES_KPIS",
     "alert_cells",
     "alert_columns",
+    "alert_count",
     "alert_help_text",
     "alert_title",
     "channel_text",
@@ -139,6 +140,11 @@ def kpi_help_text(kpi: Kpi, review: WeeklyReview, lang: str) -> str:
     """What a KPI counts, in one line (under its card on the page and in the report)."""
     days = review.sleeping_days if kpi.key == "lost_to_sleeping" else review.active_days
     return text(f"weekly.help.{kpi.key}", lang, days=days)
+
+
+def alert_count(n: int, lang: str) -> str:
+    """An alert's head count: "1 customer", "12 customers" / "12 位顾客"."""
+    return text("weekly.alert.count_one", lang) if n == 1 else text("weekly.alert.count", lang, n=fmt.count(n, lang))
 
 
 def alert_title(key: str, lang: str) -> str:
@@ -465,7 +471,7 @@ def _alerts(review: WeeklyReview, lang: str, rows: int) -> str:
     parts = []
     for key in ALERT_KEYS:
         frame = review.alerts[key]
-        count = text("weekly.alert.count", lang, n=fmt.count(len(frame), lang))
+        count = alert_count(len(frame), lang)
         parts.append(
             f'<div class="alert" data-alert="{key}"><h3>{_e(alert_title(key, lang))} · '
             f'<span class="count">{_e(count)}</span></h3>'

@@ -326,3 +326,16 @@ def test_scores_the_model_cannot_make_are_left_empty_with_a_warning(
     assert len(failed) == 1 and failed[0]["n"] == int(result.scores["expected_purchases"].isna().sum()) > 0
     assert result.scores.loc[result.scores["expected_purchases"].isna(), "clv"].isna().all()
     assert "holdout_failed" in [w["code"] for w in result.warnings]  # the check's predictions are NaN too
+
+
+def test_the_parameters_file_names_its_settings(tmp_path: Path) -> None:
+    sales = tmp_path / "sales.csv"
+    sales.write_text(_changed_store(tmp_path), encoding="utf-8")
+    params = tmp_path / "p.json"
+    args = ("--as-of", "2024-09-29", "--horizon-days", "60", "--annual-discount", "0.2")
+    done = _cli("predict", "--sales", sales, *args, "--out", tmp_path / "o.parquet", "--params-out", params)
+    assert done.returncode == 0, done.stderr
+    document = json.loads(params.read_text(encoding="utf-8"))
+    assert (document["as_of"], document["horizon_days"], document["annual_discount"]) == ("2024-09-29", 60, 0.2)
+    assert document["accuracy"]["holdout_days"] == 60
+    assert len(pd.read_parquet(tmp_path / "o.parquet")) == 400

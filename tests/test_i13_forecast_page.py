@@ -336,7 +336,7 @@ def test_a_member_who_never_bought_is_not_modelled(app_workspace: Path) -> None:
     at.session_state["seg_customer"] = never
     at.run()
     assert not at.exception
-    assert "**预测:** 未纳入预测：尚无购买记录。" in [m.value for m in at.markdown]
+    assert "**预测：** 未纳入预测：尚无购买记录。" in [m.value for m in at.markdown]
 
 
 def _stored_or_computed(path: Path) -> pd.DataFrame:

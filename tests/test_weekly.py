@@ -354,3 +354,15 @@ def test_the_forecast_alert_of_a_store_too_small_to_model(store: duckdb.DuckDBPy
     found = slipping(store, "d", S)
     assert found.customer_ids == set() and found.clv_threshold is None
     assert "no_spend_model" in [w["code"] for w in found.warnings]
+
+
+def test_an_alert_counts_one_customer_in_the_singular() -> None:
+    from segcore.report import alert_count
+
+    assert [alert_count(n, "en") for n in (0, 1, 2, 1234)] == [
+        "0 customers",
+        "1 customer",
+        "2 customers",
+        "1,234 customers",
+    ]
+    assert [alert_count(n, "zh") for n in (1, 1234)] == ["1 位顾客", "1,234 位顾客"]

@@ -216,7 +216,7 @@ def segment_figure(
         per_text = [fmt.money(p, lang, currency=currency) for p in per]
         full = [fmt.money(v, lang, currency=currency) for v in values]
     else:
-        shown = [fmt.count(v, lang) for v in values]
+        shown = [fmt.count(v, lang) if v >= 10 else purchases_text(v) for v in values]  # 0.3, not 0
         per_text = [purchases_text(p) for p in per]
         full = shown
     hover = [

@@ -202,7 +202,7 @@ def _forecast_line(dataset: str, customer: str, as_of: date, code: str, currency
     with st.spinner(t("fc.computing")):
         numbers = customer_numbers(cached.customer_forecast(dataset, customer, as_of), code, currency)
         cautious = bool(cached.forecast_warnings(dataset, as_of))
-    head = f"**{t('fc.card.title')}:**"
+    head = f"**{t('fc.card.head')}**"
     if numbers is None:
         st.markdown(f"{head} {t('fc.card.not_modelled')}")
         return

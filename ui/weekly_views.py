@@ -23,6 +23,7 @@ from segcore import fmt
 from segcore.errors import InputError
 from segcore.report import (
     alert_cells,
+    alert_count,
     alert_help_text,
     alert_title,
     channel_text,
@@ -351,7 +352,7 @@ def _alerts(review: WeeklyReview, present: bool, code: str) -> None:
 def _alert(key: str, frame: pd.DataFrame, review: WeeklyReview, present: bool, code: str) -> None:
     """One alert: its title, count and rule, and who (a table, or on the projector the first few)."""
     st.subheader(alert_title(key, code))
-    st.markdown(f"**{t('weekly.alert.count', n=fmt.count(len(frame), code))}**")
+    st.markdown(f"**{alert_count(len(frame), code)}**")
     st.caption(alert_help_text(key, review, code))
     if frame.empty:
         st.markdown(t("weekly.alert.none"))
