@@ -1969,8 +1969,10 @@ CATALOG: dict[str, dict[str, str]] = {
     "fc.alive.title": {"en": "How likely are customers to still be active?", "zh": "顾客仍然活跃的可能性"},
     "fc.alive.caption": {
         "en": "Customers by their chance of still being active (P(alive)). Left of the 50% line: probably gone for "
-        "good unless something brings them back.",
-        "zh": "按仍然活跃的概率（P(alive)）统计的顾客数。50% 线左侧的顾客很可能已经流失，除非有所挽回。",
+        "good unless something brings them back. The model counts a customer who has bought only once as still "
+        "active: it has not yet seen them stop.",
+        "zh": "按活跃概率（P(alive)）统计的顾客数。50% 线左侧的顾客很可能已经流失，除非有所挽回。"
+        "只购买过一次的顾客，模型尚未观察到其流失，因此视为仍活跃。",
     },
     "fc.alive.x": {"en": "Chance still active", "zh": "活跃概率"},
     "fc.alive.y": {"en": "Customers", "zh": "顾客数"},
