@@ -45,6 +45,7 @@ __all__ = [
     "MIN_ORDER_DAYS",
     "PREPARED_VERSION",
     "PrepareReport",
+    "data_version",
     "default_as_of",
     "is_prepared",
     "migration_dates",
@@ -134,7 +135,8 @@ def prepare_plan(as_of: date) -> dict[str, list[date]]:
 # --- keys --------------------------------------------------------------------------------------------------------
 
 
-def _data_version(con: duckdb.DuckDBPyConnection, dataset_id: str) -> list[str]:
+def data_version(con: duckdb.DuckDBPyConnection, dataset_id: str) -> list[str]:
+    """The dataset's loads as [count, last load time]: any new load changes it (part of every stored key)."""
     loads, last_load = con.execute(_DATA_VERSION_SQL, {"dataset_id": dataset_id}).fetchall()[0]
     return [str(loads), str(last_load)]
 
@@ -155,7 +157,7 @@ def tiers_key(
         "as_of": _day(as_of).isoformat(),
         "rules": tier_rules_module.to_toml(cfg),
         "sql": _rules_sql_hash(cfg),
-        "data": data if data is not None else _data_version(con, dataset_id),
+        "data": data if data is not None else data_version(con, dataset_id),
     }
     return hashlib.sha256(json.dumps(recipe, sort_keys=True).encode()).hexdigest()[:32]
 
@@ -209,7 +211,7 @@ def is_prepared(con: duckdb.DuckDBPyConnection, dataset_id: str, cfg: TierRules,
     if as_of is None:
         return True  # nothing to prepare: no sales
     plan = prepare_plan(as_of)
-    data = _data_version(con, dataset_id)
+    data = data_version(con, dataset_id)
     if not all(_has_key(con, dataset_id, tiers_key(con, dataset_id, d, cfg, data=data)) for d in plan["tiers"]):
         return False
     return all(_states_cached(con, dataset_id, plan[name], cfg) for name in ("migration", "month_ends"))
@@ -327,7 +329,7 @@ def prepare(
             tell(1.0, "done")
             return report
         plan = prepare_plan(as_of)
-        data = _data_version(con, dataset_id)
+        data = data_version(con, dataset_id)
         keys = {d: tiers_key(con, dataset_id, d, cfg, data=data) for d in plan["tiers"]}
     # the default as-of date first (Segments, Targets), then the weeks back; each table in DuckDB alone (one
     # pass for all 9 Sundays would hold them in pandas: 4.2 GiB at 10M lines, and twice the time)

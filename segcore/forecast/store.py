@@ -20,7 +20,6 @@ __all__ = ["FORECAST_VERSION", "KEEP", "forecast_key", "read_forecast", "write_f
 FORECAST_VERSION = 1  # part of every key: bump when what is stored changes meaning
 KEEP = 4
 
-_DATA_VERSION_SQL = "select count(*), max(loaded_at) from loads where dataset_id = $dataset_id"
 _RUN_SQL = "select fit, accuracy from forecast_runs where dataset_id = $dataset_id and key = $key"
 _SCORES_SQL = """
 select {columns}
@@ -41,14 +40,15 @@ offset $keep
 def forecast_key(
     con: duckdb.DuckDBPyConnection, dataset_id: str, as_of: date, horizon_days: int, annual_discount: float
 ) -> str:
-    loads, last_load = con.execute(_DATA_VERSION_SQL, {"dataset_id": dataset_id}).fetchall()[0]
+    from segcore.prepared import data_version  # the prepared tier tables' own: one notion of "the data changed"
+
     recipe = {
         "version": FORECAST_VERSION,
         "dataset": dataset_id,
         "as_of": (as_of.date() if isinstance(as_of, datetime) else as_of).isoformat(),
         "horizon_days": int(horizon_days),
         "annual_discount": float(annual_discount),
-        "data": [str(loads), str(last_load)],
+        "data": data_version(con, dataset_id),
     }
     return hashlib.sha256(json.dumps(recipe, sort_keys=True).encode()).hexdigest()[:32]
 
