@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import sidebar, state
+from ui import auth, sidebar, state
 from ui.guard import FRAME_READY, WANTED_PAGE, restore_query, workspace_run
 from ui.i18n import cover_streamlit_words, init_lang, t
 
@@ -12,6 +12,7 @@ st.set_page_config(page_title="Segcore", page_icon="👥", layout="wide")
 restore_query()
 init_lang()
 cover_streamlit_words()  # Streamlit's own English words (input hints, Stop) in the page's language
+auth.gate()  # with [auth] in secrets.toml: the sign-in or no-access page, and nothing more, for anyone without a role
 # st.navigation comes first: until a session calls it, Streamlit would list the files of pages/ by itself.
 pages = {
     "pages/overview.py": st.Page("pages/overview.py", title=t("nav.overview"), icon=":material/home:", default=True),
@@ -32,4 +33,5 @@ if WANTED_PAGE in st.session_state:
 with workspace_run():  # the file is open for this run only; between runs other programs can use it
     state.ensure_demo()
     sidebar.render()
+    auth.warn_if_exposed()  # served beyond this machine without sign-in: said at the top of every page
     page.run()

@@ -33,6 +33,10 @@ import time
 from datetime import date, datetime
 from pathlib import Path
 
+from segcore.access import owner
+
+OWNER = owner("tester")  # the tests act as the shop's owner unless they test a role
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 OUT = HERE / "out"
@@ -102,7 +106,7 @@ def ensure_store(lines: int) -> tuple[Path, Path, Path, date]:
         con = duckdb.connect(str(tmp), config=NO_EXTENSIONS)
         create_tables(con)
         con.execute("insert into datasets values ('bench', 'bench', now(), false) on conflict do nothing")
-        load_files(con, "bench", [FileSpec(csv, "members")], loaded_at=datetime(2026, 12, 1))
+        load_files(con, "bench", [FileSpec(csv, "members")], loaded_at=datetime(2026, 12, 1), access=OWNER)
         con.close()
         csv.unlink()
         tmp.rename(path)

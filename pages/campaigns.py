@@ -8,12 +8,14 @@ from segcore import fmt
 from segcore.campaigns import latest_with_results
 from segcore.lift import headline
 from ui import cached, campaign_views, state
+from ui.auth import page_access
 from ui.guard import require_frame
 from ui.i18n import lang, t
 
 require_frame("pages/campaigns.py")
 
 code = lang()  # bound once: widgets keep their format functions
+access = page_access()
 st.title(t("camp.title"))
 dataset = state.require_dataset()
 
@@ -21,7 +23,7 @@ as_of = state.as_of()
 campaigns = cached.campaigns(dataset)
 if campaigns.empty:
     st.info(t("camp.none"))
-    campaign_views.import_form(dataset)
+    campaign_views.import_form(dataset, access)
     st.stop()
 
 currency = state.currency()
@@ -60,6 +62,6 @@ elif result.report is not None:
 else:
     campaign_views.did_card(result.did, code, currency)
 
-campaign_views.downloads(chosen, result.record, code)
+campaign_views.downloads(chosen, result.record, code, access)
 campaign_views.compare(campaigns, as_of, code, currency)
-campaign_views.import_form(dataset)
+campaign_views.import_form(dataset, access)

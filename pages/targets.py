@@ -7,12 +7,14 @@ import streamlit as st
 from segcore import fmt
 from segcore.targets import describe, describe_exclusion
 from ui import cached, state, target_form, target_views
+from ui.auth import page_access
 from ui.guard import require_frame
 from ui.i18n import lang, t
 
 require_frame("pages/targets.py")
 
 code = lang()
+access = page_access()
 st.title(t("tgt.title"))
 dataset = state.require_dataset()
 as_of = state.as_of()
@@ -33,8 +35,8 @@ target_views.count_strip(strip, target_list, cached.candidate_count(dataset, as_
 st.subheader(t("tgt.preview"))
 for rule in rules:
     st.caption("• " + describe(rule, code, fields))
-target_views.preview(target_list, code, state.currency())
+target_views.preview(target_list, code, access, state.currency())
 for exclusion, removed in target_list.removed:
     st.caption(t("tgt.removed", what=describe_exclusion(exclusion, code, channel), n=fmt.count(removed, code)))
 
-target_views.save_panel(dataset, as_of, target_list, rules, exclusions, channel)
+target_views.save_panel(dataset, as_of, target_list, rules, exclusions, channel, access)

@@ -8,12 +8,14 @@ from segcore import fmt
 from segcore.keys import GROUP_KEYS
 from segcore.tier_rules import moved_count, reset_rules, save_rules
 from ui import cached, charts, rules_form, segment_views, state
+from ui.auth import page_access
 from ui.guard import require_frame
 from ui.i18n import lang, t
 
 require_frame("pages/tier_rules.py")
 
 code = lang()  # bound once: widgets keep their format functions
+access = page_access()
 st.title(t("set.title"))
 st.caption(t("set.intro"))
 current = cached.tier_rules()
@@ -51,23 +53,26 @@ else:
     else:
         st.caption(t("set.preview_none", day=fmt.day(as_of, code)))
 
-save, restore = st.columns([1, 1])
-if save.button(t("set.save"), type="primary", key="set_save", disabled=bool(problems)):
-    with state.workspace().writer() as con:
-        save_rules(con, candidate)
-    state.invalidate()
-    if dataset:
-        moved = moved_count(cached.rules_preview(dataset, as_of, current, candidate))
-        st.session_state["set_moved"] = t("set.moved", n=fmt.count(moved, code), day=fmt.day(as_of, code))
-    st.rerun()
-if problems:
-    st.warning(t("set.invalid"))
-if restore.button(t("set.restore"), key="set_restore"):
-    with state.workspace().writer() as con:
-        reset_rules(con)
-    state.invalidate()
-    rules_form.forget_widgets()
-    st.session_state["set_moved"] = ""
-    st.rerun()
+if not access.can("edit_rules"):  # the form above is a what-if for everyone; saving is the owner's
+    st.info(t("auth.not_for_role", role=t(f"role.{access.role}"), right=t("right.edit_rules")))
+else:
+    save, restore = st.columns([1, 1])
+    if save.button(t("set.save"), type="primary", key="set_save", disabled=bool(problems)):
+        with state.workspace().writer() as con:
+            save_rules(con, candidate, access=access)
+        state.invalidate()
+        if dataset:
+            moved = moved_count(cached.rules_preview(dataset, as_of, current, candidate))
+            st.session_state["set_moved"] = t("set.moved", n=fmt.count(moved, code), day=fmt.day(as_of, code))
+        st.rerun()
+    if problems:
+        st.warning(t("set.invalid"))
+    if restore.button(t("set.restore"), key="set_restore"):
+        with state.workspace().writer() as con:
+            reset_rules(con, access=access)
+        state.invalidate()
+        rules_form.forget_widgets()
+        st.session_state["set_moved"] = ""
+        st.rerun()
 if st.session_state.get("set_moved"):
     st.success(st.session_state["set_moved"])

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 
+from segcore.access import owner
 from segcore.ingest import load_file
 from segcore.sql import quote_ident, transaction
 from segcore.workspace import Workspace, delete_dataset_rows
@@ -75,7 +76,7 @@ def _build_in_memory(
         create_campaign_tables(con)
         for fraction, path, kind in ((0.5, files.sales, "sales"), (0.85, files.members, "members")):
             step(fraction, f"demo_loading_{kind}")
-            load_file(con, DEMO_DATASET, path, kind, loaded_at=loaded_at, is_demo=True)
+            load_file(con, DEMO_DATASET, path, kind, loaded_at=loaded_at, is_demo=True, access=owner("segcore"))
         step(0.95, "demo_campaign")
         import_demo_campaign(con, DEMO_DATASET, folder)
     except BaseException:

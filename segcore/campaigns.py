@@ -38,6 +38,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from segcore.access import Access, owner
 from segcore.catalog import CATALOG, LANGS, text
 from segcore.demo import holdout_draw
 from segcore.engine import tier_table
@@ -316,8 +317,11 @@ def save_campaign(
     config_toml: str | None = None,
     mask_phone: bool = True,
     created_at: datetime,
+    access: Access,
 ) -> str:
-    """Record a built list as a campaign (groups by the hashed holdout, segments as of the list); its id."""
+    """Record a built list as a campaign (groups by the hashed holdout, segments as of the list); its id.
+    InputError("not_allowed") for a user who may not make lists, or unmask when `mask_phone` is False."""
+    _check_access(access, mask_phone)
     _check_campaign(name, channel, start, end)
     share = _check_share(holdout_share)
     seed = check_seed(seed)
@@ -464,8 +468,15 @@ def campaign_members(con: duckdb.DuckDBPyConnection, campaign_id: str) -> pd.Dat
     return con.execute(_MEMBERS_SQL, {"campaign_id": campaign_id}).df()
 
 
-def delete_campaign(con: duckdb.DuckDBPyConnection, campaign_id: str) -> None:
-    """Remove a campaign and its list, in one transaction."""
+def _check_access(access: Access, mask_phone: bool) -> None:
+    access.require("make_lists")
+    if not mask_phone:
+        access.require("unmask")
+
+
+def delete_campaign(con: duckdb.DuckDBPyConnection, campaign_id: str, *, access: Access) -> None:
+    """Remove a campaign and its list, in one transaction (the owner only)."""
+    access.require("delete_data")
     if not _has_tables(con):
         return
     with transaction(con):
@@ -493,8 +504,10 @@ def import_campaign(
     mask_phone: bool = True,
     campaign_id: str | None = None,
     source: str = "import",
+    access: Access,
 ) -> str:
     """Record a list made outside the app: ids, optionally a group and a tier column; segments as of start - 1."""
+    _check_access(access, mask_phone)
     _check_campaign(name, channel, start, end)
     columns = campaign_columns([str(c) for c in frame.columns])
     if "customer_id" not in columns:
@@ -572,4 +585,5 @@ def import_demo_campaign(
         seed=int(meta["seed"]),
         campaign_id=campaign_id,
         source="demo",
+        access=owner("segcore"),  # the demo store's own past campaign, recorded when the demo is built
     )

@@ -2159,6 +2159,106 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh": "已为截至 {day} 的 {n} 位顾客预测未来 {days} 天；已写入 {rows} 行到 {out}",
     },
     "cli.predict_warning": {"en": "warning: {message}", "zh": "提醒：{message}"},
+    # issue 15: sign-in, roles and the export log
+    "err.not_allowed": {
+        "en": "Your role ({role}) cannot {right}. Ask the store's owner.",
+        "zh": "您的角色（{role}）无权{right}。请联系店主。",
+    },
+    "role.owner": {"en": "owner", "zh": "店主"},
+    "role.marketer": {"en": "marketer", "zh": "营销人员"},
+    "role.viewer": {"en": "viewer (meeting screen)", "zh": "只读（会议屏）"},
+    "right.see_full_phone": {"en": "see full phone numbers", "zh": "查看完整手机号"},
+    "right.see_names": {"en": "see customers' names", "zh": "查看顾客姓名"},
+    "right.export": {"en": "export files", "zh": "导出文件"},
+    "right.unmask": {"en": "export full phone numbers", "zh": "导出完整手机号"},
+    "right.make_lists": {"en": "save target lists or campaigns", "zh": "保存目标名单或营销活动"},
+    "right.load_data": {"en": "load data files", "zh": "上传数据文件"},
+    "right.delete_data": {"en": "delete datasets or campaigns", "zh": "删除数据集或营销活动"},
+    "right.edit_rules": {"en": "change the tier rules", "zh": "修改分层规则"},
+    "right.change_settings": {"en": "change the store's settings", "zh": "修改门店设置"},
+    "right.read_export_log": {"en": "read the export log", "zh": "查看导出记录"},
+    "auth.title": {"en": "Sign in", "zh": "登录"},
+    "auth.intro": {
+        "en": "This dashboard holds your customers' personal data. Sign in with your work account.",
+        "zh": "本看板含有顾客个人信息，请使用工作账号登录。",
+    },
+    "auth.sign_in": {"en": "Sign in", "zh": "登录"},
+    "auth.sign_in_with": {"en": "Sign in with {provider}", "zh": "使用 {provider} 登录"},
+    "auth.sign_out": {"en": "Sign out", "zh": "退出登录"},
+    "auth.no_access_title": {"en": "No access yet", "zh": "暂无访问权限"},
+    "auth.no_access": {
+        "en": "You are signed in as {user}, but this store has not given you a role. Ask the owner to add your "
+        "email to the access table as owner, marketer or viewer.",
+        "zh": "您已登录为 {user}，但本店尚未为您分配角色。请联系店主把您的邮箱加入访问名单（店主、营销人员或只读）。",
+    },
+    "auth.signed_in_as": {"en": "Signed in as {user} · {role}", "zh": "已登录：{user} · {role}"},
+    "auth.local_mode": {
+        "en": "Single-user mode: no sign-in, and whoever opens this page is the owner. Fine on one computer; the "
+        "README says how to turn on sign-in for a team.",
+        "zh": "单用户模式：未启用登录，打开本页面的人即为店主。适合单台电脑使用；团队使用请按 README 开启登录。",
+    },
+    "auth.exposed": {
+        "en": "This dashboard is served on {address} without sign-in: anyone who can reach it can see and export "
+        'customer data. Turn on sign-in (README, "Sign-in and roles") or serve it on localhost only.',
+        "zh": "本看板在 {address} 上对外提供且未启用登录：能访问它的任何人都可以查看并导出顾客数据。"
+        "请开启登录（见 README“登录与角色”），或只在本机（localhost）上提供。",
+    },
+    "auth.settings_problem": {
+        "en": "The access table in secrets.toml has an unknown role ({entry}). Use owner, marketer or viewer.",
+        "zh": "secrets.toml 的访问名单中有未知角色（{entry}）。角色只能是 owner、marketer 或 viewer。",
+    },
+    "auth.viewer_note": {
+        "en": "Meeting-screen view: phones and names are masked; nothing can be exported or changed.",
+        "zh": "会议屏视图：手机号和姓名已隐藏，不能导出或修改。",
+    },
+    "auth.marketer_note": {
+        "en": "Marketer: phones are always masked, on screen and in exports.",
+        "zh": "营销人员：手机号在页面和导出文件中始终隐藏中间四位。",
+    },
+    "auth.not_for_role": {
+        "en": "Your role ({role}) cannot {right}.",
+        "zh": "您的角色（{role}）无权{right}。",
+    },
+    "log.title": {"en": "Export log", "zh": "导出记录"},
+    "log.caption": {
+        "en": "Every file with customer rows that left this workspace, from the app or the command line: who, when, "
+        "what, how many rows, and whether phones and names were masked. It is kept when a dataset is deleted.",
+        "zh": "每一份带顾客数据、离开本工作区的文件（来自看板或命令行）：谁、何时、导出了什么、多少行，"
+        "以及手机号和姓名是否隐藏。删除数据集时记录仍会保留。",
+    },
+    "log.empty": {"en": "Nothing has been exported yet.", "zh": "还没有导出记录。"},
+    "log.count": {"en": "{n} exports, newest first", "zh": "共 {n} 次导出，最新的在前"},
+    "log.download": {"en": "Download the export log (CSV)", "zh": "下载导出记录（CSV）"},
+    "log.col.exported_at": {"en": "Time", "zh": "时间"},
+    "log.col.user_name": {"en": "Who", "zh": "导出人"},
+    "log.col.role": {"en": "Role", "zh": "角色"},
+    "log.col.via": {"en": "From", "zh": "途径"},
+    "log.col.dataset_id": {"en": "Dataset", "zh": "数据集"},
+    "log.col.kind": {"en": "What", "zh": "内容"},
+    "log.col.subject": {"en": "List or campaign", "zh": "名单或活动"},
+    "log.col.file_name": {"en": "File", "zh": "文件"},
+    "log.col.rows": {"en": "Rows", "zh": "行数"},
+    "log.col.phones": {"en": "Phones", "zh": "手机号"},
+    "log.col.names": {"en": "Names", "zh": "姓名"},
+    "log.via.sign-in": {"en": "app, signed in", "zh": "看板（已登录）"},
+    "log.via.local": {"en": "app on this computer", "zh": "看板（本机）"},
+    "log.via.cli": {"en": "command line", "zh": "命令行"},
+    "log.kind.treatment_list": {"en": "campaign list (send)", "zh": "活动名单（发送组）"},
+    "log.kind.control_list": {"en": "control list (do not contact)", "zh": "对照组名单（请勿联系）"},
+    "log.kind.movers": {"en": "tier movers", "zh": "层级变动顾客"},
+    "log.kind.weekly_report": {"en": "weekly report", "zh": "周报"},
+    "log.kind.rejected_lines": {"en": "rejected lines", "zh": "被拒绝的行"},
+    "log.kind.export_log": {"en": "export log", "zh": "导出记录"},
+    "log.kind.tiers": {"en": "tier table", "zh": "分层表"},
+    "log.kind.migration": {"en": "tier migration", "zh": "层级迁移"},
+    "log.kind.predictions": {"en": "predictions", "zh": "预测"},
+    "log.shown.masked": {"en": "masked", "zh": "已隐藏"},
+    "log.shown.full": {"en": "in full", "zh": "完整"},
+    "log.shown.none": {"en": "not in the file", "zh": "文件中没有"},
+    "tgt.unmask_owner_only": {
+        "en": "Only the owner can export full phone numbers: your lists are masked (138****5678).",
+        "zh": "只有店主可以导出完整手机号：您导出的名单会隐藏中间四位（138****5678）。",
+    },
 }
 
 

@@ -22,6 +22,7 @@ from segcore.cli_common import (
     open_workspace,
     parse_day,
     read_config,
+    record_cli_export,
     resolve_as_of,
     sales_range,
     write_table,
@@ -34,6 +35,7 @@ from segcore.cli_prepare import add_prepare_command
 from segcore.cli_report import add_report_command
 from segcore.cli_targets import add_targets_command
 from segcore.errors import InputError
+from segcore.export_log import Exported
 
 # The shared helpers live in segcore.cli_common; the names stay importable from here for existing callers.
 __all__ = [
@@ -102,6 +104,7 @@ def _cmd_tiers(args: argparse.Namespace) -> int:
     with data_connection(args) as (con, dataset_id):
         as_of = resolve_as_of(con, dataset_id, args.as_of)
         table = tier_table(con, dataset_id, as_of, cfg)
+    record_cli_export(args, Exported("tiers", dataset_id, as_of.isoformat(), Path(args.out).name, len(table)))
     write_table(table, args.out)
     print(f"{len(table)} customers as of {as_of} -> {args.out}")
     return 0

@@ -15,6 +15,7 @@ A command's data comes from exactly one of:
 from __future__ import annotations
 
 import argparse
+import getpass
 import os
 import sys
 import tempfile
@@ -31,6 +32,8 @@ from segcore.errors import InputError
 from segcore.tier_rules import TierRules
 
 if TYPE_CHECKING:
+    from segcore.access import Access
+    from segcore.export_log import Exported
     from segcore.ingest import FileSpec, LoadReport
     from segcore.workspace import Workspace
 
@@ -38,6 +41,7 @@ __all__ = [
     "CLI_DATASET",
     "add_data_args",
     "check_out_suffix",
+    "cli_access",
     "cli_lang",
     "copy_dataset",
     "data_connection",
@@ -48,6 +52,7 @@ __all__ = [
     "open_workspace",
     "parse_day",
     "read_config",
+    "record_cli_export",
     "resolve_as_of",
     "resolve_dataset",
     "sales_range",
@@ -183,12 +188,48 @@ def load_all(
     from segcore.ingest import load_files
 
     try:
-        return load_files(con, dataset_id, specs, loaded_at=loaded_at, currency=currency, distinct_counts=reported)
+        return load_files(
+            con,
+            dataset_id,
+            specs,
+            loaded_at=loaded_at,
+            currency=currency,
+            distinct_counts=reported,
+            access=cli_access(),
+        )
     except InputError as exc:
         name = getattr(exc, "file_name", None)
         if len(specs) > 1 and name:
             raise InputError("in_file", file=name, message=exc.message(cli_lang())) from exc
         raise
+
+
+def cli_access() -> Access:
+    """The command line's user: the operating-system user, as the owner (whoever can run it can read the file)."""
+    from segcore.access import owner
+
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = f"uid {os.getuid()}"
+    return owner(user, via="cli")
+
+
+def record_cli_export(args: argparse.Namespace, exported: Exported) -> None:
+    """Record a file written from a workspace dataset in that workspace's export log, as the OS user, before the
+    file is written: a record that cannot be written (the workspace stays busy) stops the export. Files read with
+    --sales are the user's own: there is no workspace to record in. Silent: stdout and stderr stay the command's."""
+    from segcore.export_log import record_export
+
+    if getattr(args, "dataset", None) is None:
+        return
+    access = cli_access()
+    workspace = open_workspace(args.workspace)
+    try:
+        with workspace.writer() as con:
+            record_export(con, access, exported, args.started_at)
+    finally:
+        workspace.close()
 
 
 def open_workspace(path: str | None, *, read_only: bool = False) -> Workspace:

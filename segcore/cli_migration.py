@@ -9,6 +9,7 @@ migration_cache) and written as from_date, to_date, from_state, to_state, custom
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 from segcore.cli_common import (
@@ -17,10 +18,12 @@ from segcore.cli_common import (
     data_connection,
     parse_day,
     read_config,
+    record_cli_export,
     resolve_as_of,
     write_table,
 )
 from segcore.errors import InputError
+from segcore.export_log import Exported
 
 __all__ = ["add_migration_command"]
 
@@ -41,6 +44,8 @@ def _cmd_migration(args: argparse.Namespace) -> int:
         table = transition_table(con, dataset_id, dates, cfg, scheme)
     for column in ("from_date", "to_date"):
         table[column] = table[column].dt.date  # plain dates in the file (CSV: YYYY-MM-DD, Parquet: date32)
+    subject = f"{dates[0]} .. {dates[-1]}"
+    record_cli_export(args, Exported("migration", dataset_id, subject, Path(args.out).name, len(table)))
     write_table(table, args.out)
     print(f"{len(dates)} snapshots ({dates[0]} .. {dates[-1]}), {len(table)} transitions -> {args.out}")
     return 0

@@ -23,11 +23,13 @@ from segcore.cli_common import (
     cli_lang,
     data_connection,
     input_files,
+    record_cli_export,
     resolve_as_of,
     write_table,
 )
 from segcore.cli_targets import check_out_paths
 from segcore.errors import InputError
+from segcore.export_log import Exported
 
 __all__ = ["add_predict_command"]
 
@@ -64,6 +66,8 @@ def _cmd_predict(args: argparse.Namespace) -> int:
     with data_connection(args) as (con, dataset_id):
         as_of = resolve_as_of(con, dataset_id, args.as_of)
         result = forecast(con, dataset_id, as_of, args.horizon_days, args.annual_discount)
+    exported = Exported("predictions", dataset_id, as_of.isoformat(), Path(args.out).name, len(result.scores))
+    record_cli_export(args, exported)
     write_table(result.scores, args.out)
     if args.params_out:
         settings = {

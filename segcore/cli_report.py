@@ -8,9 +8,19 @@ Every check on the arguments happens before any file is read, so bad input fails
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from pathlib import Path
 
-from segcore.cli_common import add_data_args, cli_lang, data_connection, parse_day, read_config, resolve_as_of
+from segcore.cli_common import (
+    add_data_args,
+    cli_access,
+    cli_lang,
+    data_connection,
+    parse_day,
+    read_config,
+    record_cli_export,
+    resolve_as_of,
+)
 from segcore.errors import InputError
 
 __all__ = ["add_report_command"]
@@ -19,7 +29,7 @@ _SUFFIXES = (".html", ".pdf")
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from segcore.report import report_html, report_pdf
+    from segcore.report import report_export
     from segcore.weekly import iso_week, last_complete_week, weekly_review
 
     suffix = Path(args.out).suffix.lower()
@@ -41,11 +51,10 @@ def _cmd_report(args: argparse.Namespace) -> int:
         name = args.name or (Path(args.sales[0]).stem if args.sales else None)
         review = weekly_review(con, dataset_id, week[1], cfg, lang, dataset_name=name)
     out = Path(args.out)
+    content, exported = report_export(review, lang, suffix, access=cli_access())
+    record_cli_export(args, replace(exported, file_name=out.name))
     out.parent.mkdir(parents=True, exist_ok=True)
-    if suffix == ".pdf":
-        out.write_bytes(report_pdf(review, lang))
-    else:
-        out.write_text(report_html(review, lang), encoding="utf-8")
+    out.write_bytes(content)
     print(f"weekly review {review.week_label} ({review.week_start} .. {review.week_end}) -> {out}")
     return 0
 

@@ -23,6 +23,7 @@ emptied it, e.g. no SMS consent recorded).
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -30,15 +31,18 @@ from typing import Any
 from segcore.cli_common import (
     add_data_args,
     check_out_suffix,
+    cli_access,
     cli_lang,
     data_connection,
     expand_paths,
     input_files,
     parse_day,
     read_config,
+    record_cli_export,
     resolve_as_of,
 )
 from segcore.errors import InputError
+from segcore.export_log import Exported
 
 __all__ = ["add_targets_command", "check_out_paths"]
 
@@ -114,11 +118,12 @@ def _cmd_targets(args: argparse.Namespace) -> int:
     from segcore.campaigns import campaign_record as record_of
     from segcore.campaigns import check_seed, default_seed, holdout_warnings, save_campaign, warning_texts
     from segcore.catalog import text
-    from segcore.export import export_csv, export_xlsx, invalid_phones
+    from segcore.export import campaign_export, invalid_phones
     from segcore.targets import CHANNELS, build_list, empty_reason, fields_for, parse_rule
     from segcore.tier_rules import to_toml
 
     lang = cli_lang()
+    access = cli_access()
     out_suffix = check_out_suffix(args.out, (".csv", ".xlsx"))
     control_suffix = check_out_suffix(args.control_out, (".csv", ".xlsx")) if args.control_out else None
     check_out_paths(args.out, args.control_out, _inputs(args))
@@ -164,6 +169,7 @@ def _cmd_targets(args: argparse.Namespace) -> int:
             config_toml=to_toml(cfg),
             mask_phone=mask,
             created_at=datetime.combine(as_of, time()),  # the run's registry is in memory: stamped with the data's date
+            access=access,
         )
         counts = con.execute(
             "select count(*) filter (where \"group\" = 'treatment'), count(*) filter (where \"group\" = 'control') "
@@ -174,15 +180,16 @@ def _cmd_targets(args: argparse.Namespace) -> int:
         if n_t == 0:
             raise InputError("empty_send_list", reason=text("target.empty.all_control", lang, n=n_c))
 
-        def data(suffix: str, group: str) -> bytes:
-            return (
-                export_csv(con, campaign_id, group) if suffix == ".csv" else export_xlsx(con, campaign_id, group, None)
-            )
+        def data(path: str, suffix: str, group: str) -> tuple[str, bytes, Exported]:
+            content, exported = campaign_export(con, campaign_id, group, suffix, None, access=access)
+            return path, content, replace(exported, file_name=Path(path).name)
 
-        files = [(args.out, data(out_suffix, "treatment"))]
+        files = [data(args.out, out_suffix, "treatment")]
         if args.control_out and control_suffix:
-            files.append((args.control_out, data(control_suffix, "control")))
-        for path, content in files:  # every file is built before the first is written
+            files.append(data(args.control_out, control_suffix, "control"))
+        for _, _, exported in files:  # every file is built and recorded before the first is written
+            record_cli_export(args, exported)
+        for path, content, _ in files:
             _write(path, content)
         removed = ", ".join(f"{e.kind} -{n}" for e, n in target_list.removed) or "no exclusions"
         print(

@@ -3,7 +3,8 @@
 - The treatment list is the one to send; the control list is exported on its own, every row marked
   "do not contact" / "请勿联系" (a column, and the file name).
 - Phones are masked (13812345678 -> 138****5678) unless the campaign records that the user chose to unmask them
-  (`mask_phone=False` when it was saved): exports cannot unmask on their own.
+  (`mask_phone=False` when it was saved) and the user exporting may unmask (`Access`: the owner). Exports cannot
+  unmask on their own, and a role that exports nothing (the viewer) is refused before anything is read.
 - A phone that is not a phone number (`valid_phone`: 5 to 15 digits, optionally with + and spaces, dashes or
   brackets; "13812345678.0" from Excel is read as its digits) is left empty, masked or not, and counted
   (`invalid_phones`, a row of the rules sheet): 1.38E+10 is never exported as "1.3****E+10".
@@ -27,14 +28,17 @@ import pandas as pd
 import xlsxwriter
 
 from segcore import fmt
+from segcore.access import Access
 from segcore.campaigns import campaign_record, warning_texts
 from segcore.catalog import text
 from segcore.errors import InputError
+from segcore.export_log import Exported
 from segcore.keys import CAMPAIGN_GROUPS
 from segcore.targets import describe, describe_exclusion, id_key
 
 __all__ = [
     "EXPORT_COLUMNS",
+    "campaign_export",
     "escape_cell",
     "export_csv",
     "export_file_name",
@@ -44,6 +48,7 @@ __all__ = [
     "invalid_phones",
     "list_frame",
     "mask_phone",
+    "phones_masked",
     "rules_sheet",
     "valid_phone",
 ]
@@ -158,9 +163,16 @@ order by customer_id
 
 
 def list_frame(
-    con: duckdb.DuckDBPyConnection, campaign_id: str, group: str = "treatment", lang: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    campaign_id: str,
+    group: str = "treatment",
+    lang: str | None = None,
+    *,
+    access: Access,
 ) -> pd.DataFrame:
-    """One group of a campaign as an export table (contacts from the members file, phones masked as recorded)."""
+    """One group of a campaign as an export table (contacts from the members file, phones masked as recorded, and
+    always for a user who may not unmask)."""
+    access.require("export")
     if group not in CAMPAIGN_GROUPS:
         raise InputError("bad_export_group", group=group, allowed=", ".join(CAMPAIGN_GROUPS))
     record = campaign_record(con, campaign_id)
@@ -168,7 +180,7 @@ def list_frame(
     frame = con.execute(_LIST_SQL, params).df().astype(object)
     frame = frame.where(frame.notna(), None)
     frame["phone"] = frame["phone"].map(valid_phone)
-    if record["mask_phone"]:
+    if phones_masked(record, access):
         frame["phone"] = frame["phone"].map(mask_phone)
     if group == "control":
         frame["do_not_contact"] = text("export.do_not_contact", lang or "en")
@@ -210,9 +222,13 @@ def invalid_phones(con: duckdb.DuckDBPyConnection, campaign_id: str, group: str 
     return sum(valid_phone(p) is None for p in phones)
 
 
-def rules_sheet(con: duckdb.DuckDBPyConnection, campaign_id: str, lang: str = "en") -> pd.DataFrame:
-    """The campaign's settings, rules in words and counts (matched, each exclusion, each group) as two columns."""
+def rules_sheet(
+    con: duckdb.DuckDBPyConnection, campaign_id: str, lang: str = "en", *, access: Access | None = None
+) -> pd.DataFrame:
+    """The campaign's settings, rules in words and counts (matched, each exclusion, each group) as two columns.
+    With the exporting user's access, the phones row says how this file shows them."""
     record = campaign_record(con, campaign_id)
+    masked = phones_masked(record, access) if access is not None else bool(record["mask_phone"])
     sizes = con.execute(
         'select "group", count(*) from campaign_members where campaign_id = $campaign_id group by "group"',
         {"campaign_id": campaign_id},
@@ -231,7 +247,7 @@ def rules_sheet(con: duckdb.DuckDBPyConnection, campaign_id: str, lang: str = "e
         (text("export.rules.source", lang), text(f"export.source.{record['source']}", lang)),
         (text("export.rules.config", lang), (record["config_hash"] or "")[:12]),
         (text("export.rules.phones", lang),
-         text("export.phones_masked" if record["mask_phone"] else "export.phones_unmasked", lang)),
+         text("export.phones_masked" if masked else "export.phones_unmasked", lang)),
     ]  # fmt: skip
     rule_label = text("export.rules.rule", lang)
     rows += [(rule_label, describe(rule, lang)) for rule in record["rules"]] or [
@@ -251,22 +267,60 @@ def rules_sheet(con: duckdb.DuckDBPyConnection, campaign_id: str, lang: str = "e
 
 
 def export_csv(
-    con: duckdb.DuckDBPyConnection, campaign_id: str, group: str = "treatment", lang: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    campaign_id: str,
+    group: str = "treatment",
+    lang: str | None = None,
+    *,
+    access: Access,
 ) -> bytes:
     """One group of a campaign as CSV bytes (UTF-8 with BOM)."""
-    return frame_to_csv(list_frame(con, campaign_id, group, lang))
+    return frame_to_csv(list_frame(con, campaign_id, group, lang, access=access))
 
 
 def export_xlsx(
-    con: duckdb.DuckDBPyConnection, campaign_id: str, group: str = "treatment", lang: str | None = "zh"
+    con: duckdb.DuckDBPyConnection,
+    campaign_id: str,
+    group: str = "treatment",
+    lang: str | None = "zh",
+    *,
+    access: Access,
 ) -> bytes:
     """One group of a campaign as XLSX bytes: the list, then the rules and counts (in `lang`, English for keys)."""
     words = lang or "en"
     list_sheet = text("export.sheet.control" if group == "control" else "export.sheet.treatment", words)
     return frames_to_xlsx({
-        list_sheet: list_frame(con, campaign_id, group, lang),
-        text("export.sheet.rules", words): rules_sheet(con, campaign_id, words),
+        list_sheet: list_frame(con, campaign_id, group, lang, access=access),
+        text("export.sheet.rules", words): rules_sheet(con, campaign_id, words, access=access),
     })  # fmt: skip
+
+
+def phones_masked(record: Mapping[str, Any], access: Access) -> bool:
+    """Whether a campaign's exports show masked phones for this user: as recorded, and always unless they may
+    unmask."""
+    return access.export_masks_phones(bool(record["mask_phone"]))
+
+
+def campaign_export(
+    con: duckdb.DuckDBPyConnection, campaign_id: str, group: str, suffix: str, lang: str | None, *, access: Access
+) -> tuple[bytes, Exported]:
+    """One group of a campaign as a file (".csv" or ".xlsx") and what it holds, for `export_log.deliver` or the
+    CLI's record: the rows, and whether its phones and names are masked."""
+    if suffix not in (".csv", ".xlsx"):
+        raise InputError("bad_out_suffix", path=suffix, allowed=".csv, .xlsx")
+    make = export_csv if suffix == ".csv" else export_xlsx
+    content = make(con, campaign_id, group, lang, access=access)
+    record = campaign_record(con, campaign_id)
+    row = con.execute(
+        'select count(*) from campaign_members where campaign_id = $campaign_id and "group" = $group',
+        {"campaign_id": campaign_id, "group": group},
+    ).fetchone()
+    kind = "control_list" if group == "control" else "treatment_list"
+    phones = "masked" if phones_masked(record, access) else "full"
+    file_name = export_file_name(record, group, suffix, lang or "en")
+    exported = Exported(kind, str(record["dataset_id"]), str(record["name"]), file_name, int(row[0] if row else 0),
+                        phones=phones, names="full")  # fmt: skip
+    return content, exported
 
 
 def export_file_name(record: Mapping[str, Any], group: str, suffix: str, lang: str = "en") -> str:

@@ -19,6 +19,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from segcore.access import Access
 from segcore.attributes import extra_headers, stage_extras
 from segcore.currency import CURRENCIES, guess_currency, has_currency, set_dataset_currency
 from segcore.engine.orders import build_order_days
@@ -962,6 +963,7 @@ def load_files(
     progress: Progress | None = None,
     currency: str | None = None,
     distinct_counts: bool = True,
+    access: Access,
 ) -> list[LoadReport]:
     """Load several files into `dataset_id` in ONE transaction: every file, or (on any error) none of them.
     `currency` sets the dataset's currency; without it a new dataset takes the one its sales files suggest.
@@ -971,6 +973,7 @@ def load_files(
     A file already loaded into the dataset (same bytes, same kind) is reported as 'duplicate' and adds nothing.
     An InputError names the failing file in `exc.details['file']` and `exc.file_name`.
     """
+    access.require("load_data")
     step = progress or (lambda fraction, stage: None)
     if not files:
         raise InputError("no_files")
@@ -1045,6 +1048,7 @@ def load_file(
     is_demo: bool = False,
     progress: Progress | None = None,
     currency: str | None = None,
+    access: Access,
 ) -> LoadReport:
     """Load one file into `dataset_id` in one transaction; the same file twice is reported, not added."""
     spec = FileSpec(path, kind, mapping, sheet, file_name)
@@ -1057,6 +1061,7 @@ def load_file(
         is_demo=is_demo,
         progress=progress,
         currency=currency,
+        access=access,
     )
     return reports[0]
 

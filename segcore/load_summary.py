@@ -12,8 +12,10 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
+from segcore.access import Access
 from segcore.catalog import text
 from segcore.currency import DEFAULT_CURRENCY
+from segcore.export_log import Exported
 from segcore.ingest import LoadReport
 
 __all__ = [
@@ -167,3 +169,15 @@ def rejects_csv(rejected: pd.DataFrame, lang: str) -> bytes:
         }
     )
     return out.to_csv(index=False).encode("utf-8-sig")
+
+
+def rejects_export(
+    con: duckdb.DuckDBPyConnection, dataset_id: str, load_ids: Sequence[str], lang: str, *, access: Access
+) -> tuple[bytes, Exported]:
+    """Every rejected line of these loads as a CSV and its export-log entry. The lines are as the file had them,
+    phones unmasked, so only a user who may unmask gets them (InputError("not_allowed") otherwise)."""
+    access.require("unmask")
+    rejected = load_rejects(con, dataset_id, load_ids)
+    exported = Exported("rejected_lines", dataset_id, None, f"rejected-{dataset_id}.csv", len(rejected),
+                        phones="full", names="full")  # fmt: skip
+    return rejects_csv(rejected, lang), exported

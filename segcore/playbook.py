@@ -5,6 +5,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from segcore.access import Access
 from segcore.catalog import text
 from segcore.keys import CHANNELS
 
@@ -78,8 +79,9 @@ def playbook(con: duckdb.DuckDBPyConnection, scheme: str, segments: list[str], l
     return pd.DataFrame(rows, columns=["segment", "action", "channel"])
 
 
-def save_playbook(con: duckdb.DuckDBPyConnection, scheme: str, edited: pd.DataFrame) -> None:
-    """Save the edited actions and channels of a scheme."""
+def save_playbook(con: duckdb.DuckDBPyConnection, scheme: str, edited: pd.DataFrame, *, access: Access) -> None:
+    """Save the edited actions and channels of a scheme (a role that makes lists plans them)."""
+    access.require("make_lists")
     for row in edited.itertuples(index=False):
         con.execute(
             "insert or replace into playbook values ($scheme, $segment, $action, $channel)",

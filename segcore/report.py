@@ -31,10 +31,12 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from segcore import fmt
+from segcore.access import Access
 from segcore.catalog import text
 from segcore.colors import TIER_COLORS
 from segcore.errors import InputError
 from segcore.export import mask_phone
+from segcore.export_log import Exported
 from segcore.forecast.slipping import HIGH_CLV_SHARE
 from segcore.weekly import (
     ALERT_COLUMNS,
@@ -193,13 +195,17 @@ def alert_columns(frame: pd.DataFrame) -> list[str]:
     return shown
 
 
-def alert_cells(frame: pd.DataFrame, lang: str, currency: str = "CNY", rows: int | None = None) -> pd.DataFrame:
-    """An alert's first `rows` customers as text, one column per `alert_columns` key: masked phones, tiers and
-    dates in words, money in the dataset's currency, a dash for anything missing (never None, nan or NaT)."""
+def alert_cells(
+    frame: pd.DataFrame, lang: str, currency: str = "CNY", rows: int | None = None, *, access: Access
+) -> pd.DataFrame:
+    """An alert's first `rows` customers as text, one column per `alert_columns` key: masked phones (and names for
+    a user who may not see them), tiers and dates in words, money in the dataset's currency, a dash for anything
+    missing (never None, nan or NaT)."""
     shown = frame if rows is None else frame.head(rows)
     cells = {
         "customer_id": [fmt.cell(c) for c in shown["customer_id"]],
-        "name": [name.strip() if isinstance(name, str) and name.strip() else fmt.BLANK for name in shown["name"]],
+        "name": [access.name_shown(name.strip()) if isinstance(name, str) and name.strip() else fmt.BLANK
+                 for name in shown["name"]],
         "phone": [mask_phone(phone) or fmt.BLANK for phone in shown["phone"]],
         "tier": [state_label(tier if isinstance(tier, str) else "none", lang) for tier in shown["tier"]],
         "last_purchase": [fmt.day(pd.Timestamp(d).date(), lang) if pd.notna(d) else fmt.BLANK
@@ -467,7 +473,7 @@ def _tier_cell(tier: object, lang: str) -> str:
     return f'<span class="dot" style="background:{color}"></span>{_e(state_label(state, lang))}'
 
 
-def _alerts(review: WeeklyReview, lang: str, rows: int) -> str:
+def _alerts(review: WeeklyReview, lang: str, rows: int, access: Access) -> str:
     parts = []
     for key in ALERT_KEYS:
         frame = review.alerts[key]
@@ -480,7 +486,7 @@ def _alerts(review: WeeklyReview, lang: str, rows: int) -> str:
         if frame.empty:
             parts.append(f'<p class="more">{_e(text("weekly.alert.none", lang))}</p></div>')
             continue
-        cells = alert_cells(frame, lang, review.currency, rows)
+        cells = alert_cells(frame, lang, review.currency, rows, access=access)
         headers = [(_e(text(f"weekly.col.{c}", lang)), c == "spend_w") for c in cells.columns]
         tiers = list(frame.head(rows)["tier"])
         body = [
@@ -534,7 +540,7 @@ def _movements(review: WeeklyReview, lang: str, chart: str | None) -> str:
     return f'{chart or ""}{note}<ul class="moves">{items}</ul>'
 
 
-def _document(review: WeeklyReview, lang: str, chart: str | None, *, static: bool) -> str:
+def _document(review: WeeklyReview, lang: str, chart: str | None, *, static: bool, access: Access) -> str:
     """The whole report as HTML; `static` = the print version (two fixed A4 pages, capped lists)."""
     week = text(
         "weekly.week",
@@ -557,7 +563,7 @@ def _document(review: WeeklyReview, lang: str, chart: str | None, *, static: boo
 
     page_one = header + section("kpis", kpis) + section("movements", _movements(review, lang, chart))
     page_two = (
-        section("alerts", _alerts(review, lang, PDF_ALERT_ROWS if static else HTML_ALERT_ROWS))
+        section("alerts", _alerts(review, lang, PDF_ALERT_ROWS if static else HTML_ALERT_ROWS, access))
         + section("actions", _actions(review, lang))
         + section("campaigns", _campaigns(review, lang, PDF_CAMPAIGNS if static else None))
         + f"<footer>{_e(text('weekly.footer', lang, day=fmt.day(review.week_end, lang)))}</footer>"
@@ -579,8 +585,10 @@ def _check_lang(review: WeeklyReview, lang: str) -> None:
         raise ValueError(f"the review was built in {review.lang!r}; build it again with lang={lang!r}")
 
 
-def report_html(review: WeeklyReview, lang: str) -> str:
-    """The week's report as one self-contained HTML file (inline CSS, SVG sparklines, plotly.js inline)."""
+def report_html(review: WeeklyReview, lang: str, *, access: Access) -> str:
+    """The week's report as one self-contained HTML file (inline CSS, SVG sparklines, plotly.js inline); phones
+    masked. InputError("not_allowed") for a role that exports nothing."""
+    access.require("export")
     _check_lang(review, lang)
     fig = movement_sankey(review.movements, lang, review.tier_order)
     chart = None
@@ -592,7 +600,7 @@ def report_html(review: WeeklyReview, lang: str) -> str:
             config={"displayModeBar": False, "responsive": True},
             div_id="sankey",
         )
-    return _document(review, lang, chart, static=False)
+    return _document(review, lang, chart, static=False, access=access)
 
 
 # --- PDF --------------------------------------------------------------------------------------------------------
@@ -646,8 +654,10 @@ def _print_to_pdf(document: str, browser: str) -> bytes:
         return target.read_bytes()
 
 
-def report_pdf(review: WeeklyReview, lang: str) -> bytes:
-    """The week's report as a 2-page A4 PDF (KPIs and movements; alerts, campaigns and actions)."""
+def report_pdf(review: WeeklyReview, lang: str, *, access: Access) -> bytes:
+    """The week's report as a 2-page A4 PDF (KPIs and movements; alerts, campaigns and actions); phones masked.
+    InputError("not_allowed") for a role that exports nothing."""
+    access.require("export")
     _check_lang(review, lang)
     browser = chromium_path()
     if browser is None:
@@ -657,4 +667,21 @@ def report_pdf(review: WeeklyReview, lang: str) -> bytes:
     if fig is not None:
         data = base64.b64encode(_static_svg(fig, browser)).decode("ascii")
         chart = f'<img class="sankey" alt="" src="data:image/svg+xml;base64,{data}">'
-    return _print_to_pdf(_document(review, lang, chart, static=True), browser)
+    return _print_to_pdf(_document(review, lang, chart, static=True, access=access), browser)
+
+
+def report_export(review: WeeklyReview, lang: str, suffix: str, *, access: Access) -> tuple[bytes, Exported]:
+    """The report as a file (".html" or ".pdf") and what it holds for the export log: the customer rows of its
+    alert tables, phones masked, names as this user sees them."""
+    static = suffix == ".pdf"
+    content = report_pdf(review, lang, access=access) if static else report_html(review, lang, access=access).encode()
+    limit = PDF_ALERT_ROWS if static else HTML_ALERT_ROWS
+    frames = [review.alerts[key] for key in ALERT_KEYS]
+    rows = sum(len(frame.head(limit)) for frame in frames)
+    shown_columns = {column for frame in frames if not frame.empty for column in alert_columns(frame)}
+    has = {column: column in shown_columns for column in ("name", "phone")}
+    names = ("full" if access.can("see_names") else "masked") if has["name"] else "none"
+    exported = Exported("weekly_report", review.dataset_id, review.week_label,
+                        f"weekly-{review.week_label}-{lang}{suffix}", rows, phones="masked" if has["phone"] else "none",
+                        names=names)  # fmt: skip
+    return content, exported

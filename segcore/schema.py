@@ -282,6 +282,7 @@ def create_prepared_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Create the prepared tables (prepared_keys, prepared_tiers) if they do not exist yet."""
     con.execute(_PREPARED_DDL)
     con.execute(_FORECAST_DDL)
+    con.execute(EXPORT_LOG_DDL)
 
 
 # issue 13: a forecast (segcore/forecast/store.py) kept per dataset, as-of date, horizon and discount, under a key
@@ -309,5 +310,23 @@ create table if not exists forecast_scores (
     expected_purchases double,
     expected_spend double,
     clv double
+);
+"""
+
+
+# issue 15: every export of customer data, from the app or the command line, kept even when its dataset is deleted.
+EXPORT_LOG_DDL = """
+create table if not exists export_log (
+    exported_at timestamp not null,
+    user_name varchar not null,
+    role varchar not null,
+    via varchar not null,
+    dataset_id varchar,
+    kind varchar not null,
+    subject varchar,
+    file_name varchar not null,
+    rows bigint not null,
+    phones varchar not null,
+    names varchar not null
 );
 """

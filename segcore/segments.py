@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import duckdb
 import pandas as pd
 
+from segcore.access import Access
 from segcore.keys import CN8_SEGMENTS, GROUP_KEYS, LIFECYCLES, RFM_SEGMENTS, SCHEME_COLUMNS
 from segcore.tier_rules import TierRules
 
@@ -213,15 +214,25 @@ select * from final
 
 
 def customer_profile(
-    con: duckdb.DuckDBPyConnection, dataset_id: str, customer_id: str, as_of: date, days: int = 365
+    con: duckdb.DuckDBPyConnection,
+    dataset_id: str,
+    customer_id: str,
+    as_of: date,
+    days: int = 365,
+    *,
+    access: Access,
 ) -> dict[str, object]:
     """One customer's profile as of a date: the members-file fields (name, phone, gender, birthday, join_date,
     store (else the store they bought in most), points), whether they are in the members file, and the net
-    spend of every line up to `as_of` (lifetime) and of the `days` before it (12 months). None where unknown."""
+    spend of every line up to `as_of` (lifetime) and of the `days` before it (12 months). None where unknown.
+    The phone and name are as this user may see them (`Access.phone_on_card`, `Access.name_shown`)."""
     params = {"dataset_id": dataset_id, "customer_id": customer_id, "as_of": as_of, "days": days}
     frame = con.execute(_PROFILE_SQL, params).df()
     row = frame.iloc[0].to_dict()
-    return {str(key): (None if _missing(value) else value) for key, value in row.items()}
+    profile = {str(key): (None if _missing(value) else value) for key, value in row.items()}
+    profile["phone"] = access.phone_on_card(profile.get("phone")) if profile.get("phone") is not None else None
+    profile["name"] = access.name_shown(profile.get("name"))
+    return profile
 
 
 def _missing(value: object) -> bool:

@@ -14,6 +14,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from segcore.access import Access
 from segcore.keys import DEFAULT_TIER_ORDER, GROUP_KEYS
 
 __all__ = [
@@ -173,13 +174,15 @@ def load_rules(con: duckdb.DuckDBPyConnection) -> TierRules:
     return from_toml(row[0]) if row else DEFAULT_RULES
 
 
-def save_rules(con: duckdb.DuckDBPyConnection, cfg: TierRules) -> None:
-    """Save the tier rules (replacing the previous ones)."""
+def save_rules(con: duckdb.DuckDBPyConnection, cfg: TierRules, *, access: Access) -> None:
+    """Save the tier rules (replacing the previous ones); the owner only."""
+    access.require("edit_rules")
     con.execute("insert or replace into settings values ($key, $value)", {"key": _KEY, "value": to_toml(cfg)})
 
 
-def reset_rules(con: duckdb.DuckDBPyConnection) -> None:
-    """Forget the saved rules: the defaults apply again."""
+def reset_rules(con: duckdb.DuckDBPyConnection, *, access: Access) -> None:
+    """Forget the saved rules: the defaults apply again; the owner only."""
+    access.require("edit_rules")
     con.execute("delete from settings where key = $key", {"key": _KEY})
 
 

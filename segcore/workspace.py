@@ -21,6 +21,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from segcore.access import Access
 from segcore.errors import InputError
 from segcore.schema import create_campaign_tables, create_tables
 from segcore.sql import NO_EXTENSIONS, quote_ident, transaction
@@ -314,8 +315,9 @@ class Workspace:
                 return str(candidate)
         return next((d for d in ids if d in demos), ids[0] if ids else None)
 
-    def set_default_dataset(self, dataset_id: str) -> None:
-        """Make `dataset_id` the one every new session opens on."""
+    def set_default_dataset(self, dataset_id: str, *, access: Access) -> None:
+        """Make `dataset_id` the one every new session opens on (the owner only)."""
+        access.require("change_settings")
         if dataset_id not in self.dataset_ids():
             raise InputError("no_such_dataset", dataset=dataset_id)
         with self.writer() as cursor:
@@ -331,15 +333,18 @@ class Workspace:
         with self.reader() as cursor:
             return dataset_currency(cursor, dataset_id)
 
-    def set_currency(self, dataset_id: str, currency: str) -> None:
+    def set_currency(self, dataset_id: str, currency: str, *, access: Access) -> None:
         """Change the dataset's currency (the owner's choice on the Data page, or `--currency`)."""
         from segcore.currency import set_dataset_currency
 
+        access.require("change_settings")
         with self.writer() as cursor:
             set_dataset_currency(cursor, dataset_id, currency)
 
-    def delete_dataset(self, dataset_id: str) -> None:
-        """Remove a dataset and everything loaded into it, in one transaction."""
+    def delete_dataset(self, dataset_id: str, *, access: Access) -> None:
+        """Remove a dataset and everything loaded into it, in one transaction; the owner only (the export log
+        stays)."""
+        access.require("delete_data")
         with self.writer() as cursor, transaction(cursor):
             delete_dataset_rows(cursor, dataset_id)
 

@@ -21,6 +21,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from segcore.access import owner
 from segcore.attributes import extra_attributes
 from segcore.ingest import FileSpec, LoadReport, load_files
 from segcore.schema import create_tables
@@ -37,6 +38,8 @@ from segcore.targets import (
     rules_from_json,
     rules_to_json,
 )
+
+OWNER = owner("tester")  # the tests act as the shop's owner unless they test a role
 
 ROOT = Path(__file__).resolve().parents[1]
 D = date(2024, 3, 31)
@@ -65,6 +68,7 @@ def load_jeweller(tmp_path: Path) -> tuple[duckdb.DuckDBPyConnection, list[LoadR
     reports = load_files(
         con, "j", [FileSpec(tmp_path / "sales.csv", "sales"), FileSpec(tmp_path / "members.csv", "members")],
         loaded_at=datetime(2024, 6, 1),
+        access=OWNER,
     )  # fmt: skip
     return con, reports
 
@@ -129,7 +133,9 @@ def test_a_saved_rule_on_an_extra_column_reads_back(jeweller: duckdb.DuckDBPyCon
 
 def test_a_newer_members_file_replaces_the_members_values(jeweller: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     (tmp_path / "members2.csv").write_text("会员卡号,爱好\nA,游泳\n", encoding="utf-8")
-    load_files(jeweller, "j", [FileSpec(tmp_path / "members2.csv", "members")], loaded_at=datetime(2024, 6, 2))
+    load_files(
+        jeweller, "j", [FileSpec(tmp_path / "members2.csv", "members")], loaded_at=datetime(2024, 6, 2), access=OWNER
+    )
     rows = jeweller.execute(
         "select customer_id, text from extra_values where source = 'members' and name = '爱好' order by 1"
     ).fetchall()
@@ -140,7 +146,7 @@ def test_an_extra_column_named_like_a_field_is_renamed(tmp_path: Path) -> None:
     (tmp_path / "s.csv").write_text("会员卡号,日期,金额,age\nA,2024-01-05,100,7\n", encoding="utf-8")
     con = duckdb.connect(":memory:", config=NO_EXTENSIONS)
     create_tables(con)
-    load_files(con, "x", [FileSpec(tmp_path / "s.csv", "sales")], loaded_at=datetime(2024, 6, 1))
+    load_files(con, "x", [FileSpec(tmp_path / "s.csv", "sales")], loaded_at=datetime(2024, 6, 1), access=OWNER)
     [attribute] = extra_attributes(con, "x", {*FIELDS, *CANDIDATE_COLUMNS})
     assert (attribute.name, attribute.column) == ("age", "age_extra")
     table = candidates(con, "x", D)
@@ -151,7 +157,7 @@ def test_the_candidate_table_has_exactly_its_declared_columns(tmp_path: Path) ->
     (tmp_path / "s.csv").write_text("会员卡号,日期,金额\nA,2024-01-05,100\n", encoding="utf-8")
     con = duckdb.connect(":memory:", config=NO_EXTENSIONS)
     create_tables(con)
-    load_files(con, "x", [FileSpec(tmp_path / "s.csv", "sales")], loaded_at=datetime(2024, 6, 1))
+    load_files(con, "x", [FileSpec(tmp_path / "s.csv", "sales")], loaded_at=datetime(2024, 6, 1), access=OWNER)
     table = candidates(con, "x", D)
     assert tuple(r[0] for r in con.execute(f"describe {table}").fetchall()) == CANDIDATE_COLUMNS
 
@@ -199,6 +205,7 @@ def test_a_campaign_saved_with_extra_column_rules_reads_back_typed(jeweller: duc
     campaign = save_campaign(
         jeweller, "j", listed, name="金饰回访", channel="store", start=date(2024, 4, 1), end=date(2024, 4, 28),
         holdout_share=0.0, seed=7, created_at=datetime(2024, 4, 1),
+        access=OWNER,
     )  # fmt: skip
     assert campaign_record(jeweller, campaign)["rules"] == [
         Rule("到期日", ">=", date(2025, 1, 1)),

@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 from test_targets import D, add_store
 
+from segcore.access import owner
 from segcore.campaigns import (
     assign_groups,
     campaign_members,
@@ -29,6 +30,8 @@ from segcore.campaigns import (
 )
 from segcore.errors import InputError
 from segcore.targets import Exclusion, build_list, parse_rule
+
+OWNER = owner("tester")  # the tests act as the shop's owner unless they test a role
 
 CREATED = datetime(2024, 6, 30, 18, 0)
 
@@ -89,7 +92,7 @@ def _save(con: duckdb.DuckDBPyConnection, share: float = 0.5, seed: int = 3, **k
     listed = build_list(con, "d", D, rules=[parse_rule("tier != potential")], exclusions=[Exclusion("promo_chaser")])
     return save_campaign(
         con, "d", listed, name="夏季唤醒", channel="sms", start=D + timedelta(days=1), end=D + timedelta(days=28),
-        holdout_share=share, seed=seed, config_toml="rfm_bins = 5\n", created_at=CREATED, **kwargs,  # type: ignore[arg-type]
+        holdout_share=share, seed=seed, config_toml="rfm_bins = 5\n", created_at=CREATED, access=OWNER, **kwargs,  # type: ignore[arg-type]
     )  # fmt: skip
 
 
@@ -151,13 +154,13 @@ def test_saving_twice_and_bad_campaigns_are_input_errors(store: duckdb.DuckDBPyC
         ({"name": "x", "channel": "sms", "start": D, "end": D - timedelta(days=1)}, "bad_campaign_dates"),
     ]:
         with pytest.raises(InputError) as caught:
-            save_campaign(store, "d", listed, seed=1, created_at=CREATED, **kwargs)  # type: ignore[arg-type]
+            save_campaign(store, "d", listed, seed=1, created_at=CREATED, **kwargs, access=OWNER)  # type: ignore[arg-type]
         assert caught.value.code == code
 
 
 def test_delete_campaign(store: duckdb.DuckDBPyConnection) -> None:
     campaign_id = _save(store)
-    delete_campaign(store, campaign_id)
+    delete_campaign(store, campaign_id, access=OWNER)
     assert list_campaigns(store, "d").empty
     assert store.execute("select count(*) from campaign_members").fetchone() == (0,)
 
@@ -167,7 +170,7 @@ def test_delete_campaign(store: duckdb.DuckDBPyConnection) -> None:
 
 def _import(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, **kwargs: object) -> str:
     return import_campaign(con, "d", frame, name="外部名单", channel="wechat", start=D + timedelta(days=1),
-                           end=D + timedelta(days=14), created_at=CREATED, **kwargs)  # type: ignore[arg-type]  # fmt: skip
+                           end=D + timedelta(days=14), created_at=CREATED, **kwargs, access=OWNER)  # type: ignore[arg-type]  # fmt: skip
 
 
 def test_import_with_a_group_column(store: duckdb.DuckDBPyConnection) -> None:
@@ -199,7 +202,7 @@ def test_import_without_a_group_column_uses_the_hash_split(store: duckdb.DuckDBP
 def test_import_takes_segments_as_of_the_day_before_the_start(store: duckdb.DuckDBPyConnection) -> None:
     start = D - timedelta(days=40)
     campaign_id = import_campaign(store, "d", pd.DataFrame({"customer_id": ["cat", "eve"]}), name="早前",
-                                  channel="sms", start=start, end=D, created_at=CREATED)  # fmt: skip
+                                  channel="sms", start=start, end=D, created_at=CREATED, access=OWNER)  # fmt: skip
     members = campaign_members(store, campaign_id).set_index("customer_id")
     # as of D - 41 cat has only o7 and o8 (90.00, all promo): the bottom of the promo spenders (ann 200, cat 90),
     # in no earlier group of the order (bob is the high spender, ann's gap of 300 days is too long for loyal)
@@ -215,7 +218,9 @@ def test_import_keeps_the_lists_own_tier_and_rejects_unknown_groups(store: duckd
         (pd.DataFrame({"whatever": ["ann"]}), "no_customer_column"),
     ]:
         with pytest.raises(InputError) as caught:
-            import_campaign(store, "d", frame, name="y", channel="sms", start=D, end=D, created_at=CREATED)
+            import_campaign(
+                store, "d", frame, name="y", channel="sms", start=D, end=D, created_at=CREATED, access=OWNER
+            )
         assert caught.value.code == code
 
 

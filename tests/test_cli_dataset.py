@@ -6,6 +6,7 @@ The store is the hand-typed one of tests/test_cli_tiers.py, whose tier table was
 
 from __future__ import annotations
 
+import getpass
 import os
 import re
 import shlex
@@ -16,6 +17,7 @@ import zipfile
 from pathlib import Path
 
 import duckdb
+import fastexcel
 import pandas as pd
 import pytest
 
@@ -143,9 +145,9 @@ def test_default_workspace_is_the_one_ingest_and_the_app_use(store: Path, tmp_pa
     assert elsewhere.returncode == 2
 
 
-def test_runs_beside_another_reader_and_writes_nothing(store: Path, tmp_path: Path) -> None:
-    """A read-only open shares the file with another reader (a writing open would wait and fail), and the
-    targets run records its campaign only in memory: the workspace has no campaign afterwards."""
+def test_an_export_that_cannot_be_recorded_is_not_written(store: Path, tmp_path: Path) -> None:
+    """Every export read from a workspace is recorded in its export log first: while another program holds the file
+    (here a reader, so the record cannot be written) the command stops with one line and writes no file."""
     workspace = tmp_path / "ws.duckdb"
     shutil.copy(store / "ws.duckdb", workspace)
     other = duckdb.connect(str(workspace), read_only=True)
@@ -154,10 +156,62 @@ def test_runs_beside_another_reader_and_writes_nothing(store: Path, tmp_path: Pa
             "targets", "--dataset", "shop", "--workspace", workspace, "--exclude", "none", "--out", tmp_path / "l.csv",
             env={"SEGCORE_WAIT_SECONDS": "0"},
         )  # fmt: skip
-        assert (run.returncode, run.stderr) == (0, "")
-        assert other.execute("select count(*) from campaigns").fetchall() == [(0,)]
     finally:
         other.close()
+    assert run.returncode == 2 and "another program is updating" in run.stderr.lower()
+    assert not (tmp_path / "l.csv").exists()
+
+
+def test_a_dataset_export_is_recorded_with_the_os_user_and_its_campaign_stays_in_memory(
+    store: Path, tmp_path: Path
+) -> None:
+    workspace = tmp_path / "ws.duckdb"
+    shutil.copy(store / "ws.duckdb", workspace)
+    run = cli(
+        "targets", "--dataset", "shop", "--workspace", workspace, "--where", "frequency >= 1", "--exclude", "none",
+        "--holdout", "0.4", "--name", "spring", "--out", tmp_path / "l.csv", "--control-out", tmp_path / "c.xlsx",
+    )  # fmt: skip
+    assert (run.returncode, run.stderr) == (0, "")
+    sent = pd.read_csv(tmp_path / "l.csv", encoding="utf-8-sig", dtype=str)
+    held = fastexcel.read_excel(str(tmp_path / "c.xlsx")).load_sheet(0).to_pandas()
+    con = duckdb.connect(str(workspace), read_only=True)
+    try:
+        assert con.execute("select count(*) from campaigns").fetchall() == [(0,)]
+        log = con.execute(
+            "select user_name, role, via, dataset_id, kind, subject, file_name, rows, phones, names from export_log "
+            "where file_name in ('l.csv', 'c.xlsx') order by kind desc"
+        ).fetchall()
+    finally:
+        con.close()
+    user = getpass.getuser()
+    assert log == [
+        (user, "owner", "cli", "shop", "treatment_list", "spring", "l.csv", len(sent), "masked", "full"),
+        (user, "owner", "cli", "shop", "control_list", "spring", "c.xlsx", len(held), "masked", "full"),
+    ]
+    matched = re.match(r"(\d+) customers matched", run.stdout)
+    assert matched and len(sent) + len(held) == int(matched.group(1)) > 0
+
+
+def test_a_run_on_files_records_nothing(store: Path, tmp_path: Path) -> None:
+    workspace = tmp_path / "ws.duckdb"
+    shutil.copy(store / "ws.duckdb", workspace)
+    before = _export_count(workspace)
+    run = cli(
+        "tiers", "--sales", store / "sales.csv", "--out", tmp_path / "t.csv", env={"SEGCORE_WORKSPACE": str(workspace)}
+    )
+    assert (run.returncode, run.stderr) == (0, "")
+    assert _export_count(workspace) == before
+    by_dataset = cli("tiers", "--dataset", "shop", "--workspace", workspace, "--out", tmp_path / "d.csv")
+    assert (by_dataset.returncode, _export_count(workspace)) == (0, before + 1)
+
+
+def _export_count(workspace: Path) -> int:
+    con = duckdb.connect(str(workspace), read_only=True)
+    try:
+        row = con.execute("select count(*) from export_log").fetchone()
+    finally:
+        con.close()
+    return int(row[0]) if row else 0
 
 
 def test_a_busy_workspace_is_one_line_and_exit_2(store: Path, tmp_path: Path) -> None:

@@ -8,11 +8,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from segcore.access import owner
 from segcore.currency import dataset_currency, guess_currency, set_dataset_currency
 from segcore.errors import InputError
 from segcore.ingest import load_file, preview_file
 from segcore.schema import create_tables
 from segcore.workspace import Workspace
+
+OWNER = owner("tester")  # the tests act as the shop's owner unless they test a role
 
 LOADED_AT = datetime(2026, 12, 1, 9, 0)
 
@@ -51,10 +54,10 @@ def test_a_load_keeps_the_guess_and_the_owners_choice_wins(tmp_path: Path) -> No
     assert preview_file(uk, "sales").currency == "GBP"
     con = duckdb.connect()
     create_tables(con)
-    load_file(con, "uk", uk, "sales", loaded_at=LOADED_AT)
+    load_file(con, "uk", uk, "sales", loaded_at=LOADED_AT, access=OWNER)
     assert dataset_currency(con, "uk") == "GBP"
     assert dataset_currency(con, "other") == "CNY"
-    load_file(con, "chosen", uk, "sales", loaded_at=LOADED_AT, currency="EUR")
+    load_file(con, "chosen", uk, "sales", loaded_at=LOADED_AT, currency="EUR", access=OWNER)
     assert dataset_currency(con, "chosen") == "EUR"
     set_dataset_currency(con, "uk", "USD")
     assert dataset_currency(con, "uk") == "USD"
@@ -68,13 +71,13 @@ def test_default_dataset_is_the_demo_until_the_owner_chooses(tmp_path: Path) -> 
     ws = Workspace(tmp_path / "ws.duckdb")
     with ws.writer() as con:
         create_tables(con)
-        load_file(con, "demo", sales, "sales", loaded_at=LOADED_AT, is_demo=True)
-        load_file(con, "mine", sales, "sales", loaded_at=LOADED_AT)
+        load_file(con, "demo", sales, "sales", loaded_at=LOADED_AT, is_demo=True, access=OWNER)
+        load_file(con, "mine", sales, "sales", loaded_at=LOADED_AT, access=OWNER)
     assert ws.default_dataset() == "demo"
-    ws.set_default_dataset("mine")
+    ws.set_default_dataset("mine", access=OWNER)
     assert ws.default_dataset() == "mine"
     assert ws.currency("mine") == "CNY"
-    ws.delete_dataset("mine")
+    ws.delete_dataset("mine", access=OWNER)
     assert ws.default_dataset() == "demo"
     with pytest.raises(InputError):
-        ws.set_default_dataset("gone")
+        ws.set_default_dataset("gone", access=OWNER)

@@ -12,9 +12,12 @@ from pathlib import Path
 
 import duckdb
 
+from segcore.access import owner
 from segcore.engine.one_date import tier_table
 from segcore.ingest import load_file
 from segcore.workspace import Workspace
+
+OWNER = owner("tester")  # the tests act as the shop's owner unless they test a role
 
 LOADED_AT = datetime(2024, 6, 1, 9, 0)
 AS_OF = date(2024, 5, 31)
@@ -38,8 +41,8 @@ def _load(tmp_path: Path, workspace: Workspace) -> None:
     (tmp_path / "sales.csv").write_text(SALES, encoding="utf-8")
     (tmp_path / "members.csv").write_text(MEMBERS, encoding="utf-8")
     with workspace.writer() as con:
-        load_file(con, "shop", tmp_path / "sales.csv", "sales", loaded_at=LOADED_AT)
-        load_file(con, "shop", tmp_path / "members.csv", "members", loaded_at=LOADED_AT)
+        load_file(con, "shop", tmp_path / "sales.csv", "sales", loaded_at=LOADED_AT, access=OWNER)
+        load_file(con, "shop", tmp_path / "members.csv", "members", loaded_at=LOADED_AT, access=OWNER)
 
 
 def test_keys_number_sales_and_members_customers_in_id_order(tmp_path: Path) -> None:

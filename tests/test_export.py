@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from test_targets import D, add_store
 
+from segcore.access import owner
 from segcore.campaigns import campaign_record, save_campaign
 from segcore.errors import InputError
 from segcore.export import (
@@ -25,6 +26,8 @@ from segcore.export import (
     rules_sheet,
 )
 from segcore.targets import Exclusion, build_list, parse_rule
+
+OWNER = owner("tester")  # the tests act as the shop's owner unless they test a role
 
 INJECTION = '=HYPERLINK("http://x","y")'
 
@@ -45,12 +48,12 @@ def _campaign(
                         exclusions=[Exclusion("promo_chaser")], channel="sms")  # fmt: skip
     return save_campaign(con, "d", listed, name=name, channel="sms", start=D + timedelta(days=1),
                          end=D + timedelta(days=28), holdout_share=share, seed=4, mask_phone=mask_phone,
-                         created_at=datetime(2024, 6, 30, 9))  # fmt: skip
+                         created_at=datetime(2024, 6, 30, 9), access=OWNER)  # fmt: skip
 
 
 def _both_groups(con: duckdb.DuckDBPyConnection, campaign_id: str, lang: str | None) -> pd.DataFrame:
-    frames = [pd.read_csv(io.BytesIO(export_csv(con, campaign_id, g, lang)), dtype=str, encoding="utf-8-sig")
-              for g in ("treatment", "control")]  # fmt: skip
+    files = [export_csv(con, campaign_id, g, lang, access=OWNER) for g in ("treatment", "control")]
+    frames = [pd.read_csv(io.BytesIO(data), dtype=str, encoding="utf-8-sig") for data in files]
     return pd.concat(frames, ignore_index=True)
 
 
@@ -88,7 +91,7 @@ def test_csv_has_a_bom_and_opens_with_pandas(
     store: duckdb.DuckDBPyConnection, lang: str | None, header: list[str]
 ) -> None:
     campaign_id = _campaign(store)
-    data = export_csv(store, campaign_id, "treatment", lang)
+    data = export_csv(store, campaign_id, "treatment", lang, access=OWNER)
     assert data.startswith(b"\xef\xbb\xbf")
     frame = _both_groups(store, campaign_id, lang)
     assert list(frame.columns[:6]) == header
@@ -103,8 +106,12 @@ def test_readable_values_in_chinese(store: duckdb.DuckDBPyConnection) -> None:
 
 def test_treatment_and_control_are_separate_and_control_says_do_not_contact(store: duckdb.DuckDBPyConnection) -> None:
     campaign_id = _campaign(store)
-    sent = pd.read_csv(io.BytesIO(export_csv(store, campaign_id, "treatment")), dtype=str, encoding="utf-8-sig")
-    held = pd.read_csv(io.BytesIO(export_csv(store, campaign_id, "control", "zh")), dtype=str, encoding="utf-8-sig")
+    sent = pd.read_csv(
+        io.BytesIO(export_csv(store, campaign_id, "treatment", access=OWNER)), dtype=str, encoding="utf-8-sig"
+    )
+    held = pd.read_csv(
+        io.BytesIO(export_csv(store, campaign_id, "control", "zh", access=OWNER)), dtype=str, encoding="utf-8-sig"
+    )
     assert set(sent["group"]) == {"treatment"} and "do_not_contact" not in sent
     assert set(held["请勿联系"]) == {"请勿联系"} and set(held["组别"]) == {"对照组"}
     assert sorted([*sent["customer_id"], *held["会员号"]]) == ["ann", "bob", "cat"]
@@ -114,7 +121,7 @@ def test_treatment_and_control_are_separate_and_control_says_do_not_contact(stor
     assert export_file_name(record, "control", "xlsx", "en") == "七夕_短信_唤醒_20240701_control_do_not_contact.xlsx"
     assert export_file_name(record, "treatment", "csv", "en") == "七夕_短信_唤醒_20240701_send_list.csv"
     with pytest.raises(InputError):
-        export_csv(store, campaign_id, "everyone")
+        export_csv(store, campaign_id, "everyone", access=OWNER)
 
 
 def test_phones_are_masked_unless_the_campaign_records_unmasking(store: duckdb.DuckDBPyConnection) -> None:
@@ -130,7 +137,9 @@ def test_phones_are_masked_unless_the_campaign_records_unmasking(store: duckdb.D
 
 def test_formulas_are_escaped_in_csv(store: duckdb.DuckDBPyConnection) -> None:
     campaign_id = _campaign(store)
-    raw = b"".join(export_csv(store, campaign_id, g) for g in ("treatment", "control")).decode("utf-8-sig")
+    raw = b"".join(export_csv(store, campaign_id, g, access=OWNER) for g in ("treatment", "control")).decode(
+        "utf-8-sig"
+    )
     assert "'=HYPERLINK(" in raw and ",=HYPERLINK(" not in raw
     names = _both_groups(store, campaign_id, None).set_index("customer_id")["name"]
     assert names["cat"] == "'" + INJECTION
@@ -147,7 +156,7 @@ def _sheets(data: bytes) -> dict[str, pd.DataFrame]:
 
 def test_xlsx_has_a_readable_header_and_a_rules_sheet(store: duckdb.DuckDBPyConnection) -> None:
     campaign_id = _campaign(store)
-    sheets = _sheets(export_xlsx(store, campaign_id, "treatment", "zh"))
+    sheets = _sheets(export_xlsx(store, campaign_id, "treatment", "zh", access=OWNER))
     assert list(sheets) == ["发送名单", "规则与人数"]
     listed = sheets["发送名单"]
     assert list(listed.columns[:3]) == ["会员号", "组别", "分层"]
@@ -160,14 +169,14 @@ def test_xlsx_has_a_readable_header_and_a_rules_sheet(store: duckdb.DuckDBPyConn
     assert "分层不为潜在客户" in words and "距上次消费天数不高于200" in words
     assert int(rules["发送组"]) + int(rules["对照组（请勿联系）"]) == 3
 
-    control = _sheets(export_xlsx(store, campaign_id, "control", "en"))
+    control = _sheets(export_xlsx(store, campaign_id, "control", "en", access=OWNER))
     assert list(control) == ["Control - do not contact", "Rules and counts"]
     assert set(control["Control - do not contact"]["Do not contact"]) == {"do not contact"}
 
 
 def test_formulas_are_escaped_in_xlsx(store: duckdb.DuckDBPyConnection) -> None:
     campaign_id = _campaign(store)
-    names = pd.concat([_sheets(export_xlsx(store, campaign_id, g, None))[s]
+    names = pd.concat([_sheets(export_xlsx(store, campaign_id, g, None, access=OWNER))[s]
                        for g, s in (("treatment", "Send list"), ("control", "Control - do not contact"))])  # fmt: skip
     assert names.set_index("customer_id").loc["cat", "name"] == "'" + INJECTION
     data = frames_to_xlsx({"s": pd.DataFrame({"a": ["=1+1", "@x", "fine"], "n": [1, -2, 3]})})
@@ -177,7 +186,7 @@ def test_formulas_are_escaped_in_xlsx(store: duckdb.DuckDBPyConnection) -> None:
 
 
 def test_list_frame_keys(store: duckdb.DuckDBPyConnection) -> None:
-    frame = list_frame(store, _campaign(store), "control")
+    frame = list_frame(store, _campaign(store), "control", access=OWNER)
     assert list(frame.columns) == [
         "customer_id", "group", "tier", "name", "phone", "store", "lifecycle", "rfm_segment", "cn8_segment",
         "do_not_contact",

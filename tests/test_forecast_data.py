@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from segcore.access import owner
 from segcore.errors import InputError
 from segcore.forecast import forecast, load_forecast, save_forecast
 from segcore.forecast.model import fit_models
@@ -23,6 +24,8 @@ from segcore.forecast.summary import summary
 from segcore.ingest import FileSpec, load_files
 from segcore.schema import create_tables
 from segcore.targets import candidates, parse_rule, rules_to_sql
+
+OWNER = owner("tester")  # the tests act as the shop's owner unless they test a role
 
 ROOT = Path(__file__).resolve().parents[1]
 CDNOW = ROOT.parent / "shared" / "data" / "cdnow_sample" / "CDNOW_sample.txt"
@@ -56,7 +59,7 @@ D = date(2024, 3, 31)
 def _store(con: duckdb.DuckDBPyConnection, tmp_path: Path, text: str, name: str = "s") -> None:
     path = tmp_path / f"{name}.csv"
     path.write_text(text, encoding="utf-8")
-    load_files(con, name, [FileSpec(path, "sales")], loaded_at=datetime(2026, 1, 1))
+    load_files(con, name, [FileSpec(path, "sales")], loaded_at=datetime(2026, 1, 1), access=OWNER)
 
 
 def test_summary_of_a_hand_typed_store(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
@@ -96,7 +99,7 @@ def cdnow() -> duckdb.DuckDBPyConnection:
     ).to_csv(path, index=False)  # fmt: skip
     con = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False})
     create_tables(con)
-    load_files(con, "cdnow", [FileSpec(path, "sales")], loaded_at=datetime(2026, 1, 1))
+    load_files(con, "cdnow", [FileSpec(path, "sales")], loaded_at=datetime(2026, 1, 1), access=OWNER)
     return con
 
 
@@ -200,7 +203,7 @@ def test_a_stored_forecast_is_read_back_until_the_data_changes(con: duckdb.DuckD
     assert load_forecast(con, "broken", day - timedelta(days=1), 90, 0.1) is None  # another date
     extra = tmp_path / "more.csv"
     extra.write_text("customer_id,order_date,amount\nnew1,2024-09-01,10.00\n", encoding="utf-8")
-    load_files(con, "broken", [FileSpec(extra, "sales")], loaded_at=datetime(2026, 1, 2))
+    load_files(con, "broken", [FileSpec(extra, "sales")], loaded_at=datetime(2026, 1, 2), access=OWNER)
     assert load_forecast(con, "broken", day, 90, 0.1) is None  # new data: never the stale forecast
 
 

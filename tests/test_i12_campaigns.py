@@ -10,11 +10,14 @@ import duckdb
 import pandas as pd
 import pytest
 
+from segcore.access import owner
 from segcore.campaigns import import_campaign, latest_with_results
 from segcore.lift import Effect, crosses_zero, lift_report
 from segcore.sql import NO_EXTENSIONS
 from tests.helpers import run_app
 from ui import campaign_views
+
+OWNER = owner("tester")  # the tests act as the shop's owner unless they test a role
 
 
 def _registry(*rows: tuple[str, str, str]) -> pd.DataFrame:
@@ -114,7 +117,16 @@ def _add_campaigns(workspace: Path) -> dict[str, str]:
         ):
             frame = pd.DataFrame({"customer_id": ids})
             made[key] = import_campaign(
-                con, "demo", frame, name=name, channel="sms", start=start, end=end, created_at=created, seed=7
+                con,
+                "demo",
+                frame,
+                name=name,
+                channel="sms",
+                start=start,
+                end=end,
+                created_at=created,
+                seed=7,
+                access=OWNER,
             )
     finally:
         con.close()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from segcore.access import owner
 from segcore.currency import dataset_currency
 from segcore.ingest import FileSpec, load_files, preview_file
 from segcore.load_summary import (
@@ -20,6 +21,8 @@ from segcore.load_summary import (
     summarize_load,
 )
 from tests.helpers import run_app
+
+OWNER = owner("tester")  # the tests act as the shop's owner unless they test a role
 
 LOADED_AT = datetime(2026, 3, 1, 9, 0)
 
@@ -55,7 +58,7 @@ def _load_three(con, tmp_path: Path, currency: str | None = None):
         FileSpec(_write(tmp_path, "b.csv", B_CSV), "sales", AB_MAPPING),
         FileSpec(_write(tmp_path, "c.csv", C_CSV), "sales", C_MAPPING),
     ]
-    return load_files(con, "shop", specs, loaded_at=LOADED_AT, currency=currency)
+    return load_files(con, "shop", specs, loaded_at=LOADED_AT, currency=currency, access=OWNER)
 
 
 # --- grouping by headers ----------------------------------------------------------------------------------------
@@ -114,7 +117,9 @@ def test_whole_load_totals_count_distinct_customers_and_every_reject(con, tmp_pa
 
 def test_a_file_loaded_again_is_counted_as_skipped(con, tmp_path: Path) -> None:
     _load_three(con, tmp_path)
-    again = load_files(con, "shop", [FileSpec(tmp_path / "a.csv", "sales", AB_MAPPING)], loaded_at=LOADED_AT)
+    again = load_files(
+        con, "shop", [FileSpec(tmp_path / "a.csv", "sales", AB_MAPPING)], loaded_at=LOADED_AT, access=OWNER
+    )
     summary = summarize_load(con, again, "CNY")
     assert (summary.files, summary.files_loaded, summary.files_duplicate, summary.rows_read) == (1, 0, 1, 0)
     assert (summary.customers, summary.date_min, summary.amount_total) == (0, None, 0.0)

@@ -22,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from segcore.access import owner
 from segcore.engine import tier_table
 from segcore.ingest import FileSpec, load_files
 from segcore.segments import (
@@ -34,6 +35,8 @@ from segcore.segments import (
 from segcore.tier_rules import DEFAULT_RULES
 from segcore.workspace import Workspace
 from tests.helpers import app
+
+OWNER = owner("tester")  # the tests act as the shop's owner unless they test a role
 
 AS_OF = date(2026, 6, 30)
 SALES = """会员卡号,消费时间,实收金额,门店,是否促销,商品
@@ -61,7 +64,7 @@ def shop(tmp_path: Path) -> Path:
     workspace = Workspace(path)
     with workspace.writer() as con:
         files = [FileSpec(tmp_path / "sales.csv", "sales"), FileSpec(tmp_path / "members.csv", "members")]
-        load_files(con, "shop", files, loaded_at=datetime(2026, 7, 1, 9, 0), currency="CNY")
+        load_files(con, "shop", files, loaded_at=datetime(2026, 7, 1, 9, 0), currency="CNY", access=OWNER)
     workspace.close()
     return path
 
@@ -148,7 +151,7 @@ def test_profile_of_a_member(shop: Path) -> None:
     workspace = Workspace(shop)
     try:
         with workspace.reader() as con:
-            profile = customer_profile(con, "shop", "A", AS_OF)
+            profile = customer_profile(con, "shop", "A", AS_OF, access=OWNER)
     finally:
         workspace.close()
     assert profile["name"] == "张三"
@@ -166,7 +169,7 @@ def test_profile_of_a_buyer_outside_the_members_file(shop: Path) -> None:
     workspace = Workspace(shop)
     try:
         with workspace.reader() as con:
-            profile = customer_profile(con, "shop", "D", AS_OF)
+            profile = customer_profile(con, "shop", "D", AS_OF, access=OWNER)
     finally:
         workspace.close()
     assert bool(profile["is_member"]) is False
@@ -243,7 +246,7 @@ def test_the_customer_card_in_the_app(shop: Path, monkeypatch: pytest.MonkeyPatc
     text = "\n".join(m.value for m in at.markdown)
     assert "#### Customer A · 张三" in text
     assert "Tier :blue-badge[High spend (VIP)]" in text
-    assert "**Phone** 138****5678" in text
+    assert "**Phone** 13812345678" in text  # the shop's single local user is the owner: the phone in full
     assert "**Store** 一号店" in text
     assert "**Member since** 15 Jan 2025" in text
     assert "**Birthday** 1 Aug 1990 · Leo" in text
@@ -255,6 +258,45 @@ def test_the_customer_card_in_the_app(shop: Path, monkeypatch: pytest.MonkeyPatc
     assert list(purchases["On promotion"]) == ["No"]
     assert "None" not in text and "nan" not in text and "NaT" not in text
     st.cache_data.clear()
+
+
+SIGN_IN = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "s",
+    "client_id": "c",
+    "client_secret": "x",
+    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+}
+
+
+@pytest.mark.parametrize(
+    ("role", "title", "phone"),
+    [
+        ("owner", "#### Customer A · 张三", "**Phone** 13812345678"),
+        ("marketer", "#### Customer A · 张三", "**Phone** 138****5678"),
+        ("viewer", "#### Customer A · 张**", "**Phone** 138****5678"),
+    ],
+)
+def test_the_customer_card_shows_what_the_signed_in_role_may_see(
+    shop: Path, monkeypatch: pytest.MonkeyPatch, role: str, title: str, phone: str
+) -> None:
+    import streamlit as st
+
+    monkeypatch.setenv("SEGCORE_WORKSPACE", str(shop))
+    st.cache_resource.clear()
+    at = app(lang="en")
+    at.secrets["auth"] = SIGN_IN
+    at.secrets["access"] = {"emails": {"someone@shop.example": role}}
+    at.user = {"is_logged_in": True, "email": "someone@shop.example"}
+    at.run()
+    at.switch_page("pages/segments.py").run()
+    at.session_state["seg_customer"] = "A"
+    at.run()
+    assert not at.exception
+    text = "\n".join(m.value for m in at.markdown)
+    assert title in text and phone in text
+    hidden = "138****5678" if role == "owner" else "13812345678"
+    assert hidden not in text
 
 
 def test_the_customer_card_in_chinese_reads_wan_and_chinese_dates(shop: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -306,7 +348,9 @@ def test_every_playbook_row_has_an_action_and_a_channel(shop: Path, scheme: str)
         with workspace.writer() as con:
             order = segment_order(scheme, DEFAULT_RULES)
             # an edit saved with an empty channel cell comes back empty, never "None" / "nan"
-            save_playbook(con, scheme, pd.DataFrame({"segment": [order[0]], "action": [None], "channel": [None]}))
+            save_playbook(
+                con, scheme, pd.DataFrame({"segment": [order[0]], "action": [None], "channel": [None]}), access=OWNER
+            )
             book = playbook(con, scheme, order, "zh")
     finally:
         workspace.close()

@@ -10,10 +10,13 @@ import duckdb
 import pytest
 from test_weekly import MEMBERS, SALES, S
 
+from segcore.access import owner
 from segcore.report import alert_cells, channel_text, kpi_change_text, kpi_value_text, report_html
 from segcore.weekly import Kpi, store_name, weekly_review
 from segcore.workspace import Workspace
 from tests.helpers import app
+
+OWNER = owner("tester")  # the tests act as the shop's owner unless they test a role
 
 NO_SALES_WEEK = date(2026, 11, 22)  # Mon 16 - Sun 22 Nov 2026: nothing sold (the store's next sale is on 30 Nov)
 LATE_SALE = ("late", "zz1", "2026-11-30 10:00", 10.00)
@@ -53,12 +56,12 @@ def test_a_week_without_sales_says_so_instead_of_minus_100_percent(sales_only: d
     assert kpi_change_text(en.kpi("revenue"), "en", no_sales=True) == "last week: ¥1,190"
     assert kpi_change_text(en.kpi("purchases"), "en", no_sales=True) == "last week: 6"
     assert kpi_change_text(zh.kpi("new"), "zh", no_sales=True) == "上周：2"
-    page = report_html(en, "en")
+    page = report_html(en, "en", access=OWNER)
     assert "No sales this week (16 Nov 2026 to 22 Nov 2026)." in page
     revenue_card = page.split('data-kpi="revenue"')[1].split('data-kpi="purchases"')[0]
     assert '<div class="value">No sales</div>' in revenue_card and "last week: ¥1,190" in revenue_card
     assert "-100" not in revenue_card and "¥0" not in revenue_card
-    assert "本周无销售（2026年11月16日 至 2026年11月22日）。" in report_html(zh, "zh")
+    assert "本周无销售（2026年11月16日 至 2026年11月22日）。" in report_html(zh, "zh", access=OWNER)
 
 
 def test_a_week_with_sales_is_not_a_week_without(sales_only: duckdb.DuckDBPyConnection) -> None:
@@ -98,7 +101,7 @@ def test_alert_cells_of_a_sales_only_dataset_have_no_none_nan_and_no_empty_colum
     sales_only: duckdb.DuckDBPyConnection,
 ) -> None:
     review = weekly_review(sales_only, "online_retail_2011", S, lang="en", currency="GBP")
-    cells = alert_cells(review.alerts["vip_quiet"], "en", review.currency)
+    cells = alert_cells(review.alerts["vip_quiet"], "en", review.currency, access=OWNER)
     assert list(cells.columns) == ["customer_id", "tier", "last_purchase", "spend_w"]  # no name, no phone
     assert cells.to_dict("records")[0] == {
         "customer_id": "q",
@@ -106,9 +109,9 @@ def test_alert_cells_of_a_sales_only_dataset_have_no_none_nan_and_no_empty_colum
         "last_purchase": "1 Aug 2026",
         "spend_w": "£5,000",
     }
-    page = report_html(review, "en")
+    page = report_html(review, "en", access=OWNER)
     for key in ("went_silent", "vip_quiet", "no_second_purchase"):
-        shown = alert_cells(review.alerts[key], "en", review.currency)
+        shown = alert_cells(review.alerts[key], "en", review.currency, access=OWNER)
         assert not shown.isna().any().any()
         assert not set(shown.to_numpy().ravel()) & BAD
     assert ">None<" not in page and ">nan<" not in page and ">NaT<" not in page
@@ -125,7 +128,7 @@ def test_the_report_names_the_store_as_a_person_reads_it(con: duckdb.DuckDBPyCon
     con.execute("update datasets set is_demo = true where dataset_id = 'demo'")
     assert store_name(con, "online_retail_2011", "en") == "online retail 2011"
     assert (store_name(con, "demo", "en"), store_name(con, "demo", "zh")) == ("Demo store", "演示门店")
-    page = report_html(weekly_review(con, "demo", S, lang="zh"), "zh")
+    page = report_html(weekly_review(con, "demo", S, lang="zh"), "zh", access=OWNER)
     assert "<h1>每周经营复盘 · 演示门店</h1>" in page
     assert "2026年11月9日 至 2026年11月15日" in page
 

@@ -28,12 +28,15 @@ import pandas as pd
 import pytest
 
 from segcore import fmt
+from segcore.access import owner
 from segcore.forecast import DEFAULT_DISCOUNT, DEFAULT_HORIZON_DAYS, Forecast, forecast, load_forecast
 from segcore.forecast.guardrails import describe
 from segcore.ingest import FileSpec, load_files
 from segcore.targets import Rule
 from segcore.workspace import Workspace
 from tests.helpers import app
+
+OWNER = owner("tester")  # the tests act as the shop's owner unless they test a role
 
 if TYPE_CHECKING:
     from streamlit.testing.v1 import AppTest
@@ -64,7 +67,9 @@ def _workspace(folder: Path, dataset: str, sales: str, loaded_at: datetime) -> P
     path = folder / "segcore.duckdb"
     workspace = Workspace(path)
     with workspace.writer() as con:
-        load_files(con, dataset, [FileSpec(folder / "sales.csv", "sales")], loaded_at=loaded_at, currency="CNY")
+        load_files(
+            con, dataset, [FileSpec(folder / "sales.csv", "sales")], loaded_at=loaded_at, currency="CNY", access=OWNER
+        )
     workspace.close()
     return path
 

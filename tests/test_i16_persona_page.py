@@ -41,10 +41,13 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import pytest
 
+from segcore.access import owner
 from segcore.ingest import FileSpec, load_files
 from segcore.targets import Rule
 from segcore.workspace import Workspace
 from tests.helpers import app
+
+OWNER = owner("tester")  # the tests act as the shop's owner unless they test a role
 
 if TYPE_CHECKING:
     from streamlit.testing.v1 import AppTest
@@ -88,7 +91,7 @@ def _workspace(folder: Path, dataset: str, sales: str, members: str, loaded_at: 
     workspace = Workspace(path)
     with workspace.writer() as con:
         files = [FileSpec(folder / "sales.csv", "sales"), FileSpec(folder / "members.csv", "members")]
-        load_files(con, dataset, files, loaded_at=loaded_at, currency="CNY")
+        load_files(con, dataset, files, loaded_at=loaded_at, currency="CNY", access=OWNER)
     workspace.close()
     return path
 

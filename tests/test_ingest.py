@@ -20,11 +20,14 @@ import pytest
 import xlsxwriter
 
 import segcore.ingest
+from segcore.access import owner
 from segcore.cli import main
 from segcore.errors import InputError
 from segcore.ingest import LoadReport, load_file, preview_file
 from segcore.workspace import Workspace
 from tests.helpers import TABLES, snapshot
+
+OWNER = owner("tester")  # the tests act as the shop's owner unless they test a role
 
 ROOT = Path(__file__).resolve().parents[1]
 LOADED_AT = datetime(2026, 11, 22, 12, 0)
@@ -46,7 +49,7 @@ def write(path: Path, content: str | bytes) -> Path:
 
 
 def load(con: duckdb.DuckDBPyConnection, path: Path, kind: str = "sales", **options: object) -> LoadReport:
-    return load_file(con, "d", path, kind, loaded_at=LOADED_AT, **options)  # type: ignore[arg-type]
+    return load_file(con, "d", path, kind, loaded_at=LOADED_AT, **options, access=OWNER)  # type: ignore[arg-type]
 
 
 def rows(con: duckdb.DuckDBPyConnection, columns: str = SALE_COLUMNS, table: str = "sales") -> list[tuple]:

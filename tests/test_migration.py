@@ -31,6 +31,7 @@ import pandas as pd
 import pytest
 
 from segcore import migration
+from segcore.access import owner
 from segcore.engine import tier_table
 from segcore.errors import InputError
 from segcore.ingest import load_file
@@ -51,6 +52,8 @@ from segcore.migration import (
     transitions_between,
 )
 from segcore.tier_rules import DEFAULT_RULES, TierRules, from_toml, to_toml
+
+OWNER = owner("tester")  # the tests act as the shop's owner unless they test a role
 
 ROOT = Path(__file__).resolve().parents[1]
 S1, S2, S3, S4 = date(2024, 6, 9), date(2024, 6, 16), date(2024, 6, 23), date(2024, 6, 30)
@@ -541,7 +544,7 @@ LOAD_TIMES = itertools.count()
 
 def load(con: duckdb.DuckDBPyConnection, path: Path, dataset: str = "d", kind: str = "sales") -> None:
     """Load a file as the app does (a new row in `loads`), a minute after the previous load."""
-    load_file(con, dataset, path, kind, loaded_at=datetime(2026, 11, 22, 9, next(LOAD_TIMES) % 60))
+    load_file(con, dataset, path, kind, loaded_at=datetime(2026, 11, 22, 9, next(LOAD_TIMES) % 60), access=OWNER)
 
 
 def cache_keys(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:

@@ -37,12 +37,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from segcore import persona
+from segcore.access import owner
 from segcore.attributes import extra_attributes
 from segcore.errors import InputError
 from segcore.ingest import FileSpec, load_files
 from segcore.schema import create_tables
 from segcore.sql import NO_EXTENSIONS
 from segcore.targets import CANDIDATE_COLUMNS, FIELDS, Rule, build_list, candidates
+
+OWNER = owner("tester")  # the tests act as the shop's owner unless they test a role
 
 ROOT = Path(__file__).resolve().parents[1]
 D = date(2024, 6, 30)
@@ -80,7 +83,9 @@ def store(tmp_path: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(":memory:", config=NO_EXTENSIONS)
     create_tables(con)
     sales, members = write_store(tmp_path)
-    load_files(con, "d", [FileSpec(sales, "sales"), FileSpec(members, "members")], loaded_at=datetime(2024, 7, 1))
+    load_files(
+        con, "d", [FileSpec(sales, "sales"), FileSpec(members, "members")], loaded_at=datetime(2024, 7, 1), access=OWNER
+    )
     return con
 
 
@@ -317,6 +322,7 @@ def test_shares_add_up_to_one_in_segment_and_base(tmp_path_factory: pytest.TempP
     load_files(
         con, "d", [FileSpec(folder / "s.csv", "sales"), FileSpec(folder / "m.csv", "members")],
         loaded_at=datetime(2024, 7, 1),
+        access=OWNER,
     )  # fmt: skip
     cube = cube_of(con)
     assert cube.base_size == len(crowd)

@@ -17,9 +17,12 @@ import pytest
 
 import segcore.ingest
 import segcore.sources
+from segcore.access import owner
 from segcore.ingest import LoadReport, load_file
 from segcore.schema import create_tables
 from segcore.sql import NO_EXTENSIONS
+
+OWNER = owner("tester")  # the tests act as the shop's owner unless they test a role
 
 LOADED_AT = datetime(2026, 11, 22, 12, 0)
 TABLES = ("sales", "members", "rejects", "loads")
@@ -46,7 +49,7 @@ def _load(path: Path, kind: str, *, fast: bool, monkeypatch: pytest.MonkeyPatch)
         create_tables(con)
         with monkeypatch.context() as patch:
             patch.setattr(segcore.ingest, "FAST_PATHS", fast)
-            report = load_file(con, "d", path, kind, loaded_at=LOADED_AT)
+            report = load_file(con, "d", path, kind, loaded_at=LOADED_AT, access=OWNER)
         stored = {t: con.execute(f"select * from {t} order by all").fetchall() for t in TABLES}
         stored["shown"] = con.execute(
             f"select {SALES if kind == 'sales' else MEMBERS} from {kind} order by all"

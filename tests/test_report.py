@@ -14,6 +14,7 @@ import duckdb
 import pytest
 from test_weekly import MEMBERS, SALES, S, add_campaign, add_store
 
+from segcore.access import owner
 from segcore.report import (
     CHROMIUM_FLAGS,
     PDF_PAGES,
@@ -26,6 +27,8 @@ from segcore.report import (
 from segcore.schema import create_tables
 from segcore.weekly import WeeklyReview, weekly_review
 from tests.conftest import need
+
+OWNER = owner("tester")  # the tests act as the shop's owner unless they test a role
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -74,7 +77,7 @@ def test_sparkline_is_plain_svg() -> None:
 
 
 def test_html_is_self_contained_and_escapes_names(reviews: dict[str, WeeklyReview]) -> None:
-    page = report_html(reviews["en"], "en")
+    page = report_html(reviews["en"], "en", access=OWNER)
     assert "<script src=" not in page and "<link" not in page and 'src="http' not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert(1)" not in page
     assert "137****2222" in page and "13700002222" not in page  # phones masked
@@ -83,7 +86,7 @@ def test_html_is_self_contained_and_escapes_names(reviews: dict[str, WeeklyRevie
 
 def test_a_review_is_reported_in_its_own_language(reviews: dict[str, WeeklyReview]) -> None:
     with pytest.raises(ValueError, match="lang"):
-        report_html(reviews["zh"], "en")
+        report_html(reviews["zh"], "en", access=OWNER)
 
 
 # --- the HTML in a real browser ---------------------------------------------------------------------------------
@@ -94,7 +97,7 @@ def test_html_report_opens_offline_in_chromium(
 ) -> None:
     review = reviews["en"]
     path = tmp_path / "weekly.html"
-    path.write_text(report_html(review, "en"), encoding="utf-8")
+    path.write_text(report_html(review, "en", access=OWNER), encoding="utf-8")
     requests: list[str] = []
     failed: list[str] = []
     errors: list[str] = []
@@ -127,7 +130,7 @@ def test_html_report_opens_offline_in_chromium(
 def test_pdf_has_two_pages_with_the_kpis(reviews: dict[str, WeeklyReview], lang: str, tmp_path: Path) -> None:
     need(CHROMIUM.exists(), "/usr/bin/chromium")
     review = reviews[lang]
-    pdf = report_pdf(review, lang)
+    pdf = report_pdf(review, lang, access=OWNER)
     assert pdf.startswith(b"%PDF")
     text = _pdf_text(pdf, tmp_path)
     pages = text.split("\f")

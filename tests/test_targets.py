@@ -12,6 +12,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from segcore.access import owner
 from segcore.campaigns import import_campaign
 from segcore.catalog import CATALOG
 from segcore.errors import InputError
@@ -34,6 +35,8 @@ from segcore.targets import (
     sample_rows,
     tier_mix,
 )
+
+OWNER = owner("tester")  # the tests act as the shop's owner unless they test a role
 
 ROOT = Path(__file__).resolve().parents[1]
 D = date(2024, 6, 30)  # the as-of date of every test
@@ -246,6 +249,7 @@ def _campaign(con: duckdb.DuckDBPyConnection, dataset_id: str, name: str, start:
         start=start,
         end=start + timedelta(days=14),
         created_at=datetime(2024, 1, 1),
+        access=OWNER,
     )
 
 

@@ -21,10 +21,13 @@ import pyarrow.parquet as pq
 import pytest
 import xlsxwriter
 
+from segcore.access import owner
 from segcore.errors import InputError
 from segcore.ingest import FileSpec, LoadReport, load_file, load_files
 from segcore.schema import create_tables
 from tests.helpers import snapshot
+
+OWNER = owner("tester")  # the tests act as the shop's owner unless they test a role
 
 ROOT = Path(__file__).resolve().parents[1]
 LOADED_AT = datetime(2026, 11, 22, 12, 0)
@@ -36,7 +39,7 @@ def write(path: Path, content: str | bytes) -> Path:
 
 
 def load(con: duckdb.DuckDBPyConnection, path: Path, kind: str = "sales", **options: object) -> LoadReport:
-    return load_file(con, "d", path, kind, loaded_at=LOADED_AT, **options)  # type: ignore[arg-type]
+    return load_file(con, "d", path, kind, loaded_at=LOADED_AT, **options, access=OWNER)  # type: ignore[arg-type]
 
 
 def sales(con: duckdb.DuckDBPyConnection, columns: str = "customer_id, amount") -> list[tuple]:
@@ -291,7 +294,7 @@ def test_several_files_load_all_or_nothing(con, tmp_path):
     bad = write(tmp_path / "bad.csv", b"")
     before = snapshot(con)
     with pytest.raises(InputError) as caught:
-        load_files(con, "d", [FileSpec(good, "sales"), FileSpec(bad, "sales")], loaded_at=LOADED_AT)
+        load_files(con, "d", [FileSpec(good, "sales"), FileSpec(bad, "sales")], loaded_at=LOADED_AT, access=OWNER)
     assert (caught.value.code, caught.value.file_name) == ("empty_file", "bad.csv")  # type: ignore[attr-defined]
     assert snapshot(con) == before
     assert con.execute("select count(*) from duckdb_tables() where temporary").fetchall() == [(0,)]
@@ -302,7 +305,7 @@ def test_several_files_in_one_transaction_are_all_written(con, tmp_path):
     two = write(tmp_path / "two.csv", "会员卡号,消费时间,实收金额\nB,2024-03-06,6\n")
     members = write(tmp_path / "m.csv", "会员卡号,姓名\nA,张三\n")
     specs = [FileSpec(one, "sales"), FileSpec(two, "sales"), FileSpec(members, "members"), FileSpec(one, "sales")]
-    reports = load_files(con, "d", specs, loaded_at=LOADED_AT)
+    reports = load_files(con, "d", specs, loaded_at=LOADED_AT, access=OWNER)
     assert [r.status for r in reports] == ["loaded", "loaded", "loaded", "duplicate"]
     assert sales(con) == [("A", Decimal("5.00")), ("B", Decimal("6.00"))]
     assert con.execute("select file_name from loads order by file_name").fetchall() == [
@@ -452,5 +455,5 @@ def test_fresh_workspace_gets_nothing_when_a_file_fails(tmp_path):
     good = write(tmp_path / "good.csv", "会员卡号,消费时间,实收金额\nA,2024-03-05,5\n")
     bad = write(tmp_path / "bad.csv", "会员卡号,消费时间\n")
     with pytest.raises(InputError):
-        load_files(con, "new", [FileSpec(good, "sales"), FileSpec(bad, "sales")], loaded_at=LOADED_AT)
+        load_files(con, "new", [FileSpec(good, "sales"), FileSpec(bad, "sales")], loaded_at=LOADED_AT, access=OWNER)
     assert all(rows == [] for rows in snapshot(con).values())

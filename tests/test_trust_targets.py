@@ -16,6 +16,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from segcore.access import owner
 from segcore.campaigns import (
     campaign_members,
     campaign_record,
@@ -39,6 +40,8 @@ from segcore.targets import (
     parse_rule,
     read_id_list,
 )
+
+OWNER = owner("tester")  # the tests act as the shop's owner unless they test a role
 
 ROOT = Path(__file__).resolve().parents[1]
 D = date(2024, 6, 30)
@@ -163,7 +166,7 @@ def test_a_list_that_mostly_matches_nobody_warns(store: duckdb.DuckDBPyConnectio
     half = build_list(store, "d", D, exclusions=[Exclusion("manual", ("ann", "zed"))], channel="store")
     assert list_warnings(half) == []
     campaign = save_campaign(store, "d", listed, name="x", channel="store", start=D, end=D, seed=1,
-                             created_at=datetime(2024, 6, 30))  # fmt: skip
+                             created_at=datetime(2024, 6, 30), access=OWNER)  # fmt: skip
     assert campaign_record(store, campaign)["warnings"] == [
         {"key": "target.warn.ids_unmatched", "read": 4, "matched": 1}
     ]
@@ -225,7 +228,7 @@ def test_a_seed_outside_the_registry_range_is_refused(store: duckdb.DuckDBPyConn
     listed = build_list(store, "d", D, channel="store")
     with pytest.raises(InputError) as caught:
         save_campaign(store, "d", listed, name="x", channel="store", start=D, end=D, seed=seed,
-                      created_at=datetime(2024, 6, 30))  # fmt: skip
+                      created_at=datetime(2024, 6, 30), access=OWNER)  # fmt: skip
     assert caught.value.code == "bad_seed"
 
 
@@ -250,14 +253,14 @@ def test_a_phone_that_is_not_a_phone_is_exported_empty_and_counted(
 ) -> None:
     listed = build_list(store, "d", D, channel="store")
     campaign = save_campaign(store, "d", listed, name="x", channel="store", start=D, end=D, seed=1, holdout_share=0,
-                             mask_phone=mask, created_at=datetime(2024, 6, 30))  # fmt: skip
-    phones = list_frame(store, campaign).set_index("customer_id")["phone"]
+                             mask_phone=mask, created_at=datetime(2024, 6, 30), access=OWNER)  # fmt: skip
+    phones = list_frame(store, campaign, access=OWNER).set_index("customer_id")["phone"]
     assert phones["cat"] is None  # not "1.3****E+10"
     assert phones["ann"] == ("138****5678" if mask else "13812345678")
     assert invalid_phones(store, campaign) == 1
     sheet = rules_sheet(store, campaign, "en").set_index("Item")["Value"]
     assert sheet["Phones left empty (not a valid number)"] == 1
-    assert b"E+10" not in export_csv(store, campaign)
+    assert b"E+10" not in export_csv(store, campaign, access=OWNER)
 
 
 # --- campaign lists: one reader, every language the app writes ------------------------------------------------
@@ -281,12 +284,12 @@ def _campaign(store: duckdb.DuckDBPyConnection) -> str:
     listed = build_list(store, "d", D, channel="store")
     return save_campaign(store, "d", listed, name="七夕", channel="store", start=D + timedelta(days=1),
                          end=D + timedelta(days=10), holdout_share=0.4, seed=7,
-                         created_at=datetime(2024, 6, 30))  # fmt: skip
+                         created_at=datetime(2024, 6, 30), access=OWNER)  # fmt: skip
 
 
 def _combined_csv(store: duckdb.DuckDBPyConnection, campaign: str, lang: str) -> bytes:
-    frames = [pd.read_csv(io.BytesIO(export_csv(store, campaign, g, lang)), dtype=str, encoding="utf-8-sig")
-              for g in ("treatment", "control")]  # fmt: skip
+    files = [export_csv(store, campaign, g, lang, access=OWNER) for g in ("treatment", "control")]
+    frames = [pd.read_csv(io.BytesIO(data), dtype=str, encoding="utf-8-sig") for data in files]
     return pd.concat(frames).to_csv(index=False).encode("utf-8-sig")
 
 
@@ -297,7 +300,7 @@ def test_a_list_exported_by_the_app_reads_back_as_it_was_written(
     campaign = _campaign(store)
     path = tmp_path / "list.csv"
     # readable exports of both groups in one file; lang None: the CLI's stable keys, the send list alone
-    path.write_bytes(_combined_csv(store, campaign, lang) if lang else export_csv(store, campaign))
+    path.write_bytes(_combined_csv(store, campaign, lang) if lang else export_csv(store, campaign, access=OWNER))
     read = read_campaign_file(path).sort_values("customer_id").reset_index(drop=True)
     expected = campaign_members(store, campaign)
     if lang is None:
@@ -310,10 +313,10 @@ def test_a_list_exported_by_the_app_reads_back_as_it_was_written(
 def test_an_xlsx_export_in_chinese_imports_as_a_campaign(store: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     campaign = _campaign(store)
     path = tmp_path / "list.xlsx"
-    path.write_bytes(export_xlsx(store, campaign, "control", "zh"))
+    path.write_bytes(export_xlsx(store, campaign, "control", "zh", access=OWNER))
     frame = read_campaign_file(path)
     imported = import_campaign(store, "d", frame, name="re-import", channel="store", start=D + timedelta(days=1),
-                               end=D + timedelta(days=10), created_at=datetime(2024, 7, 1))  # fmt: skip
+                               end=D + timedelta(days=10), created_at=datetime(2024, 7, 1), access=OWNER)  # fmt: skip
     again = campaign_members(store, imported)
     original = campaign_members(store, campaign)
     control = original[original["group"] == "control"].reset_index(drop=True)

@@ -14,10 +14,13 @@ from pathlib import Path
 
 import pytest
 
+from segcore.access import owner
 from segcore.cli import main
 from segcore.errors import InputError
 from segcore.ingest import load_file
 from segcore.workspace import Workspace
+
+OWNER = owner("tester")  # the tests act as the shop's owner unless they test a role
 
 ROOT = Path(__file__).resolve().parents[1]
 LOADED_AT = datetime(2026, 11, 22, 12, 0)
@@ -38,7 +41,7 @@ def ws_file(tmp_path: Path) -> Path:
     sales.write_text(SALES, encoding="utf-8")
     path = tmp_path / "ws.duckdb"
     with Workspace(path).writer() as con:
-        load_file(con, "shop", sales, "sales", loaded_at=LOADED_AT)
+        load_file(con, "shop", sales, "sales", loaded_at=LOADED_AT, access=OWNER)
     return path
 
 
@@ -261,7 +264,7 @@ def test_a_half_built_demo_from_an_earlier_version_is_built_again(tmp_path: Path
     files = write_demo_store(tmp_path / "demo")
     path = tmp_path / "ws.duckdb"
     with Workspace(path).writer() as con:  # what the tab closed during "loading the demo members" left behind
-        load_file(con, "demo", files.sales, "sales", loaded_at=LOADED_AT, is_demo=True)
+        load_file(con, "demo", files.sales, "sales", loaded_at=LOADED_AT, is_demo=True, access=OWNER)
     assert _demo_counts(path)[2:] == (0, 0, 0)
     assert ensure_demo_dataset(Workspace(path), tmp_path / "demo", LOADED_AT) is True
     assert _demo_counts(path) == (1, _file_rows(files.sales), 20_000, 1, 3_000)

@@ -8,6 +8,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from segcore.access import owner
 from segcore.errors import InputError
 from segcore.weekly import (
     KPI_KEYS,
@@ -23,6 +24,8 @@ from segcore.weekly import (
     weekly_kpis,
     weekly_review,
 )
+
+OWNER = owner("tester")  # the tests act as the shop's owner unless they test a role
 
 S = date(2026, 11, 15)  # the week under review: Mon 9 - Sun 15 Nov 2026 (2026-W46)
 P = date(2026, 11, 8)  # the week before: Mon 2 - Sun 8 Nov
@@ -314,7 +317,9 @@ def add_campaign(con: duckdb.DuckDBPyConnection, name: str, start: date, end: da
         }
     )
     created = datetime(2026, 9, 1, 9, minute)
-    return import_campaign(con, "d", listed, name=name, channel="wechat", start=start, end=end, created_at=created)
+    return import_campaign(
+        con, "d", listed, name=name, channel="wechat", start=start, end=end, created_at=created, access=OWNER
+    )
 
 
 def test_recent_campaigns_are_running_or_ended_in_the_last_four_weeks(store: duckdb.DuckDBPyConnection) -> None:

@@ -9,10 +9,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from segcore.access import owner
 from segcore.campaigns import import_campaign
 from segcore.errors import InputError
 from segcore.ingest import load_file
 from segcore.workspace import Workspace
+
+OWNER = owner("tester")  # the tests act as the shop's owner unless they test a role
 
 LOADED_AT = datetime(2026, 11, 22, 12, 0)
 
@@ -28,7 +31,7 @@ def _sales_file(folder: Path, name: str, customers: int) -> Path:
 def test_datasets_survive_a_restart(tmp_path: Path) -> None:
     workspace = Workspace(tmp_path / "ws.duckdb")
     with workspace.writer() as con:
-        load_file(con, "shop", _sales_file(tmp_path, "a.csv", 3), "sales", loaded_at=LOADED_AT)
+        load_file(con, "shop", _sales_file(tmp_path, "a.csv", 3), "sales", loaded_at=LOADED_AT, access=OWNER)
     workspace.close()
     reopened = Workspace(tmp_path / "ws.duckdb")
     row = reopened.datasets().set_index("dataset_id").loc["shop"]
@@ -39,8 +42,8 @@ def test_datasets_survive_a_restart(tmp_path: Path) -> None:
 def test_delete_removes_every_trace_of_one_dataset_only(tmp_path: Path) -> None:
     workspace = Workspace(tmp_path / "ws.duckdb")
     with workspace.writer() as con:
-        load_file(con, "keep", _sales_file(tmp_path, "k.csv", 2), "sales", loaded_at=LOADED_AT)
-        load_file(con, "drop", _sales_file(tmp_path, "d.csv", 4), "sales", loaded_at=LOADED_AT)
+        load_file(con, "keep", _sales_file(tmp_path, "k.csv", 2), "sales", loaded_at=LOADED_AT, access=OWNER)
+        load_file(con, "drop", _sales_file(tmp_path, "d.csv", 4), "sales", loaded_at=LOADED_AT, access=OWNER)
     with workspace.writer() as con:
         for dataset in ("keep", "drop"):
             frame = pd.DataFrame({"customer_id": ["c0", "c1"], "group": ["treatment", "control"]})
@@ -53,8 +56,9 @@ def test_delete_removes_every_trace_of_one_dataset_only(tmp_path: Path) -> None:
                 start=date(2026, 1, 1),
                 end=date(2026, 1, 31),
                 created_at=LOADED_AT,
+                access=OWNER,
             )
-    workspace.delete_dataset("drop")
+    workspace.delete_dataset("drop", access=OWNER)
     assert workspace.dataset_ids() == ["keep"]
     with workspace.reader() as con:
         assert con.execute("select count(*) from campaign_members").fetchone() == (2,)
@@ -71,7 +75,7 @@ def test_concurrent_sessions_write_one_at_a_time_and_read_meanwhile(tmp_path: Pa
     def writer(path: Path) -> None:
         try:
             with workspace.writer() as con:
-                load_file(con, "shared", path, "sales", loaded_at=LOADED_AT)
+                load_file(con, "shared", path, "sales", loaded_at=LOADED_AT, access=OWNER)
         except BaseException as exc:  # collected and asserted below
             errors.append(exc)
 
@@ -116,12 +120,12 @@ def test_data_stamp_moves_with_loads_and_deletions_not_with_the_states_cache(tmp
     ws = Workspace(tmp_path / "ws.duckdb")
     empty = ws.data_stamp()
     with ws.writer() as con:
-        load_file(con, "shop", _sales_file(tmp_path, "a.csv", 3), "sales", loaded_at=datetime(2026, 1, 1))
+        load_file(con, "shop", _sales_file(tmp_path, "a.csv", 3), "sales", loaded_at=datetime(2026, 1, 1), access=OWNER)
     loaded = ws.data_stamp()
     assert loaded != empty
     with ws.writer() as con:
         cached_states(con, "shop", [date(2026, 1, 31), date(2026, 2, 28)])
         assert con.execute("select count(*) from migration_cache").fetchone()[0] > 0
     assert ws.data_stamp() == loaded  # the cache is not data
-    ws.delete_dataset("shop")
+    ws.delete_dataset("shop", access=OWNER)
     assert ws.data_stamp() == empty

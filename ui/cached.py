@@ -16,6 +16,7 @@ import streamlit as st
 from segcore import engine, migration, outcomes, overview, persona, prepared, segments, targets
 from segcore import forecast as forecast_core
 from segcore import weekly as weekly_core
+from segcore.access import seen_as
 from segcore.attributes import extra_attributes
 from segcore.campaigns import list_campaigns
 from segcore.errors import InputError
@@ -445,14 +446,15 @@ def customer_counts(dataset_id: str, as_of: date) -> dict[str, int]:
 
 # issue 12, block B
 @st.cache_data(ttl=600, max_entries=64, show_spinner=False)
-def _customer_profile(dataset_id: str, customer_id: str, as_of: date, version: int) -> dict[str, object]:
+def _customer_profile(dataset_id: str, customer_id: str, as_of: date, role: str, version: int) -> dict[str, object]:
     with state.workspace().reader() as con:
-        return segments.customer_profile(con, dataset_id, customer_id, as_of)
+        return segments.customer_profile(con, dataset_id, customer_id, as_of, access=seen_as(role))
 
 
-def customer_profile(dataset_id: str, customer_id: str, as_of: date) -> dict[str, object]:
-    """One customer's profile fields, lifetime and 12-month spend (cached until the data changes)."""
-    return _customer_profile(dataset_id, customer_id, as_of, state.data_version())
+def customer_profile(dataset_id: str, customer_id: str, as_of: date, role: str) -> dict[str, object]:
+    """One customer's profile fields, lifetime and 12-month spend, with the phone and name as `role` may see them
+    (cached per role until the data changes: one role's card is never served to another)."""
+    return _customer_profile(dataset_id, customer_id, as_of, role, state.data_version())
 
 
 def store_averages(dataset_id: str, as_of: date) -> dict[str, float | None]:
@@ -504,19 +506,6 @@ def list_baseline_rate(dataset_id: str, as_of: date, customer_ids: pd.Series, da
 
 
 # issue 12, block E
-@st.cache_data(ttl=600, max_entries=8, show_spinner=False)
-def _load_rejects_csv(dataset_id: str, load_ids: tuple[str, ...], lang: str, version: int) -> bytes:
-    from segcore.load_summary import load_rejects, rejects_csv
-
-    with state.workspace().reader() as con:
-        return rejects_csv(load_rejects(con, dataset_id, load_ids), lang)
-
-
-def load_rejects_csv(dataset_id: str, load_ids: Sequence[str], lang: str) -> bytes:
-    """Every rejected line of these loads as one CSV (a file column first), for the Data page's download."""
-    return _load_rejects_csv(dataset_id, tuple(load_ids), lang, state.data_version())
-
-
 # (end of block E)
 
 

@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import partial
 
+import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from segcore import fmt
+from segcore.access import Access
 from segcore.campaigns import import_campaign, read_campaign_file, started
 from segcore.errors import InputError
-from segcore.export import export_csv, export_file_name, export_xlsx, invalid_phones
+from segcore.export import campaign_export, export_file_name, invalid_phones, phones_masked
+from segcore.export_log import Exported
 from segcore.keys import CHANNELS, LIST_FILE_TYPES
 from segcore.lift import Effect, LiftReport, SegmentLift, crosses_zero
 from segcore.measure import campaign_status
 from ui import cached, charts, state
+from ui.downloads import recorded_download
 from ui.i18n import t
 from ui.uploads import list_uploader, saved_upload
 
@@ -251,38 +256,43 @@ def did_card(did: Effect | None, code: str, currency: str = "CNY") -> None:
         )
 
 
-def downloads(campaign_id: str, record: dict[str, object], code: str) -> None:
-    """The same lists again: the treatment list for sending, the control list marked do-not-contact."""
+def downloads(campaign_id: str, record: dict[str, object], code: str, access: Access) -> None:
+    """The same lists again: the treatment list for sending, the control list marked do-not-contact. Each file is
+    built on click and recorded in the export log; a role that exports nothing sees why instead."""
     st.subheader(t("camp.lists"))
+    if not access.can("export"):
+        st.caption(t("auth.not_for_role", role=t(f"role.{access.role}"), right=t("right.export")))
+        return
     with state.workspace().reader() as con:
-        treatment_csv = export_csv(con, campaign_id, "treatment", code)
-        treatment_xlsx = export_xlsx(con, campaign_id, "treatment", code)
-        control_csv = export_csv(con, campaign_id, "control", code)
         bad_phones = invalid_phones(con, campaign_id)
     if bad_phones:
         st.warning(t("export.phones_invalid", n=fmt.count(bad_phones, code)))
-    cols = st.columns(3)
-    cols[0].download_button(
-        t("camp.download_csv"),
-        treatment_csv,
-        export_file_name(record, "treatment", "csv", code),
-        mime="text/csv",
-        key="camp_dl_csv",
+    if phones_masked(record, access) and not record["mask_phone"]:
+        st.caption(t("tgt.unmask_owner_only"))
+    files = (
+        ("camp.download_csv", "treatment", ".csv", "text/csv", "camp_dl_csv"),
+        ("camp.download_xlsx", "treatment", ".xlsx", XLSX_MIME, "camp_dl_xlsx"),
+        ("camp.download_control", "control", ".csv", "text/csv", "camp_dl_control"),
     )
-    cols[1].download_button(
-        t("camp.download_xlsx"),
-        treatment_xlsx,
-        export_file_name(record, "treatment", "xlsx", code),
-        key="camp_dl_xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    cols[2].download_button(
-        t("camp.download_control"),
-        control_csv,
-        export_file_name(record, "control", "csv", code),
-        mime="text/csv",
-        key="camp_dl_control",
-    )
+    for column, (label, group, suffix, mime, key) in zip(st.columns(3), files, strict=True):
+        recorded_download(
+            column,
+            t(label),
+            partial(_campaign_file, campaign_id=campaign_id, group=group, suffix=suffix, code=code, access=access),
+            access=access,
+            file_name=export_file_name(record, group, suffix, code),
+            mime=mime,
+            key=key,
+        )
+
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _campaign_file(
+    con: duckdb.DuckDBPyConnection, *, campaign_id: str, group: str, suffix: str, code: str, access: Access
+) -> tuple[bytes, Exported]:
+    return campaign_export(con, campaign_id, group, suffix, code, access=access)
 
 
 def compare(campaigns: pd.DataFrame, as_of: date, code: str, currency: str = "CNY") -> None:
@@ -325,8 +335,11 @@ def compare(campaigns: pd.DataFrame, as_of: date, code: str, currency: str = "CN
         st.caption(t("camp.compare_planned", items="; ".join(planned)))
 
 
-def import_form(dataset: str) -> None:
-    """Upload a list made outside the app (customer ids, optionally treatment/control) as a campaign."""
+def import_form(dataset: str, access: Access) -> None:
+    """Upload a list made outside the app (customer ids, optionally treatment/control) as a campaign; not shown to
+    a role that may not make lists."""
+    if not access.can("make_lists"):
+        return
     with st.expander(t("camp.import")):
         upload = list_uploader(t("camp.import_file_any"), types=LIST_FILE_TYPES, key="camp_import_file")
         name = st.text_input(t("camp.col.name"), key="camp_import_name")
@@ -354,6 +367,7 @@ def import_form(dataset: str) -> None:
                         end=end,
                         created_at=datetime.now(),
                         cfg=cached.tier_rules(),
+                        access=access,
                     )
                 state.invalidate()
                 st.success(t("camp.imported"))

@@ -12,15 +12,16 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from segcore import fmt
+from segcore.access import Access
 from segcore.catalog import text
 from segcore.errors import InputError
-from segcore.export import mask_phone
 from segcore.forecast import DEFAULT_DISCOUNT, DEFAULT_HORIZON_DAYS, Forecast, check_settings
 from segcore.forecast.accuracy import MIN_HOLDOUT_DAYS, TOP_FREQUENCY
 from segcore.forecast.guardrails import MAX_HOLDOUT_ERROR, describe
 from segcore.forecast.views import ALIVE_LINE, HIGH_CLV_SHARE
 from segcore.targets import Rule
 from ui import cached, charts, tables
+from ui.auth import page_access
 from ui.i18n import t
 from ui.target_form import PREFILL
 
@@ -282,13 +283,15 @@ def hand_over(line: float) -> None:
     st.switch_page("pages/targets.py")
 
 
-def slipping_table(rows: pd.DataFrame, lang: str, currency: str) -> pd.DataFrame:
-    """The slipping customers as people read them: phone masked, tier by name, P(alive) in percent, money."""
+def slipping_table(rows: pd.DataFrame, lang: str, currency: str, access: Access) -> pd.DataFrame:
+    """The slipping customers as people read them: phone masked (name too for a viewer), tier by name, P(alive) in
+    percent, money."""
+    people = access.mask_table(rows[["name", "phone"]])
     frame = pd.DataFrame(
         {
             t("col.customer_id"): rows["customer_id"],
-            t("seg.profile.name"): rows["name"],
-            t("seg.profile.phone"): [mask_phone(p) for p in rows["phone"]],
+            t("seg.profile.name"): people["name"],
+            t("seg.profile.phone"): people["phone"],
             t("seg.col.tier"): [
                 charts.segment_label("tier", s, lang) if isinstance(s, str) and s else fmt.BLANK for s in rows["tier"]
             ],
@@ -326,7 +329,7 @@ def slipping_panel(details: cached.ForecastDetails, result: Forecast, lang: str,
         hand_over(line)
     if (result.horizon_days, result.annual_discount) != (DEFAULT_HORIZON_DAYS, DEFAULT_DISCOUNT):
         st.caption(t("fc.other_settings", days=DEFAULT_HORIZON_DAYS, rate=rate_text(DEFAULT_DISCOUNT, lang)))
-    shown = slipping_table(rows.head(SLIPPING_SHOWN), lang, currency)
+    shown = slipping_table(rows.head(SLIPPING_SHOWN), lang, currency, page_access())
     right = [t("fc.col.p_alive"), t("fc.col.expected_purchases"), t("fc.col.clv")]
     st.dataframe(
         shown,

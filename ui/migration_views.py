@@ -10,10 +10,13 @@ import streamlit as st
 
 from segcore import fmt
 from segcore.catalog import CATALOG, text
+from segcore.export_log import Exported
 from segcore.migration import HEADLINE_PAIR, movers_from_cache, transition_matrix, year_of_snapshots
 from ui import cached, charts
 from ui import state as ui_state
+from ui.auth import page_access
 from ui.colors import TIER_COLORS
+from ui.downloads import recorded_download
 from ui.i18n import t
 from ui.tables import readable
 from ui.target_form import PREFILL
@@ -299,10 +302,16 @@ def movers_panel(dataset: str, key: str, start: date, end: date, moves: pd.DataF
     shown_table = readable(table, code, currency=ui_state.currency(), money=money, days=[t("mig.last_purchase")])
     st.dataframe(shown_table, hide_index=True, width="stretch", height=300)
     cols = st.columns(2)
-    cols[0].download_button(
+    file_name = f"movers-{source}-{target}-{end:%Y%m%d}.csv"
+    content = table.to_csv(index=False).encode("utf-8-sig")
+    subject = f"{_label(source, code)} → {_label(target, code)}, {start} .. {end}"
+    exported = Exported("movers", dataset, subject, file_name, len(table))
+    recorded_download(
+        cols[0],
         t("mig.download"),
-        table.to_csv(index=False).encode("utf-8-sig"),
-        file_name=f"movers-{source}-{target}-{end:%Y%m%d}.csv",
+        lambda con: (content, exported),
+        access=page_access(),
+        file_name=file_name,
         mime="text/csv",
         key="mig_download",
     )

@@ -11,13 +11,13 @@ import streamlit as st
 
 from segcore import fmt
 from segcore.catalog import text
-from segcore.export import mask_phone
 from segcore.forecast import DEFAULT_HORIZON_DAYS
 from segcore.keys import CHANNELS, SCHEMES
 from segcore.playbook import playbook, save_playbook
 from segcore.segments import membership_reasons, star_sign
 from segcore.tier_rules import NO_TIER, TierRules
 from ui import cached, charts, state, tables
+from ui.auth import page_access
 from ui.forecast_views import customer_numbers
 from ui.guard import url_choice
 from ui.i18n import lang, t
@@ -137,11 +137,12 @@ def _field(label: str, value: str) -> str:
 
 
 def customer_card(dataset: str, customer: str, row: dict[str, Any], as_of: date, cfg: TierRules) -> None:
-    """One customer's profile: who they are (phone masked), spend and points, their tier, groups and segments with
-    the rule behind each, the tier at each month-end and the purchases of the last 12 months."""
+    """One customer's profile: who they are (phone and name as the user's role may see them), spend and points,
+    their tier, groups and segments with the rule behind each, the tier at each month-end and the purchases of the
+    last 12 months."""
     code = lang()
     currency = state.currency()
-    profile = cached.customer_profile(dataset, customer, as_of)
+    profile = cached.customer_profile(dataset, customer, as_of, page_access().role)
     with st.container(border=True):
         head, close = st.columns([6, 1])
         name = profile.get("name")
@@ -168,7 +169,7 @@ def customer_card(dataset: str, customer: str, row: dict[str, Any], as_of: date,
         )
         facts = [
             _field(t("seg.profile.name"), fmt.cell(name)),
-            _field(t("seg.profile.phone"), fmt.cell(mask_phone(profile.get("phone")))),
+            _field(t("seg.profile.phone"), fmt.cell(profile.get("phone"))),
             _field(t("seg.profile.store"), fmt.cell(profile.get("store"))),
             _field(t("seg.profile.member_since"), member_since),
             _field(t("seg.profile.birthday"), born + (f" · {t(f'sign.{sign}')}" if sign else "")),
@@ -272,6 +273,9 @@ def playbook_editor(scheme: str, order: list[str]) -> None:
             "channel": st.column_config.SelectboxColumn(t("seg.channel"), options=list(names.values())),
         },
     )
+    access = page_access()
+    if not access.can("make_lists"):
+        return
     if st.button(t("seg.save_playbook"), key="seg_save_playbook"):
         with state.workspace().writer() as con:
             keys = {label: key for key, label in names.items()}
@@ -281,6 +285,7 @@ def playbook_editor(scheme: str, order: list[str]) -> None:
                 edited.assign(action=edited["action"].fillna(""), channel=edited["channel"].map(keys).fillna(""))[
                     ["segment", "action", "channel"]
                 ],
+                access=access,
             )
         st.success(t("seg.saved"))
 

@@ -1,4 +1,5 @@
-"""The sidebar every page shares: dataset picker, as-of date and language switch.
+"""The sidebar every page shares: dataset picker, as-of date, language switch and, at the bottom, who is using
+the app (signed in as whom, in which role, and a sign-out button; or the single-user mode's note).
 
 The chosen values live in plain session keys (`dataset`, `as_of`, `lang`). The widgets use their own keys and
 copy into them, because Streamlit may drop a widget's own state when the user changes page.
@@ -12,7 +13,7 @@ import streamlit as st
 
 from segcore import fmt
 from segcore.catalog import LANGS
-from ui import preparing, state
+from ui import auth, preparing, state
 from ui.i18n import lang, t
 
 __all__ = ["render"]
@@ -118,3 +119,4 @@ def render() -> None:
             on_change=_keep,
             args=("lang",),
         )
+        auth.identity()

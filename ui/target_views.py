@@ -10,10 +10,10 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from segcore import fmt
+from segcore.access import Access
 from segcore.campaigns import campaign_record, default_seed, holdout_warnings, save_campaign
 from segcore.catalog import text
 from segcore.errors import InputError
-from segcore.export import mask_phone
 from segcore.lift import minimum_detectable_effect
 from segcore.targets import (
     Exclusion,
@@ -80,8 +80,9 @@ def count_strip(strip: DeltaGenerator, target_list: TargetList, total: int, as_o
         )
 
 
-def preview(target_list: TargetList, code: str, currency: str = "CNY") -> None:
-    """What the checks found, the tier mix and a few rows (phones masked); the sizes are in the count strip."""
+def preview(target_list: TargetList, code: str, access: Access, currency: str = "CNY") -> None:
+    """What the checks found, the tier mix and a few rows (phones masked, names as the role sees them); the sizes
+    are in the count strip."""
     checks(target_list, code)
     mix = tier_mix(target_list)
     if not mix.empty:
@@ -98,8 +99,7 @@ def preview(target_list: TargetList, code: str, currency: str = "CNY") -> None:
         st.plotly_chart(fig, width="stretch", key="tgt_mix")
     sample = sample_rows(target_list, 8)
     if not sample.empty:
-        shown = sample[["customer_id", "name", "phone", "tier", "recency_days", "monetary"]].copy()
-        shown["phone"] = shown["phone"].map(mask_phone)
+        shown = access.mask_table(sample[["customer_id", "name", "phone", "tier", "recency_days", "monetary"]])
         shown["tier"] = [charts.segment_label("tier", k, code) if isinstance(k, str) else None for k in shown["tier"]]
         shown = tables.readable(shown, code, currency=currency, money=["monetary"], counts=["recency_days"])
         st.dataframe(shown.rename(columns={
@@ -130,10 +130,15 @@ def save_panel(
     rules: Sequence[Rule],
     exclusions: Sequence[Exclusion],
     channel: str,
+    access: Access,
 ) -> None:
-    """Holdout, measurement plan, campaign details; saving records the campaign and offers its files."""
+    """Holdout, measurement plan, campaign details; saving records the campaign and offers its files. A role that
+    may not make lists reads why instead; one that may not unmask is told its files are masked."""
     code = st.session_state.get("lang", "en")
     st.subheader(t("tgt.save_title"))
+    if not access.can("make_lists"):
+        st.caption(t("auth.not_for_role", role=t(f"role.{access.role}"), right=t("right.make_lists")))
+        return
     left, right = st.columns(2)
     name = left.text_input(t("camp.col.name"), key="tgt_name", placeholder=t("tgt.name_hint"))
     start = left.date_input(t("camp.col.start"), value=as_of + timedelta(days=1), key="tgt_start")
@@ -142,7 +147,11 @@ def save_panel(
     seed = right.number_input(
         t("tgt.seed"), min_value=0, value=default_seed(name or "list", start), step=1, key="tgt_seed"
     )
-    unmask = right.checkbox(t("tgt.unmask"), value=False, key="tgt_unmask", help=t("tgt.unmask_help"))
+    unmask = False
+    if access.can("unmask"):
+        unmask = right.checkbox(t("tgt.unmask"), value=False, key="tgt_unmask", help=t("tgt.unmask_help"))
+    else:
+        right.caption(t("tgt.unmask_owner_only"))
     _plan(dataset, as_of, target_list, share, max(1, (end - start).days + 1), code)
     ready = bool(name.strip()) and len(target_list.rows) > 0 and end >= start
     if st.button(t("tgt.save"), type="primary", disabled=not ready, key="tgt_save"):
@@ -152,6 +161,7 @@ def save_panel(
                     con, dataset, target_list, name=name.strip(), channel=channel, start=start, end=end,
                     holdout_share=share, seed=int(seed), rules=rules, exclusions=target_list.removed,
                     config_toml=to_toml(cached.tier_rules()), mask_phone=not unmask, created_at=datetime.now(),
+                    access=access,
                 )  # fmt: skip
         except InputError as exc:
             st.error(exc.message(code))
@@ -159,11 +169,11 @@ def save_panel(
         state.invalidate()
         st.session_state["tgt_saved"] = campaign_id
     if st.session_state.get("tgt_saved"):
-        _downloads(st.session_state["tgt_saved"], code)
+        _downloads(st.session_state["tgt_saved"], code, access)
 
 
-def _downloads(campaign_id: str, code: str) -> None:
+def _downloads(campaign_id: str, code: str, access: Access) -> None:
     with state.workspace().reader() as con:
         record = campaign_record(con, campaign_id)
     st.success(t("tgt.saved", name=record["name"]))
-    downloads(campaign_id, record, code)
+    downloads(campaign_id, record, code, access)

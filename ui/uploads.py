@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from segcore import fmt
+from segcore.access import Access
 from segcore.catalog import text
 from segcore.currency import dataset_currency
 from segcore.errors import InputError
@@ -129,7 +130,10 @@ def mapping_problems(mapping: dict[str, str], kind: str, found: FilePreview) -> 
 
 
 def load_all(
-    files: Sequence[tuple[Path, str, str, dict[str, str], str | None]], dataset: str, currency: str | None
+    files: Sequence[tuple[Path, str, str, dict[str, str], str | None]],
+    dataset: str,
+    currency: str | None,
+    access: Access,
 ) -> tuple[list[LoadReport], LoadSummary | None]:
     """Load all the files of one upload in one transaction (all or none), with a progress bar; the reports and
     the whole load's totals.
@@ -150,6 +154,7 @@ def load_all(
                 max_bytes=max_upload_bytes(),
                 progress=lambda f, stage: bar.progress(f, text=t("stage." + stage)),
                 currency=currency,
+                access=access,
             )
             summary = summarize_load(con, reports, currency or dataset_currency(con, dataset))
     except InputError as exc:

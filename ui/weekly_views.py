@@ -33,11 +33,12 @@ from segcore.report import (
     kpi_help_text,
     kpi_value_text,
     movement_sankey,
-    report_html,
-    report_pdf,
+    report_export,
     sparkline_svg,
 )
 from segcore.weekly import SECTIONS, WeeklyReview, iso_week, iso_week_label, last_complete_week, state_label
+from ui.auth import page_access
+from ui.downloads import recorded_download
 from ui.i18n import t
 from ui.target_form import PREFILL
 
@@ -312,7 +313,7 @@ def _html_table(headers: list[tuple[str, bool]], rows: list[list[str]]) -> None:
 def _present_alert(frame: pd.DataFrame, review: WeeklyReview, code: str) -> None:
     """An alert on the projector: who (name, else the customer id; no phone on a shared screen), last purchase,
     spend; the first PRESENT_ALERT_ROWS customers."""
-    cells = alert_cells(frame, code, review.currency, PRESENT_ALERT_ROWS)
+    cells = alert_cells(frame, code, review.currency, PRESENT_ALERT_ROWS, access=page_access())
     who = cells["customer_id"]
     if "name" in cells:
         who = [name if name != fmt.BLANK else customer for name, customer in zip(cells["name"], who, strict=True)]
@@ -360,7 +361,7 @@ def _alert(key: str, frame: pd.DataFrame, review: WeeklyReview, present: bool, c
     if present:
         _present_alert(frame, review, code)
         return
-    cells = alert_cells(frame, code, review.currency, 50)
+    cells = alert_cells(frame, code, review.currency, 50, access=page_access())
     st.dataframe(
         cells.rename(columns={c: t(f"weekly.col.{c}") for c in cells.columns}),
         hide_index=True,
@@ -407,32 +408,43 @@ PDF_STATE = "wk_pdf_file"  # session state: (week label, language, PDF bytes) of
 
 
 def report_buttons(review: WeeklyReview, code: str) -> None:
-    """The week's report: HTML at once (self-contained, works offline), PDF on request (takes a few seconds)."""
+    """The week's report: HTML at once (self-contained, works offline), PDF on request (takes a few seconds). Each
+    download is recorded in the export log; a role that exports nothing reads why instead."""
     st.header(t("weekly.report"))
+    access = page_access()
+    if not access.can("export"):
+        st.caption(t("auth.not_for_role", role=t(f"role.{access.role}"), right=t("right.export")))
+        return
     left, right = st.columns(2)
-    left.download_button(
+    recorded_download(
+        left,
         t("weekly.download_html"),
-        report_html(review, code).encode("utf-8"),
+        lambda con: report_export(review, code, ".html", access=access),
+        access=access,
         file_name=f"weekly-{review.week_label}-{code}.html",
         mime="text/html",
         key="wk_html",
-        on_click="ignore",  # downloading does not rerun the page
     )
     # The PDF is kept under its own key: a widget's key (the download button's) cannot also be set by the script.
     if right.button(t("weekly.prepare_pdf"), key="wk_pdf_prepare"):
         with st.spinner(t("weekly.preparing_pdf")):
             try:
-                st.session_state[PDF_STATE] = (review.week_label, code, report_pdf(review, code))
+                st.session_state[PDF_STATE] = (
+                    review.week_label,
+                    code,
+                    report_export(review, code, ".pdf", access=access),
+                )
             except InputError as exc:  # no chromium, or it failed: say so in the user's language
                 st.session_state.pop(PDF_STATE, None)
                 right.error(exc.message(code))
     prepared = st.session_state.get(PDF_STATE)
     if prepared and prepared[:2] == (review.week_label, code):
-        right.download_button(
+        recorded_download(
+            right,
             t("weekly.download_pdf"),
-            prepared[2],
+            lambda con: prepared[2],
+            access=access,
             file_name=f"weekly-{review.week_label}-{code}.pdf",
             mime="application/pdf",
             key="wk_pdf_download",
-            on_click="ignore",
         )
