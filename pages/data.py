@@ -107,7 +107,7 @@ def _upload_section(datasets: pd.DataFrame) -> None:
     if st.button(t("data.load"), type="primary", disabled=not ready, key="data_load"):
         with st.status(t("data.loading"), expanded=True) as status:
             # one upload is one transaction: all files, or none
-            reports, summary = uploads.load_all(pending, target.strip(), chosen_currency)
+            reports, summary = uploads.load_all(pending, target.strip(), chosen_currency, access)
             if reports:
                 status.update(label=t("data.loaded", n=len(reports)), state="complete")
             else:

@@ -215,7 +215,7 @@ def identity() -> None:
     if access is None or access.via != "sign-in":
         st.caption(t("auth.local_mode"))
         return
-    st.markdown(t("auth.signed_in_as", user=_code(access.user), role=t(f"role.{access.role}")))
+    st.markdown(f":small[{t('auth.signed_in_as', user=_code(access.user), role=t(f'role.{access.role}'))}]")
     if access.role in ("marketer", "viewer"):
         st.caption(t(f"auth.{access.role}_note"))
     _sign_out_button("auth_sign_out")

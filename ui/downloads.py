@@ -14,6 +14,7 @@ from streamlit.delta_generator import DeltaGenerator
 from segcore.access import Access
 from segcore.export_log import Exported, deliver
 from ui import state
+from ui.i18n import t
 
 __all__ = ["recorded_download"]
 
@@ -28,9 +29,10 @@ def recorded_download(
     mime: str,
     key: str,
 ) -> bool:
-    """A download button whose file is built and recorded on click; False (no button) for a role that may not
-    export."""
+    """A download button whose file is built and recorded on click; for a role that may not export, one line
+    saying so instead of the button (and False)."""
     if not access.can("export"):
+        where.caption(t("auth.not_for_role", role=t(f"role.{access.role}"), right=t("right.export")))
         return False
     workspace = state.workspace()  # captured now: the file is built on another thread, outside this script run
 

@@ -25,6 +25,7 @@ from segcore.keys import (
 )
 from segcore.targets import FIELDS, STAR_SIGNS, ZODIAC, Exclusion, Field, Rule, describe, read_id_list
 from ui import cached, charts, state
+from ui.auth import page_access
 from ui.i18n import lang, t
 from ui.uploads import list_uploader, saved_upload
 
@@ -326,7 +327,9 @@ def exclusions(campaigns: pd.DataFrame, as_of: date) -> list[Exclusion]:
     if left.checkbox(t("tgt.fatigue"), value=not campaigns.empty, key="tgt_ex_fatigue"):
         days = right.number_input(t("tgt.fatigue_days"), min_value=1, value=30, step=1, key="tgt_ex_fatigue_days")
         chosen.append(Exclusion("contacted_within_days", int(days)))
-    upload = list_uploader(t("tgt.manual_any"), types=LIST_FILE_TYPES, key="tgt_ex_manual")
+    upload = None
+    if page_access().can("make_lists"):  # a do-not-contact file is for a list someone may save and send
+        upload = list_uploader(t("tgt.manual_any"), types=LIST_FILE_TYPES, key="tgt_ex_manual")
     if upload is not None:
         chosen.append(manual_list(saved_upload(upload), upload.name))
     if st.checkbox(t("tgt.unreachable"), value=True, key="tgt_ex_unreachable"):

@@ -175,11 +175,13 @@ def _sign_out(tab: Page, app: SignInApp, lang: str) -> None:
     _sign_in_page(tab, lang)
 
 
-def _shots(tab: Page, name: str) -> None:
-    """Screenshots of what the tab shows at 1366 and 1920 wide."""
+def _shots(tab: Page, name: str, show: Callable[[], None] | None = None) -> None:
+    """Screenshots of what the tab shows at 1366 and 1920 wide (after `show`, such as scrolling to a part)."""
     for width, height in SIZES.items():
         tab.set_viewport_size({"width": width, "height": height})
         tab.wait_for_timeout(600)
+        if show is not None:
+            show()
         tab.screenshot(path=str(artifact(f"i15-{name}-{width}.png")))
     tab.set_viewport_size({"width": 1366, "height": 768})
 
@@ -217,10 +219,11 @@ def test_sign_in_no_access_and_the_signed_in_sidebar(
     wait_for_app(tab)
     sidebar = tab.locator('[data-testid="stSidebar"]')
     expect(sidebar.get_by_text(_sidebar_identity(lang, OWNER, "owner"))).to_be_visible()
-    expect(sidebar.get_by_role("button", name=text("auth.sign_out", lang))).to_be_visible()
+    sign_out = sidebar.get_by_role("button", name=text("auth.sign_out", lang))
+    expect(sign_out).to_be_visible()
     expect(sidebar.get_by_text(text("auth.local_mode", lang))).to_have_count(0)
-    expect(tab.locator('[data-testid="stAlert"]')).to_have_count(0)  # served on loopback with sign-in: no warning
-    _shots(tab, f"signed-in-{lang}")
+    expect(tab.locator('[data-testid="stAlertContentWarning"]')).to_have_count(0)  # loopback, signed in: no warning
+    _shots(tab, f"signed-in-{lang}", sign_out.scroll_into_view_if_needed)
 
 
 def _customer_with_a_phone(workspace: Path) -> tuple[str, str]:
@@ -279,10 +282,16 @@ def test_owner_and_marketer_see_phones_as_their_roles_allow_and_the_owner_reads_
     sidebar = tab.locator('[data-testid="stSidebar"]')
     expect(sidebar.get_by_text(_sidebar_identity(lang, MARKETER, "marketer"))).to_be_visible()
     expect(sidebar.get_by_text(text("auth.marketer_note", lang))).to_be_visible()
+    sidebar.get_by_role("button", name=text("auth.sign_out", lang)).scroll_into_view_if_needed()
+    tab.screenshot(path=str(artifact("i15-signed-in-marketer-en-1366.png")))
     assert _card_phone(tab, app, customer, lang) == mask_phone(phone)
     marketer_file = _download_the_send_list(tab, app, lang, "i15-send-list-marketer.csv")
     assert marketer_file.count("\n") > 1
     assert not re.search(r"(?<!\d)1\d{10}(?!\d)", marketer_file)  # no full mobile number anywhere in the file
+    tab.goto(f"{app.url}/data?lang={lang}")  # the export log is the owner's to read
+    wait_for_app(tab)
+    expect(tab.locator("h1")).to_have_text(text("data.title", lang))
+    expect(tab.get_by_text(text("log.title", lang), exact=True)).to_have_count(0)
     _sign_out(tab, app, lang)
 
     # the owner again: the Data page's export log lists both files
@@ -291,8 +300,10 @@ def test_owner_and_marketer_see_phones_as_their_roles_allow_and_the_owner_reads_
     tab.goto(f"{app.url}/data?lang={lang}")
     wait_for_app(tab)
     expect(tab.get_by_text(text("log.title", lang), exact=True)).to_be_visible(timeout=90_000)
-    expect(tab.get_by_text(text("log.count", lang, n=2))).to_be_visible()
-    tab.screenshot(path=str(artifact("i15-export-log-en.png")), full_page=True)
+    count = tab.get_by_text(text("log.count", lang, n=2))
+    expect(count).to_be_visible()
+    count.scroll_into_view_if_needed()
+    tab.screenshot(path=str(artifact("i15-export-log-en.png")))
     with duckdb.connect(str(app.workspace), read_only=True) as con:
         rows = con.execute("select user_name, role from export_log order by exported_at").fetchall()
     assert rows == [(OWNER, "owner"), (MARKETER, "marketer")]
