@@ -260,12 +260,13 @@ def playbook_editor(scheme: str, order: list[str]) -> None:
         label=[charts.segment_label(scheme, s, code) for s in book["segment"]],
         channel=[names.get(c, "") for c in book["channel"]],
     )
+    access = page_access()
     edited = st.data_editor(
         shown[["label", "action", "channel", "segment"]],
         hide_index=True,
         width="stretch",
         key=f"seg_playbook_{scheme}",
-        disabled=["label", "segment"],
+        disabled=["label", "segment"] if access.can("make_lists") else True,  # a viewer reads the plan
         column_order=["label", "action", "channel"],
         column_config={
             "label": st.column_config.TextColumn(t("seg.segment")),
@@ -273,7 +274,6 @@ def playbook_editor(scheme: str, order: list[str]) -> None:
             "channel": st.column_config.SelectboxColumn(t("seg.channel"), options=list(names.values())),
         },
     )
-    access = page_access()
     if not access.can("make_lists"):
         return
     if st.button(t("seg.save_playbook"), key="seg_save_playbook"):

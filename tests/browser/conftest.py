@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -10,7 +11,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -46,31 +47,24 @@ def _wait_healthy(url: str, process: subprocess.Popen[bytes], seconds: float = 6
     raise TimeoutError(f"streamlit did not answer at {url}")
 
 
-def start_app(workspace: Path) -> tuple[subprocess.Popen[bytes], str]:
-    """Start the app on a free port with the given workspace file; returns the process and its base URL."""
-    port = _free_port()
+def start_app(
+    workspace: Path, *, port: int | None = None, extra_args: Sequence[str] = (), log: Path | None = None
+) -> tuple[subprocess.Popen[bytes], str]:
+    """Start the app on `port` (else a free one) with the given workspace file and extra `streamlit run` options,
+    its output in `log` (else dropped); returns the process and its base URL."""
+    port = port or _free_port()
     env = {**os.environ, "SEGCORE_WORKSPACE": str(workspace)}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--server.address",
-            "127.0.0.1",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+               "--server.headless", "true", "--server.address", "127.0.0.1", *extra_args]  # fmt: skip
+    with contextlib.ExitStack() as files:
+        out = files.enter_context(log.open("wb")) if log is not None else subprocess.DEVNULL
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    _wait_healthy(url, process)
+    try:
+        _wait_healthy(url, process)
+    except BaseException:
+        stop_app(process)
+        raise
     return process, url
 
 

@@ -12,12 +12,9 @@ workspace. The provider's form offers three predefined users:
 
 from __future__ import annotations
 
-import os
 import re
 import secrets
 import shutil
-import subprocess
-import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -29,7 +26,7 @@ from playwright.sync_api import Page, expect
 
 from segcore.catalog import text
 from segcore.export import mask_phone, valid_phone
-from tests.browser.conftest import ROOT, _free_port, _wait_healthy, artifact, hash_of, stop_app, wait_for_app
+from tests.browser.conftest import _free_port, artifact, hash_of, start_app, stop_app, wait_for_app
 from tests.conftest import need
 
 OWNER, MARKETER, STRANGER = "boss@shop.example", "ann@shop.example", "stranger@else.example"
@@ -93,30 +90,8 @@ role_claim = "segcore_role"
     workspace = tmp_path / "segcore.duckdb"
     shutil.copy(demo_workspace_file, workspace)
     log = tmp_path / "streamlit.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "app.py",
-                "--server.port",
-                str(port),
-                "--server.headless",
-                "true",
-                "--server.address",
-                "127.0.0.1",
-                "--secrets.files",
-                str(secrets_file),
-            ],
-            cwd=ROOT,
-            env={**os.environ, "SEGCORE_WORKSPACE": str(workspace)},
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+    process, _ = start_app(workspace, port=port, extra_args=["--secrets.files", str(secrets_file)], log=log)
     try:
-        _wait_healthy(url, process)
         yield SignInApp(url, provider, workspace, log)
     finally:
         stop_app(process)
