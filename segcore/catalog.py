@@ -2166,7 +2166,7 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "role.owner": {"en": "owner", "zh": "店主"},
     "role.marketer": {"en": "marketer", "zh": "营销人员"},
-    "role.viewer": {"en": "viewer (meeting screen)", "zh": "只读（会议屏）"},
+    "role.viewer": {"en": "meeting-screen viewer", "zh": "会议屏只读"},
     "right.see_full_phone": {"en": "see full phone numbers", "zh": "查看完整手机号"},
     "right.see_names": {"en": "see customers' names", "zh": "查看顾客姓名"},
     "right.export": {"en": "export files", "zh": "导出文件"},
@@ -2190,6 +2190,13 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "You are signed in as {user}, but this store has not given you a role. Ask the owner to add your "
         "email to the access table as owner, marketer or viewer.",
         "zh": "您已登录为 {user}，但本店尚未为您分配角色。请联系店主把您的邮箱加入访问名单（店主、营销人员或只读）。",
+    },
+    "auth.unverified": {
+        "en": "You are signed in as {user}, but your sign-in provider says this email address is not verified, so "
+        "the store's access table is not used for it. Verify the address with your provider, then sign in "
+        "again.",
+        "zh": "您已登录为 {user}，但登录服务商显示该邮箱尚未验证，因此不能按本店的访问名单分配角色。"
+        "请先在登录服务商处验证邮箱，然后重新登录。",
     },
     "auth.signed_in_as": {"en": "Signed in as {user} · {role}", "zh": "已登录：{user} · {role}"},
     "auth.local_mode": {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tomllib
 from datetime import datetime
 from pathlib import Path
 
@@ -163,3 +164,9 @@ def test_a_log_entry_says_what_it_holds() -> None:
         Exported("everything", None, None, "x.csv", 1)
     with pytest.raises(ValueError):
         Exported("movers", None, None, "x.csv", 1, phones="partly")
+
+
+def test_tables_have_no_unrecorded_download_and_the_app_listens_on_this_machine_only() -> None:
+    config = tomllib.loads((Path(__file__).resolve().parent.parent / ".streamlit" / "config.toml").read_text())
+    assert config["client"]["disableDataExport"] is True
+    assert config["server"]["address"] == "localhost"

@@ -10,6 +10,7 @@ The sign-in button itself (st.login) needs a real server and provider: tests/bro
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -83,10 +84,10 @@ def _on_a_page(at: AppTest, lang: str = "en") -> bool:
     return [title.value for title in at.title] == [OVERVIEW_TITLE[lang]]
 
 
-def _no_access(at: AppTest, user: str, lang: str = "en") -> bool:
+def _no_access(at: AppTest, user: str, lang: str = "en", reason: str = "auth.no_access") -> bool:
     return [title.value for title in at.title] == [text("auth.no_access_title", lang)] and [
         m.value for m in at.markdown
-    ] == [text("auth.no_access", lang, user=_code(user))]
+    ] == [text(reason, lang, user=_code(user))]
 
 
 # --- not signed in ----------------------------------------------------------------------------------------------
@@ -119,8 +120,12 @@ def test_a_visitor_who_signed_out_sees_the_sign_in_page(app_workspace: Path) -> 
 
 
 def test_the_sign_in_page_is_the_only_page(app_workspace: Path) -> None:
+    """No page file of the app is registered; its addresses (/segments, a shared link) are the sign-in page's, so
+    a link opened before signing in shows the sign-in page, not "Page not found" (tests/browser/test_i15_signin)."""
     at = _gated()
-    with pytest.raises(ValueError, match=r"Known pages: \['Sign in'\]"):  # the app's pages are not even listed
+    addresses = "'campaigns', 'data', 'forecast', 'migration', 'overview', 'personas', 'segments', 'targets', "
+    addresses += "'tier_rules', 'weekly'"
+    with pytest.raises(ValueError, match=re.escape(f"Known pages: ['Sign in', {addresses}]")):
         at.switch_page("pages/segments.py")
 
 
@@ -183,7 +188,7 @@ def test_a_viewer_from_the_table_reads_the_meeting_screen_note(app_workspace: Pa
     at = _gated(_signed_in("screen@shop.example"))
     assert _on_a_page(at)
     words = _sidebar_words(at)
-    assert "Signed in as `screen@shop.example` · viewer (meeting screen)" in words
+    assert "Signed in as `screen@shop.example` · meeting-screen viewer" in words
     assert text("auth.viewer_note", "en") in words
 
 
@@ -214,11 +219,12 @@ def test_the_claim_is_read_only_when_the_settings_name_it(app_workspace: Path) -
 
 def test_an_unverified_email_does_not_use_the_table(app_workspace: Path) -> None:
     at = _gated(_signed_in("boss@shop.example", email_verified=False))
-    assert _no_access(at, "boss@shop.example")
+    assert _no_access(at, "boss@shop.example", reason="auth.unverified")  # the reason, not "ask to be added"
+    assert "not verified" in text("auth.unverified", "en") and "尚未验证" in text("auth.unverified", "zh")
     # with a claim as well, the claim's role and not the table's
     at = _gated(_signed_in("boss@shop.example", email_verified=False, segcore_role="viewer"))
     assert _on_a_page(at)
-    assert "Signed in as `boss@shop.example` · viewer (meeting screen)" in _sidebar_words(at)
+    assert "Signed in as `boss@shop.example` · meeting-screen viewer" in _sidebar_words(at)
 
 
 def _identity_block() -> None:

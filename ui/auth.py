@@ -11,6 +11,7 @@ import getpass
 import ipaddress
 import os
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -161,7 +162,9 @@ def _sign_out_button(key: str) -> None:
 
 def _no_access_page(claims: Mapping[str, Any]) -> None:
     st.title(t("auth.no_access_title"))
-    st.write(t("auth.no_access", user=_user_label(claims)))
+    listed = {str(e).strip().lower() for e in (access_settings().get("emails") or {})}
+    unverified = claims.get("email_verified") is False and str(claims.get("email") or "").strip().lower() in listed
+    st.write(t("auth.unverified" if unverified else "auth.no_access", user=_user_label(claims)))
     _sign_out_button("auth_sign_out_no_access")
     _language_switch()
 
@@ -172,10 +175,15 @@ def _settings_problem_page(problem: str, claims: Mapping[str, Any] | None) -> No
         _sign_out_button("auth_sign_out_problem")
 
 
+_PAGES_FOLDER = Path(__file__).resolve().parent.parent / "pages"
+
+
 def _stop_with(page: Any, title: str) -> None:
     """Show one page of the gate as the session's only page (no navigation: the app's pages are not listed) and
-    stop the run."""
-    st.navigation([st.Page(page, title=title, default=True)], position="hidden").run()
+    stop the run. The app's page addresses (a shared link such as /segments) show the same page, not Streamlit's
+    "Page not found"."""
+    aliases = [st.Page(page, title=title, url_path=path.stem) for path in sorted(_PAGES_FOLDER.glob("*.py"))]
+    st.navigation([st.Page(page, title=title, default=True), *aliases], position="hidden").run()
     st.stop()
 
 

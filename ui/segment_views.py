@@ -275,6 +275,7 @@ def playbook_editor(scheme: str, order: list[str]) -> None:
         },
     )
     if not access.can("make_lists"):
+        st.caption(t("auth.not_for_role", role=t(f"role.{access.role}"), right=t("right.make_lists")))
         return
     if st.button(t("seg.save_playbook"), key="seg_save_playbook"):
         with state.workspace().writer() as con:

@@ -174,6 +174,7 @@ def test_sign_in_no_access_and_the_signed_in_sidebar(
     # a deep link to a page, not signed in: the sign-in page and nothing of the app, not even its page list
     tab.goto(f"{app.url}/segments?lang={lang}")
     _sign_in_page(tab, lang)
+    expect(tab.get_by_text("Page not found")).to_have_count(0)  # the app's addresses lead to the sign-in page
     expect(tab.locator('[data-testid="stSidebar"]')).to_have_count(0)
     expect(tab.get_by_role("link", name=text("nav.segments", lang))).to_have_count(0)
     expect(tab.locator('[data-testid="stMetric"]')).to_have_count(0)
@@ -225,6 +226,10 @@ def _card_phone(tab: Page, app: SignInApp, customer: str, lang: str) -> str:
 def _download_the_send_list(tab: Page, app: SignInApp, lang: str, name: str) -> str:
     tab.goto(f"{app.url}/campaigns?lang={lang}")
     wait_for_app(tab)
+    # a table's own toolbar offers no unrecorded "Download as CSV" (client.disableDataExport), only its other tools
+    tab.locator('[data-testid="stDataFrame"]').first.hover()
+    expect(tab.locator('[data-testid="stElementToolbar"]').first.get_by_role("button").first).to_be_visible()
+    expect(tab.get_by_role("button", name="Download as CSV")).to_have_count(0)
     button = tab.get_by_role("button", name=text("camp.download_csv", lang))
     button.scroll_into_view_if_needed(timeout=90_000)
     with tab.expect_download() as waiting:
