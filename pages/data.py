@@ -13,7 +13,7 @@ from segcore.currency import CURRENCIES
 from segcore.export_log import export_log, export_log_csv, readable_log
 from segcore.load_summary import amount_derived, group_by_headers, propose_currency, rejects_export
 from ui import state, uploads
-from ui.auth import page_access
+from ui.auth import page_access, refusal
 from ui.downloads import recorded_download
 from ui.guard import require_frame
 from ui.i18n import lang, t
@@ -159,7 +159,7 @@ datasets = state.datasets()
 if access.can("load_data"):
     _upload_section(datasets)
 else:
-    st.caption(t("auth.not_for_role", role=t(f"role.{access.role}"), right=t("right.load_data")))
+    st.caption(refusal(access, "load_data"))
 
 st.subheader(t("data.datasets"))
 default = state.default_dataset()

@@ -8,7 +8,7 @@ from segcore import fmt
 from segcore.keys import GROUP_KEYS
 from segcore.tier_rules import moved_count, reset_rules, save_rules
 from ui import cached, charts, rules_form, segment_views, state
-from ui.auth import page_access
+from ui.auth import page_access, refusal
 from ui.guard import require_frame
 from ui.i18n import lang, t
 
@@ -54,7 +54,7 @@ else:
         st.caption(t("set.preview_none", day=fmt.day(as_of, code)))
 
 if not access.can("edit_rules"):  # the form above is a what-if for everyone; saving is the owner's
-    st.info(t("auth.not_for_role", role=t(f"role.{access.role}"), right=t("right.edit_rules")))
+    st.info(refusal(access, "edit_rules"))
 else:
     save, restore = st.columns([1, 1])
     if save.button(t("set.save"), type="primary", key="set_save", disabled=bool(problems)):

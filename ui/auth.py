@@ -27,7 +27,9 @@ __all__ = [
     "exposed_address",
     "gate",
     "identity",
+    "page_access",
     "providers",
+    "refusal",
     "signed_in_claims",
     "warn_if_exposed",
 ]
@@ -89,6 +91,11 @@ def current_access() -> Access | None:
         return None
     user = str(claims.get("email") or claims.get("name") or claims.get("sub") or "?")
     return Access(user=user, role=role, via="sign-in")
+
+
+def refusal(access: Access, right: str) -> str:
+    """The one line a page shows in place of what this role may not do: "Your role (marketer) cannot …"."""
+    return t("auth.not_for_role", role=t(f"role.{access.role}"), right=t(f"right.{right}"))
 
 
 def page_access() -> Access:

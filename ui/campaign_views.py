@@ -20,6 +20,7 @@ from segcore.keys import CHANNELS, LIST_FILE_TYPES
 from segcore.lift import Effect, LiftReport, SegmentLift, crosses_zero
 from segcore.measure import campaign_status
 from ui import cached, charts, state
+from ui.auth import refusal
 from ui.downloads import recorded_download
 from ui.i18n import t
 from ui.uploads import list_uploader, saved_upload
@@ -261,7 +262,7 @@ def downloads(campaign_id: str, record: dict[str, object], code: str, access: Ac
     built on click and recorded in the export log; a role that exports nothing sees why instead."""
     st.subheader(t("camp.lists"))
     if not access.can("export"):
-        st.caption(t("auth.not_for_role", role=t(f"role.{access.role}"), right=t("right.export")))
+        st.caption(refusal(access, "export"))
         return
     with state.workspace().reader() as con:
         bad_phones = invalid_phones(con, campaign_id)

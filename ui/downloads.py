@@ -14,7 +14,7 @@ from streamlit.delta_generator import DeltaGenerator
 from segcore.access import Access
 from segcore.export_log import Exported, deliver
 from ui import state
-from ui.i18n import t
+from ui.auth import refusal
 
 __all__ = ["recorded_download"]
 
@@ -32,7 +32,7 @@ def recorded_download(
     """A download button whose file is built and recorded on click; for a role that may not export, one line
     saying so instead of the button (and False)."""
     if not access.can("export"):
-        where.caption(t("auth.not_for_role", role=t(f"role.{access.role}"), right=t("right.export")))
+        where.caption(refusal(access, "export"))
         return False
     workspace = state.workspace()  # captured now: the file is built on another thread, outside this script run
 

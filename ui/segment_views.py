@@ -17,7 +17,7 @@ from segcore.playbook import playbook, save_playbook
 from segcore.segments import membership_reasons, star_sign
 from segcore.tier_rules import NO_TIER, TierRules
 from ui import cached, charts, state, tables
-from ui.auth import page_access
+from ui.auth import page_access, refusal
 from ui.forecast_views import customer_numbers
 from ui.guard import url_choice
 from ui.i18n import lang, t
@@ -275,7 +275,7 @@ def playbook_editor(scheme: str, order: list[str]) -> None:
         },
     )
     if not access.can("make_lists"):
-        st.caption(t("auth.not_for_role", role=t(f"role.{access.role}"), right=t("right.make_lists")))
+        st.caption(refusal(access, "make_lists"))
         return
     if st.button(t("seg.save_playbook"), key="seg_save_playbook"):
         with state.workspace().writer() as con:

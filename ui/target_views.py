@@ -27,6 +27,7 @@ from segcore.targets import (
 )
 from segcore.tier_rules import to_toml
 from ui import cached, charts, state, tables
+from ui.auth import refusal
 from ui.campaign_views import downloads
 from ui.colors import TIER_COLORS
 from ui.i18n import t
@@ -137,7 +138,7 @@ def save_panel(
     code = st.session_state.get("lang", "en")
     st.subheader(t("tgt.save_title"))
     if not access.can("make_lists"):
-        st.caption(t("auth.not_for_role", role=t(f"role.{access.role}"), right=t("right.make_lists")))
+        st.caption(refusal(access, "make_lists"))
         return
     left, right = st.columns(2)
     name = left.text_input(t("camp.col.name"), key="tgt_name", placeholder=t("tgt.name_hint"))

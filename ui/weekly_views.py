@@ -37,7 +37,7 @@ from segcore.report import (
     sparkline_svg,
 )
 from segcore.weekly import SECTIONS, WeeklyReview, iso_week, iso_week_label, last_complete_week, state_label
-from ui.auth import page_access
+from ui.auth import page_access, refusal
 from ui.downloads import recorded_download
 from ui.i18n import t
 from ui.target_form import PREFILL
@@ -413,7 +413,7 @@ def report_buttons(review: WeeklyReview, code: str) -> None:
     st.header(t("weekly.report"))
     access = page_access()
     if not access.can("export"):
-        st.caption(t("auth.not_for_role", role=t(f"role.{access.role}"), right=t("right.export")))
+        st.caption(refusal(access, "export"))
         return
     left, right = st.columns(2)
     recorded_download(
