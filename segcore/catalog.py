@@ -2266,6 +2266,65 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Only the owner can export full phone numbers: your lists are masked (138****5678).",
         "zh": "只有店主可以导出完整手机号：您导出的名单会隐藏中间四位（138****5678）。",
     },
+    "err.bad_spark_remote": {
+        "en": "--spark-remote {remote} is not a Spark Connect address: give sc://HOST:PORT, or local.",
+        "zh": "--spark-remote {remote} 不是 Spark Connect 地址：请填 sc://主机:端口，或 local。",
+    },
+    "err.spark_not_installed": {
+        "en": "--engine spark needs the Spark client: .venv/bin/pip install -r requirements-spark.txt",
+        "zh": "--engine spark 需要安装 Spark 客户端：.venv/bin/pip install -r requirements-spark.txt",
+    },
+    "err.spark_no_java": {
+        "en": "--spark-remote local starts Spark here and needs Java 17: "
+        "sudo apt-get install -y openjdk-17-jdk-headless",
+        "zh": "--spark-remote local 会在本机启动 Spark，需要 Java 17：sudo apt-get install -y openjdk-17-jdk-headless",
+    },
+    "err.spark_unreachable": {
+        "en": "Spark at {remote} could not be reached: {reason}",
+        "zh": "无法连接 Spark（{remote}）：{reason}",
+    },
+    "err.spark_remote_missing": {
+        "en": "--engine spark needs --spark-remote sc://HOST:PORT (or local, or $SPARK_REMOTE).",
+        "zh": "--engine spark 需要 --spark-remote sc://主机:端口（或 local，或环境变量 SPARK_REMOTE）。",
+    },
+    "err.spark_remote_without_engine": {
+        "en": "--spark-remote is only for --engine spark.",
+        "zh": "--spark-remote 只能与 --engine spark 一起使用。",
+    },
+    "err.spark_with_dataset": {
+        "en": "--engine spark reads --sales (a path or table the cluster can read), not a workspace --dataset.",
+        "zh": "--engine spark 读取 --sales（集群可读的路径或表），不读取工作区的 --dataset。",
+    },
+    "err.spark_one_sales": {
+        "en": "--engine spark takes one --sales (a file, a folder or a table), not {n}.",
+        "zh": "--engine spark 只接受一个 --sales（文件、文件夹或表），而不是 {n} 个。",
+    },
+    "err.spark_source_unreadable": {
+        "en": "Spark could not read {source}: {reason}",
+        "zh": "Spark 无法读取 {source}：{reason}",
+    },
+    "cli.spark_read": {
+        "en": "{source}: read {read}, kept {kept}, left out {rejected} ({reasons})",
+        "zh": "{source}：读取 {read} 行，保留 {kept} 行，排除 {rejected} 行（{reasons}）",
+    },
+    "cli.spark_none": {"en": "none", "zh": "无"},
+    "cli.spark_no_holdout": {
+        "en": "note: the holdout check (predicted vs actual purchases) runs with --engine duckdb only.",
+        "zh": "提示：留出期检验（预测与实际购买对比）仅在 --engine duckdb 下运行。",
+    },
+    "spark.warning.promo_unrecognised": {
+        "en": "promo flag not understood (read as not promo)",
+        "zh": "促销标记无法识别（按非促销处理）",
+    },
+    "spark.warning.implausible_join_date": {
+        "en": "join date before 1990 (left empty)",
+        "zh": "入会日期早于 1990 年（留空）",
+    },
+    "spark.warning.future_join_date": {"en": "join date in the future", "zh": "入会日期在未来"},
+    "spark.warning.duplicate_member": {
+        "en": "member rows repeated (the earliest join date counts)",
+        "zh": "会员重复（以最早的入会日期为准）",
+    },
 }
 
 

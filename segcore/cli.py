@@ -33,6 +33,7 @@ from segcore.cli_persona import add_persona_command
 from segcore.cli_predict import add_predict_command
 from segcore.cli_prepare import add_prepare_command
 from segcore.cli_report import add_report_command
+from segcore.cli_spark import add_engine_args, spark_as_of, spark_data, uses_spark
 from segcore.cli_targets import add_targets_command
 from segcore.errors import InputError
 from segcore.export_log import Exported
@@ -101,6 +102,15 @@ def _cmd_tiers(args: argparse.Namespace) -> int:
 
     check_out_suffix(args.out)
     cfg = read_config(args.config)
+    if uses_spark(args):
+        from segcore.spark.engine import spark_tier_table
+
+        with spark_data(args) as data:
+            as_of = spark_as_of(data, args.as_of)
+            table = spark_tier_table(data, as_of, cfg)
+        write_table(table, args.out)
+        print(f"{len(table)} customers as of {as_of} (Spark) -> {args.out}")
+        return 0
     with data_connection(args) as (con, dataset_id):
         as_of = resolve_as_of(con, dataset_id, args.as_of)
         table = tier_table(con, dataset_id, as_of, cfg)
@@ -161,6 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
     tiers.add_argument("--as-of", help="YYYY-MM-DD within the data's dates (default: the last date in the data)")
     tiers.add_argument("--config", help="tier rules as TOML (default: the spec's defaults)")
     tiers.add_argument("--out", required=True, help="output file: .csv, .parquet or .xlsx")
+    add_engine_args(tiers)
     tiers.set_defaults(run=_cmd_tiers)
 
     add_targets_command(sub)  # target lists and holdouts

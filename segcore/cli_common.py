@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CLI_DATASET",
     "add_data_args",
+    "check_as_of",
     "check_out_suffix",
     "cli_access",
     "cli_lang",
@@ -364,7 +365,11 @@ def sales_range(con: duckdb.DuckDBPyConnection, dataset_id: str) -> tuple[date, 
 def resolve_as_of(con: duckdb.DuckDBPyConnection, dataset_id: str, raw: str | None) -> date:
     """The --as-of day: None means the last sales day; '' , a day before the first sale, or one more than a year
     after the last sale is an InputError naming the data's date range."""
-    first, last = sales_range(con, dataset_id)
+    return check_as_of(*sales_range(con, dataset_id), raw)
+
+
+def check_as_of(first: date, last: date, raw: str | None) -> date:
+    """resolve_as_of for data whose first and last sales days are known."""
     if raw is None:
         return last
     if not raw.strip():

@@ -9,8 +9,11 @@ migration_cache) and written as from_date, to_date, from_state, to_state, custom
 from __future__ import annotations
 
 import argparse
+from datetime import date
 from pathlib import Path
 from typing import Any
+
+import pandas as pd
 
 from segcore.cli_common import (
     add_data_args,
@@ -22,8 +25,10 @@ from segcore.cli_common import (
     resolve_as_of,
     write_table,
 )
+from segcore.cli_spark import add_engine_args, spark_as_of, spark_data, uses_spark
 from segcore.errors import InputError
 from segcore.export_log import Exported
+from segcore.tier_rules import TierRules
 
 __all__ = ["add_migration_command"]
 
@@ -38,17 +43,35 @@ def _cmd_migration(args: argparse.Namespace) -> int:
     if not dates:
         raise InputError("no_snapshot_in_range", start=start, end=end, every=args.every)
     cfg = read_config(args.config)
+    if uses_spark(args):
+        table = _spark_transitions(args, dates, cfg, scheme)
+        _write(table, dates, args)
+        return 0
     with data_connection(args) as (con, dataset_id):
         # The period must meet the data: its end neither before the first sale nor more than a year after the last.
         resolve_as_of(con, dataset_id, args.end)
         table = transition_table(con, dataset_id, dates, cfg, scheme)
-    for column in ("from_date", "to_date"):
-        table[column] = table[column].dt.date  # plain dates in the file (CSV: YYYY-MM-DD, Parquet: date32)
     subject = f"{dates[0]} .. {dates[-1]}"
     record_cli_export(args, Exported("migration", dataset_id, subject, Path(args.out).name, len(table)))
+    _write(table, dates, args)
+    return 0
+
+
+def _spark_transitions(args: argparse.Namespace, dates: list[date], cfg: TierRules, scheme: str) -> pd.DataFrame:
+    """The transitions of the states computed on Spark, one tier table per snapshot date."""
+    from segcore.migration import transitions
+    from segcore.spark.engine import spark_states
+
+    with spark_data(args) as data:
+        spark_as_of(data, args.end)  # the same check of the period against the data
+        return transitions(spark_states(data, dates, cfg, scheme))
+
+
+def _write(table: pd.DataFrame, dates: list[date], args: argparse.Namespace) -> None:
+    for column in ("from_date", "to_date"):
+        table[column] = table[column].dt.date  # plain dates in the file (CSV: YYYY-MM-DD, Parquet: date32)
     write_table(table, args.out)
     print(f"{len(dates)} snapshots ({dates[0]} .. {dates[-1]}), {len(table)} transitions -> {args.out}")
-    return 0
 
 
 def add_migration_command(sub: Any) -> None:
@@ -63,4 +86,5 @@ def add_migration_command(sub: Any) -> None:
     )
     migration.add_argument("--config", help="tier rules as TOML (default: the spec's defaults)")
     migration.add_argument("--out", required=True, help="output file: .csv, .parquet or .xlsx")
+    add_engine_args(migration)
     migration.set_defaults(run=_cmd_migration)

@@ -13,7 +13,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from segcore import fmt
 from segcore.catalog import text
@@ -27,9 +27,13 @@ from segcore.cli_common import (
     resolve_as_of,
     write_table,
 )
+from segcore.cli_spark import add_engine_args, spark_as_of, spark_data, uses_spark
 from segcore.cli_targets import check_out_paths
 from segcore.errors import InputError
 from segcore.export_log import Exported
+
+if TYPE_CHECKING:
+    from segcore.forecast import Forecast
 
 __all__ = ["add_predict_command"]
 
@@ -47,6 +51,7 @@ def add_predict_command(sub: Any) -> None:
     )
     command.add_argument("--out", required=True, help="output file: .csv, .parquet or .xlsx")
     command.add_argument("--params-out", help="the fitted parameters and warnings as .json")
+    add_engine_args(command)
     command.set_defaults(run=_cmd_predict)
 
 
@@ -63,11 +68,15 @@ def _cmd_predict(args: argparse.Namespace) -> int:
     check_out_suffix(args.out)
     _check_params_out(args.params_out)
     check_out_paths(args.out, args.params_out, input_files(args))
-    with data_connection(args) as (con, dataset_id):
-        as_of = resolve_as_of(con, dataset_id, args.as_of)
-        result = forecast(con, dataset_id, as_of, args.horizon_days, args.annual_discount)
-    exported = Exported("predictions", dataset_id, as_of.isoformat(), Path(args.out).name, len(result.scores))
-    record_cli_export(args, exported)
+    if uses_spark(args):
+        result = _spark_forecast(args)
+        as_of = result.as_of
+    else:
+        with data_connection(args) as (con, dataset_id):
+            as_of = resolve_as_of(con, dataset_id, args.as_of)
+            result = forecast(con, dataset_id, as_of, args.horizon_days, args.annual_discount)
+        exported = Exported("predictions", dataset_id, as_of.isoformat(), Path(args.out).name, len(result.scores))
+        record_cli_export(args, exported)
     write_table(result.scores, args.out)
     if args.params_out:
         settings = {
@@ -94,6 +103,19 @@ def _cmd_predict(args: argparse.Namespace) -> int:
         )
     )
     return 0
+
+
+def _spark_forecast(args: argparse.Namespace) -> Forecast:
+    """The summary computed on Spark, the models fitted here on its rows; no holdout check (it reads the
+    occasions week by week, which the DuckDB engine does)."""
+    from segcore.forecast import forecast_from_summary
+    from segcore.spark.engine import spark_summary
+
+    with spark_data(args) as data:
+        as_of = spark_as_of(data, args.as_of)
+        frame = spark_summary(data, as_of)
+    print(text("cli.spark_no_holdout", cli_lang()), file=sys.stderr)
+    return forecast_from_summary(frame, as_of, args.horizon_days, args.annual_discount)
 
 
 def _accuracy_summary(accuracy: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -104,3 +104,26 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
         report.outcome = "failed"
         report.longrepr = f"CI=true: a skipped test fails the run ({reason})"
+
+
+@pytest.fixture(scope="session")
+def spark():
+    """One local Spark Connect server for the whole run (pyspark's, Java 17), stopped at the end. Missing Java or
+    pyspark skips the Spark tests here, and fails them under CI=true."""
+    import shutil
+
+    from segcore.errors import InputError
+
+    need(shutil.which("java") is not None or bool(os.environ.get("JAVA_HOME")), "Java 17 (openjdk-17-jdk-headless)")
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        need(False, "pyspark", "make setup (requirements-spark.txt)")
+    from segcore.spark.session import spark_session
+
+    try:
+        session = spark_session("local[2]")
+    except InputError as exc:
+        need(False, "a local Spark Connect server", str(exc))
+    yield session
+    session.stop()

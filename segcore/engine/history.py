@@ -55,6 +55,7 @@ __all__ = [
     "snapshot_tables",
     "snapshot_values",
     "state_keys",
+    "states_of_tier_tables",
     "transition_table",
 ]
 
@@ -738,3 +739,20 @@ order by idx, customer_id
     split.register("snapshot_rows", rows)
     one_date = "select * exclude (idx) from snapshot_rows where idx = $idx order by customer_id"
     return {day: decode(split.execute(one_date, {"idx": idx}).df(), cfg) for idx, day in enumerate(days)}
+
+
+def states_of_tier_tables(tables: dict[date, pd.DataFrame], scheme: str) -> pd.DataFrame:
+    """snapshot_states' rows from tier tables computed elsewhere (on Spark): the scheme's value, `in` / `out` for a
+    group, and `none` for NULL or for a customer absent from a snapshot's table but present in another's."""
+    check_scheme(scheme)
+    column = scheme.removeprefix("group:")
+    customers = pd.Index(sorted(set().union(*(set(t["customer_id"]) for t in tables.values()))), name="customer_id")
+    frames = []
+    for day in clean_dates(tables):
+        values = tables[day].set_index("customer_id")[column].reindex(customers)
+        state = values.map({True: "in", False: "out"}) if scheme.startswith("group:") else values
+        frame = state.astype(object).where(state.notna(), NONE).rename("state").reset_index()
+        frame.insert(0, "snapshot_date", pd.Timestamp(day))
+        frames.append(frame)
+    out = pd.concat(frames, ignore_index=True)[STATE_COLUMNS]
+    return out.astype({"snapshot_date": "datetime64[us]"})

@@ -94,18 +94,29 @@ _OUTPUT_COLUMNS = """customer_id,
            date_add({day}, -recency_days) as last_purchase,
            spend_w,
            cast(orders_w as bigint) as orders_w,
-           round(spend_w / nullif(orders_w, 0), 2) as aov_w,
+           {aov_w} as aov_w,
            case when $has_promo then promo_spend_w end as promo_spend_w"""
+
+
+# spend_w / orders_w rounded half away from zero to the cent, in integers: a division of DECIMALs is a DOUBLE in
+# DuckDB and a DECIMAL in Spark, and the two round differently in the last cent.
+_AOV_W = """case when orders_w > 0 then cast(
+               cast((case when spend_w < 0 then -1 else 1 end)
+                    * ((abs(cast(spend_w * 100 as bigint)) * 2 + orders_w) // (2 * orders_w)) as decimal(18, 0))
+               * 0.01 as decimal(18, 2)) end"""
 
 
 def output_columns(day: str) -> str:
     """The tier table's select list over `ruled` (coded text columns; decode() names them); `day` is D's SQL."""
     groups = ",\n           ".join(group.key for group in GROUPS)
-    return _OUTPUT_COLUMNS.replace("{group_columns}", groups).replace("{day}", day)
+    return _OUTPUT_COLUMNS.replace("{group_columns}", groups).replace("{day}", day).replace("{aov_w}", _AOV_W)
 
 
-def tier_table_sql(orders_cte: str, cfg: TierRules) -> str:
-    """The whole one-date query: order days (see order_days_ctes), facts, rules, and the coded output columns."""
+def tier_table_sql(orders_cte: str, cfg: TierRules, facts_ctes: str = ONE_DATE_FACTS_CTES) -> str:
+    """The whole one-date query: order days (see order_days_ctes), facts, rules, and the coded output columns.
+
+    `facts_ctes` ends with the `customers` facts; Spark passes `customers as (select * from facts)` over the
+    facts of ONE_DATE_FACTS_CTES cached as a view, as it would compute them again for each rule that reads them."""
     final = f""",
 final as (
     select customer_key,
@@ -115,7 +126,7 @@ final as (
 select * exclude (customer_key) from final
 order by customer_key
 """
-    return "with " + orders_cte + ONE_DATE_FACTS_CTES + rules_ctes(cfg) + final
+    return "with " + orders_cte + facts_ctes + rules_ctes(cfg) + final
 
 
 _RFM_NAMES = np.array([None, *RFM_SEGMENTS], dtype=object)

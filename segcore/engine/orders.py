@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import duckdb
 
-__all__ = ["ORDERS_AS_OF_CTES", "build_order_days", "order_days_ctes"]
+__all__ = ["ORDERS_AS_OF_CTES", "ORDER_DAYS_TABLES", "build_order_days", "order_days_ctes"]
 
 _CUSTOMER_KEYS_SELECT = """
 select customer_id,
@@ -49,7 +49,7 @@ multi_day as (
     group by customer_id, order_id
     having count(*) > 1
 ),
-final as (
+keyed_days as (
     select k.customer_key,
            d.customer_id,
            d.order_id,
@@ -63,7 +63,7 @@ final as (
     left join multi_day as m
         on m.customer_id = d.customer_id and m.order_id = d.order_id
 )
-select * from final
+select * from keyed_days
 """
 
 _HAS_ORDER_DAYS_SQL = """
@@ -84,19 +84,22 @@ select exists (
 """
 
 
+# The two relations every order query reads, in build order, each as a select of its rows for $dataset_id: kept as
+# tables by the workspace, as CTEs over a dataset's lines where they are not, and as cached views on Spark.
+ORDER_DAYS_TABLES = (
+    ("customer_keys", "select $dataset_id as dataset_id, * from (" + _CUSTOMER_KEYS_SELECT + ")"),
+    ("order_days", "select $dataset_id as dataset_id, * from (" + _ORDER_DAYS_SELECT + ")"),
+)
+
+
 def build_order_days(con: duckdb.DuckDBPyConnection, dataset_id: str) -> None:
     """Rebuild the dataset's `customer_keys` and `order_days` rows from its sales lines and members (inside the
     caller's transaction)."""
     params = {"dataset_id": dataset_id}
     con.execute("delete from order_days where dataset_id = $dataset_id", params)
     con.execute("delete from customer_keys where dataset_id = $dataset_id", params)
-    con.execute(
-        "insert into customer_keys by name select $dataset_id as dataset_id, * from (" + _CUSTOMER_KEYS_SELECT + ")",
-        params,
-    )
-    con.execute(
-        "insert into order_days by name select $dataset_id as dataset_id, * from (" + _ORDER_DAYS_SELECT + ")", params
-    )
+    for table, select in ORDER_DAYS_TABLES:
+        con.execute(f"insert into {table} by name " + select, params)
 
 
 def order_days_ctes(con: duckdb.DuckDBPyConnection, dataset_id: str) -> str:
@@ -110,13 +113,7 @@ def order_days_ctes(con: duckdb.DuckDBPyConnection, dataset_id: str) -> str:
     stored = table and table[0] and con.execute(_HAS_ORDER_DAYS_SQL, {"dataset_id": dataset_id}).fetchone()
     if stored and stored[0]:
         return ""
-    return (
-        "customer_keys as (\nselect $dataset_id as dataset_id, * from ("
-        + _CUSTOMER_KEYS_SELECT
-        + ")\n),\norder_days as (\nselect $dataset_id as dataset_id, * from ("
-        + _ORDER_DAYS_SELECT
-        + ")\n),\n"
-    )
+    return "".join(f"{table} as (\n{select}\n),\n" for table, select in ORDER_DAYS_TABLES)
 
 
 # Orders as of $as_of: one row per order with its customer (key and id), its age (days from its date to D: "within

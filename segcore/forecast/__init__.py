@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -33,6 +33,7 @@ __all__ = [
     "Forecast",
     "check_settings",
     "forecast",
+    "forecast_from_summary",
     "forecast_scores",
     "load_forecast",
     "save_forecast",
@@ -105,8 +106,31 @@ def forecast(
     report = progress or (lambda _fraction, _stage: None)
     report(0.0, "forecast.stage.summary")
     frame = summary(con, dataset_id, as_of)
+    result = forecast_from_summary(frame, as_of, horizon_days, annual_discount, progress=report)
+    if check_accuracy:
+        report(0.6, "forecast.stage.accuracy")
+        first_day = as_of - timedelta(days=round(frame["T"].max() * 7))
+        holdout = holdout_days_for(first_day, as_of, horizon_days)
+        checked = accuracy(con, dataset_id, as_of, holdout) if holdout else None
+        if checked is not None and holdout:
+            result = replace(result, accuracy=_accuracy_document(checked, holdout))
+    report(1.0, "forecast.stage.done")
+    return result
+
+
+def forecast_from_summary(
+    frame: pd.DataFrame,
+    as_of: date,
+    horizon_days: int = DEFAULT_HORIZON_DAYS,
+    annual_discount: float = DEFAULT_DISCOUNT,
+    *,
+    progress: Progress | None = None,
+) -> Forecast:
+    """Fits and scores from a summary (SUMMARY_COLUMNS, from DuckDB or Spark), without the holdout check."""
+    check_settings(horizon_days, annual_discount)
     if frame.empty:
         raise InputError("forecast_no_customers", as_of=as_of)
+    report = progress or (lambda _fraction, _stage: None)
     report(0.25, "forecast.stage.fit")
     fit = fit_models(frame)
     report(0.45, "forecast.stage.score")
@@ -116,23 +140,16 @@ def forecast(
     if failed.any():  # extreme parameters: hyp2f1 gives up; such numbers are left empty, and a warning says so
         scores.loc[failed, ["p_alive", "expected_purchases", "clv"]] = np.nan
         document["warnings"].append({"code": "scores_failed", "n": int(failed.sum())})
-    checked = None
-    if check_accuracy:
-        report(0.6, "forecast.stage.accuracy")
-        first_day = as_of - timedelta(days=round(frame["T"].max() * 7))
-        holdout = holdout_days_for(first_day, as_of, horizon_days)
-        result = accuracy(con, dataset_id, as_of, holdout) if holdout else None
-        if result is not None:
-            checked = {
-                **result.as_dict(),
-                "holdout_days": holdout,
-                "by_frequency": result.by_frequency.to_dict("records"),
-                "weekly": [
-                    {**row, "week_end": row["week_end"].isoformat()} for row in result.weekly.to_dict("records")
-                ],
-            }
-    report(1.0, "forecast.stage.done")
-    return Forecast(as_of, horizon_days, annual_discount, document, checked, scores)
+    return Forecast(_day(as_of), horizon_days, annual_discount, document, None, scores)
+
+
+def _accuracy_document(result: Any, holdout: int) -> dict[str, Any]:
+    return {
+        **result.as_dict(),
+        "holdout_days": holdout,
+        "by_frequency": result.by_frequency.to_dict("records"),
+        "weekly": [{**row, "week_end": row["week_end"].isoformat()} for row in result.weekly.to_dict("records")],
+    }
 
 
 def load_forecast(

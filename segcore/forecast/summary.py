@@ -23,7 +23,7 @@ from segcore.engine.rules import rule_params
 from segcore.engine.run import run
 from segcore.tier_rules import DEFAULT_RULES
 
-__all__ = ["SUMMARY_COLUMNS", "holdout_occasions", "occasion_weeks", "summary"]
+__all__ = ["SUMMARY_COLUMNS", "holdout_occasions", "occasion_weeks", "summary", "summary_query"]
 
 SUMMARY_COLUMNS = ("customer_id", "x", "t_x", "T", "m_x")
 
@@ -41,8 +41,8 @@ occasions as (
 _SUMMARY_SELECT = """
 select any_value(customer_id) as customer_id,
        cast(count(*) - 1 as integer) as x,
-       (max(age) - min(age)) / 7.0 as t_x,
-       max(age) / 7.0 as "T",
+       cast(max(age) - min(age) as double) / 7 as t_x,
+       cast(max(age) as double) / 7 as "T",
        cast(sum(spend) - arg_max(spend, age) as double) / nullif(count(*) - 1, 0) as m_x
 from occasions
 group by customer_key
@@ -84,9 +84,16 @@ def _sql(con: duckdb.DuckDBPyConnection, dataset_id: str, select: str) -> str:
     return "with " + order_days_ctes(con, dataset_id) + ORDERS_AS_OF_CTES + _OCCASIONS_CTE + select
 
 
+def summary_query(order_days_head: str, dataset_id: str, as_of: date) -> tuple[str, dict[str, object]]:
+    """The summary's SQL over the order days (`order_days_head`: segcore.engine.orders.order_days_ctes' text, ""
+    where `order_days` is a table or view) and its parameters."""
+    sql = "with " + order_days_head + ORDERS_AS_OF_CTES + _OCCASIONS_CTE + _SUMMARY_SELECT
+    return sql, _params(dataset_id, as_of)
+
+
 def summary(con: duckdb.DuckDBPyConnection, dataset_id: str, as_of: date) -> pd.DataFrame:
     """One row per customer with a purchase on or before `as_of`: customer_id, x, t_x, T, m_x (customer_id order)."""
-    return run(con, _sql(con, dataset_id, _SUMMARY_SELECT), _params(dataset_id, as_of)).df()
+    return run(con, *summary_query(order_days_ctes(con, dataset_id), dataset_id, as_of)).df()
 
 
 def holdout_occasions(

@@ -1,0 +1,45 @@
+"""--engine spark's arguments are checked before any Spark is started: one line and exit 2 (no Spark needed)."""
+
+from __future__ import annotations
+
+import pytest
+
+from segcore.cli import main
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--sales", "s.csv", "--spark-remote", "sc://h:15002"], "--spark-remote is only for --engine spark."),
+        (["--engine", "spark", "--dataset", "demo"], "not a workspace --dataset"),
+        (["--engine", "spark", "--sales", "a.csv", "--sales", "b.csv"], "takes one --sales"),
+        (["--engine", "spark", "--sales", "a.csv", "--spark-remote", "http://h:1"], "is not a Spark Connect address"),
+        (["--engine", "spark", "--sales", "a.csv"], "--engine spark needs --spark-remote sc://HOST:PORT"),
+    ],
+    ids=["remote-without-engine", "dataset", "two-sales", "bad-remote", "no-remote"],
+)
+def test_spark_arguments_are_refused_with_one_line(argv, message, tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("SPARK_REMOTE", raising=False)
+    monkeypatch.setenv("SEGCORE_LANG", "en")
+    code = main(["tiers", *argv, "--out", str(tmp_path / "t.csv")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith("error: ") and message in err and err.count("\n") == 1
+    assert not (tmp_path / "t.csv").exists()
+
+
+def test_the_duckdb_engine_never_imports_spark(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    sales = tmp_path / "s.csv"
+    sales.write_text("customer_id,order_date,amount\na,2024-01-02,5.00\n", encoding="utf-8")
+    probe = (
+        "import sys; from segcore.cli import main; "
+        f"code = main(['tiers', '--sales', {str(sales)!r}, '--out', {str(tmp_path / 't.csv')!r}]); "
+        "print(code, sorted(m for m in sys.modules if m.startswith(('pyspark', 'sqlglot', 'segcore.spark'))))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=root, timeout=300)
+    assert done.stdout.strip().splitlines()[-1] == "0 []"
