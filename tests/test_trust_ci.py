@@ -46,7 +46,7 @@ def _make_packages(tmp_path: Path, missing: str, uid: str, ci: str | None) -> tu
 
 
 def test_packages_file_lists_the_debian_packages() -> None:
-    assert debian_packages() == ["chromium", "fonts-noto-cjk", "poppler-utils"]
+    assert debian_packages() == ["chromium", "fonts-noto-cjk", "poppler-utils", "openjdk-17-jdk-headless"]
 
 
 def test_nothing_to_do_when_everything_is_installed(tmp_path: Path) -> None:
@@ -100,7 +100,7 @@ def _run_suite(tmp_path: Path, env: dict[str, str]) -> tuple[int, list[str]]:
     return run.returncode, [re.sub(r"^SKIPPED \[1\] \S+:\d+: ", "SKIPPED: ", line) for line in lines]
 
 
-APT_LINE = "sudo apt-get install -y chromium fonts-noto-cjk poppler-utils"
+APT_LINE = "sudo apt-get install -y chromium fonts-noto-cjk poppler-utils openjdk-17-jdk-headless"
 
 
 @pytest.mark.parametrize("env", [{"CI": "true"}, {"REQUIRE_BROWSER": "1"}], ids=["ci", "require-browser"])
