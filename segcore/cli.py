@@ -7,7 +7,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,7 @@ from segcore.cli_spark import add_engine_args, spark_as_of, spark_data, uses_spa
 from segcore.cli_targets import add_targets_command
 from segcore.errors import InputError
 from segcore.export_log import Exported
+from segcore.tier_rules import TierRules
 
 # The shared helpers live in segcore.cli_common; the names stay importable from here for existing callers.
 __all__ = [
@@ -108,16 +109,34 @@ def _cmd_tiers(args: argparse.Namespace) -> int:
         with spark_data(args) as data:
             as_of = spark_as_of(data, args.as_of)
             table = spark_tier_table(data, as_of, cfg)
-        write_table(table, args.out)
+        write_table(table, args.out, _tiers_provenance(args, as_of, cfg, len(table)))
         print(f"{len(table)} customers as of {as_of} (Spark) -> {args.out}")
         return 0
     with data_connection(args) as (con, dataset_id):
         as_of = resolve_as_of(con, dataset_id, args.as_of)
         table = tier_table(con, dataset_id, as_of, cfg)
     record_cli_export(args, Exported("tiers", dataset_id, as_of.isoformat(), Path(args.out).name, len(table)))
-    write_table(table, args.out)
+    write_table(table, args.out, _tiers_provenance(args, as_of, cfg, len(table)))
     print(f"{len(table)} customers as of {as_of} -> {args.out}")
     return 0
+
+
+def _tiers_provenance(args: argparse.Namespace, as_of: date, cfg: TierRules, customers: int) -> dict[str, object]:
+    """How a tier table was made, kept in its Parquet file: what the dashboard shows as its source."""
+    from segcore.tier_rules import to_toml
+
+    return {
+        "what": "tiers",
+        "as_of": as_of.isoformat(),
+        "engine": args.engine,
+        "spark_remote": args.spark_remote or os.environ.get("SPARK_REMOTE") if args.engine == "spark" else None,
+        "sales": list(args.sales or []),
+        "members": list(args.members or []),
+        "dataset": args.dataset,
+        "rules": to_toml(cfg),
+        "customers": customers,
+        "written_at": args.started_at.isoformat(timespec="seconds"),
+    }
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:

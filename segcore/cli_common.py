@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CLI_DATASET",
+    "PROVENANCE_KEY",
     "add_data_args",
     "check_as_of",
     "check_out_suffix",
@@ -407,14 +408,27 @@ def check_out_suffix(out: str, allowed: tuple[str, ...] = (".csv", ".parquet", "
     return suffix
 
 
-def write_table(frame: pd.DataFrame, out: str) -> None:
-    """Write a result table as CSV (UTF-8 with BOM), Parquet or XLSX, chosen by the file's suffix."""
+PROVENANCE_KEY = b"segcore"  # a Parquet result's schema metadata: how it was made (JSON)
+
+
+def write_table(frame: pd.DataFrame, out: str, provenance: dict[str, object] | None = None) -> None:
+    """Write a result table as CSV (UTF-8 with BOM), Parquet or XLSX, chosen by the file's suffix. A Parquet file
+    carries `provenance` (what, as of, engine, sources, rules) as JSON in its metadata under PROVENANCE_KEY."""
     path = Path(out)
     suffix = check_out_suffix(out)
     path.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".csv":
         frame.to_csv(path, index=False, encoding="utf-8-sig")
     elif suffix == ".parquet":
-        frame.to_parquet(path, index=False)
+        import json
+
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        if provenance is not None:
+            metadata = {**(table.schema.metadata or {}), PROVENANCE_KEY: json.dumps(provenance).encode()}
+            table = table.replace_schema_metadata(metadata)
+        pq.write_table(table, path)
     else:
         frame.to_excel(path, index=False, engine="xlsxwriter")

@@ -43,3 +43,24 @@ def test_the_duckdb_engine_never_imports_spark(tmp_path):
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=root, timeout=300)
     assert done.stdout.strip().splitlines()[-1] == "0 []"
+
+
+def test_a_parquet_tier_table_says_how_it_was_made(tmp_path, monkeypatch):
+    import json
+    from datetime import datetime
+
+    import pyarrow.parquet as pq
+
+    import segcore.cli as cli
+
+    sales = tmp_path / "s.csv"
+    sales.write_text("customer_id,order_date,amount\na,2024-01-02,5.00\nb,2024-01-05,7.50\n", encoding="utf-8")
+    out = tmp_path / "tiers.parquet"
+    parser = cli.build_parser()
+    args = parser.parse_args(["tiers", "--sales", str(sales), "--as-of", "2024-01-05", "--out", str(out)])
+    args.started_at = datetime(2024, 2, 1, 9, 30)
+    assert args.run(args) == 0
+    made = json.loads(pq.read_schema(out).metadata[b"segcore"])
+    assert made["what"] == "tiers" and made["as_of"] == "2024-01-05" and made["engine"] == "duckdb"
+    assert made["sales"] == [str(sales)] and made["spark_remote"] is None and made["customers"] == 2
+    assert made["written_at"] == "2024-02-01T09:30:00" and "rfm_bins = 5" in made["rules"]
