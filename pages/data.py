@@ -4,14 +4,17 @@ whole load's quality report, manage datasets (currency, default, delete)."""
 from __future__ import annotations
 
 import zlib
+from datetime import datetime
 
 import pandas as pd
 import streamlit as st
 
 from segcore import fmt
 from segcore.currency import CURRENCIES
+from segcore.errors import InputError
 from segcore.export_log import export_log, export_log_csv, readable_log
 from segcore.load_summary import amount_derived, group_by_headers, propose_currency, rejects_export
+from segcore.tier_imports import import_tier_file
 from ui import state, uploads
 from ui.auth import page_access, refusal
 from ui.downloads import recorded_download
@@ -155,9 +158,32 @@ if summary is not None and reports:
                 uploads.file_details(report, summary.currency)
     st.subheader(t("data.upload_more"))
 
+
+def _tier_table_section() -> None:
+    """Load a tier table computed elsewhere (`tiers --engine spark --out F.parquet`) as a dataset's tiers."""
+    with st.expander(t("imported.section"), icon=":material/cloud_download:"):
+        st.caption(t("imported.section_help"))
+        name = st.text_input(t("imported.dataset"), value="", key="imp_dataset", placeholder=t("data.new_name_hint"))
+        upload = st.file_uploader(t("imported.file"), type=["parquet"], key="imp_file")
+        if st.button(t("imported.load"), key="imp_load", disabled=upload is None or not name.strip()):
+            assert upload is not None
+            try:
+                with state.workspace().writer() as con:
+                    source = import_tier_file(
+                        con, name.strip(), upload.getvalue(), upload.name, loaded_at=datetime.now(), access=access
+                    )
+            except InputError as exc:
+                st.error(exc.message(lang()))
+                return
+            state.invalidate()
+            n = fmt.count(source.customers, lang())
+            st.success(t("imported.loaded", dataset=name.strip(), n=n, day=fmt.day(source.as_of, lang())))
+
+
 datasets = state.datasets()
 if access.can("load_data"):
     _upload_section(datasets)
+    _tier_table_section()
 else:
     st.caption(refusal(access, "load_data"))
 

@@ -17,6 +17,7 @@ if dataset is None:
     st.info(t("overview.no_data"))
     st.page_link("pages/data.py", label=t("nav.data"), icon=":material/upload_file:")
     st.stop()
+state.require_dataset()  # a dataset of tier tables loaded from Spark has no sales to show here
 
 table = state.datasets().set_index("dataset_id")
 if bool(table.loc[dataset, "is_demo"]):

@@ -25,15 +25,18 @@ require_frame("pages/segments.py")
 
 code = lang()  # bound once: widgets keep their format functions
 st.title(t("seg.title"))
-dataset = state.require_dataset()
+dataset = state.require_dataset(tier_tables_only=True)
 
 as_of = state.as_of()
 currency = state.currency()
 before = as_of - timedelta(days=COMPARE_DAYS)
 cfg = cached.tier_rules()
+loaded = cached.imported_dates(dataset)  # tier tables computed elsewhere (Spark), not from sales here
+if loaded:
+    before = segment_views.loaded_tiers_source(dataset, as_of, before, loaded, code)
 scheme = segment_views.scheme_picker("seg_scheme", code)
 st.caption(t("seg.as_of", day=fmt.day(as_of, code), before=fmt.day(before, code)))
-if not cached.has_promo(dataset):
+if not loaded and not cached.has_promo(dataset):
     st.warning(t("seg.no_promo"))
 
 with st.spinner(t("seg.computing")):
@@ -148,7 +151,9 @@ if "seg_customer" not in st.session_state:  # a shared link may name a customer
     st.session_state["seg_customer"] = st.query_params.get("customer")
 customer = st.session_state.get("seg_customer")
 rows = now.loc[now["customer_id"] == customer] if customer else now.iloc[0:0]
-if len(rows):
+if len(rows) and loaded:
+    st.caption(t("imported.no_card"))
+elif len(rows):
     st.query_params["customer"] = customer
     segment_views.customer_card(dataset, customer, rows.iloc[0].to_dict(), as_of, cfg)
 else:

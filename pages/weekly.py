@@ -16,6 +16,7 @@ if dataset is None:
     st.title(t("weekly.title"))
     st.info(t("overview.no_data"))
     st.stop()
+state.require_dataset()  # a dataset of tier tables loaded from Spark has no sales to show here
 
 present = weekly_views.presentation_toggle()
 week_end = weekly_views.week_picker(state.as_of(), code, show=not present)

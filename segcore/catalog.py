@@ -2325,6 +2325,79 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "member rows repeated (the earliest join date counts)",
         "zh": "会员重复（以最早的入会日期为准）",
     },
+    "imported.section": {"en": "Load a tier table computed on Spark", "zh": "载入在 Spark 上算好的分层表"},
+    "imported.section_help": {
+        "en": "For chains whose sales stay in the warehouse: "
+        "`python -m segcore tiers --engine spark --out tiers.parquet` writes the tier table with how it was made. "
+        "Loaded here it becomes a dataset's tiers as of its date "
+        "(one file per date; the same date again replaces it). Only the Segments page can show such a dataset.",
+        "zh": "适用于销售数据留在数仓的连锁品牌：`python -m segcore tiers --engine spark --out tiers.parquet`"
+        " 会写出分层表及其来源。载入后即为某个数据集在该日期的分层（每个日期一个文件，同一日期再次载入会替换）。"
+        "这类数据集只能在“分层”页查看。",
+    },
+    "imported.dataset": {"en": "Dataset name", "zh": "数据集名称"},
+    "imported.file": {"en": "Tier table (.parquet)", "zh": "分层表（.parquet）"},
+    "imported.load": {"en": "Load the tier table", "zh": "载入分层表"},
+    "imported.loaded": {
+        "en": "Loaded: {dataset} now has the tiers of {n} customers as of {day}. "
+        "Pick it in the sidebar and open Segments.",
+        "zh": "已载入：{dataset} 现有 {n} 位顾客截至 {day} 的分层。请在侧边栏选择它并打开“分层”页。",
+    },
+    "imported.source": {
+        "en": "Tiers computed on {engine}, not from sales here: {file} ({n} customers), from {sources}; loaded "
+        "{loaded} by {by}.",
+        "zh": "分层由 {engine} 计算，而非由本机的销售数据计算：{file}（{n} 位顾客），数据来源 {sources}；"
+        "{by} 于 {loaded} 载入。",
+    },
+    "imported.pick_date": {
+        "en": "This dataset holds tier tables loaded from Spark for these dates only: {dates}. Pick one of them in the "
+        "sidebar.",
+        "zh": "此数据集只有以下日期的 Spark 分层表：{dates}。请在侧边栏选择其中一个日期。",
+    },
+    "imported.no_before": {
+        "en": "No earlier tier table is loaded: the change column compares the table with itself (0).",
+        "zh": "没有更早日期的分层表：变化一栏与自身比较（为 0）。",
+    },
+    "imported.no_card": {
+        "en": "A customer's card needs their sales lines, which stay in the warehouse for this dataset.",
+        "zh": "顾客卡片需要其销售明细，而此数据集的明细留在数仓中。",
+    },
+    "imported.page_needs_sales": {
+        "en": "This dataset holds {n} tier table(s) computed on Spark, and no sales lines: this page needs the sales. "
+        "The tiers are on the Segments page.",
+        "zh": "此数据集只有 {n} 份在 Spark 上算好的分层表，没有销售明细：本页需要销售数据。分层结果请看“分层”页。",
+    },
+    "imported.open_segments": {"en": "Open Segments", "zh": "打开“分层”页"},
+    "err.tier_file_not_parquet": {
+        "en": "{file} is not a Parquet file: write it with `tiers --out tiers.parquet`.",
+        "zh": "{file} 不是 Parquet 文件：请用 `tiers --out tiers.parquet` 生成。",
+    },
+    "err.tier_file_columns": {
+        "en": "{file} is not a tier table: it lacks {missing}.",
+        "zh": "{file} 不是分层表：缺少 {missing}。",
+    },
+    "err.tier_file_no_as_of": {
+        "en": "{file} does not say its as-of date: "
+        "write it with this version's `python -m segcore tiers --out F.parquet`.",
+        "zh": "{file} 没有注明截至日期：请用本版本的 `python -m segcore tiers --out F.parquet` 生成。",
+    },
+    "err.tier_file_values": {
+        "en": "{file}: {column} holds {value}, which is not one of its rules' values.",
+        "zh": "{file}：{column} 中有 {value}，不是其规则中的取值。",
+    },
+    "err.tier_file_customers": {
+        "en": "{file} names a customer twice, or has a row without a customer id.",
+        "zh": "{file} 中有重复的顾客，或有缺少会员号的行。",
+    },
+    "err.tier_file_into_sales": {
+        "en": "{dataset} has sales lines: its tiers are computed from them. Load the tier table into a new dataset.",
+        "zh": "{dataset} 有销售明细，其分层由明细计算。请把分层表载入一个新的数据集。",
+    },
+    "err.tiers_with_sales": {
+        "en": "--tiers loads tier tables into a dataset of their own: give --sales / --members in another ingest.",
+        "zh": "--tiers 会把分层表载入单独的数据集：--sales / --members 请另行 ingest。",
+    },
+    "sidebar.loaded_dates": {"en": "Tier tables loaded for: {dates}", "zh": "已载入分层表的日期：{dates}"},
 }
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from segcore.cli_common import (
     add_data_args,
     check_out_suffix,
+    cli_access,
     cli_lang,
     data_connection,
     expand_paths,
@@ -53,6 +54,8 @@ __all__ = [
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
+    if args.tiers:
+        return _ingest_tier_tables(args)
     specs = file_specs(args)
     workspace = open_workspace(args.workspace)
     try:
@@ -62,6 +65,30 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
             print(_report_line(report.to_dict()) if not args.json else json.dumps(report.to_dict(), default=str))
         if not args.json:
             print(f"{args.dataset}: amounts in {workspace.currency(args.dataset)}")
+    finally:
+        workspace.close()
+    return 0
+
+
+def _ingest_tier_tables(args: argparse.Namespace) -> int:
+    """Load tier tables computed elsewhere (`tiers --engine spark --out F.parquet`) as the dataset's tiers."""
+    from segcore.tier_imports import import_tier_file
+
+    if args.sales or args.members:
+        raise InputError("tiers_with_sales")
+    workspace = open_workspace(args.workspace)
+    try:
+        for raw in args.tiers:
+            path = Path(raw)
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                raise InputError("no_such_file", path=raw) from exc
+            with workspace.writer() as con:
+                source = import_tier_file(
+                    con, args.dataset, data, path.name, loaded_at=args.started_at, access=cli_access()
+                )
+            print(f"{args.dataset}: tiers of {source.customers} customers as of {source.as_of} from {path.name}")
     finally:
         workspace.close()
     return 0
@@ -171,6 +198,12 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--dataset", required=True, help="dataset name (created if new)")
     ingest.add_argument("--sales", action="append", default=[], metavar="FILE", help="sales file (repeatable)")
     ingest.add_argument("--members", action="append", metavar="FILE", help="members file")
+    ingest.add_argument(
+        "--tiers",
+        action="append",
+        metavar="FILE",
+        help="a tier table computed elsewhere (tiers --engine spark --out F.parquet), loaded as the dataset's tiers",
+    )
     ingest.add_argument("--map", action="append", metavar="canonical=source", help="column mapping for sales files")
     ingest.add_argument("--sheet", help="XLSX sheet name (default: the first usable sheet)")
     ingest.add_argument("--workspace", help="workspace file (default: $SEGCORE_WORKSPACE or workspace/segcore.duckdb)")

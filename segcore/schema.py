@@ -283,6 +283,55 @@ def create_prepared_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(_PREPARED_DDL)
     con.execute(_FORECAST_DDL)
     con.execute(EXPORT_LOG_DDL)
+    con.execute(IMPORTED_TIERS_DDL)
+
+
+# issue 14: tier tables computed elsewhere (`tiers --engine spark --out F.parquet`), loaded as a dataset's tiers,
+# one per (dataset, as-of date), with where they came from.
+IMPORTED_TIERS_DDL = """
+create table if not exists imported_tier_files (
+    dataset_id varchar not null,
+    as_of date not null,
+    file_name varchar not null,
+    engine varchar,
+    spark_remote varchar,
+    sources varchar,
+    rules varchar,
+    customers bigint not null,
+    written_at varchar,
+    loaded_at timestamp not null,
+    loaded_by varchar not null
+);
+create table if not exists imported_tiers (
+    dataset_id varchar not null,
+    as_of date not null,
+    customer_id varchar,
+    recency_days integer,
+    frequency bigint,
+    monetary decimal(38, 2),
+    r_score bigint,
+    f_score bigint,
+    m_score bigint,
+    rfm_segment varchar,
+    cn8_segment varchar,
+    lifecycle varchar,
+    groups varchar,
+    tier varchar,
+    high_spend boolean,
+    high_ticket boolean,
+    loyal boolean,
+    promo_frequent boolean,
+    promo_chaser boolean,
+    silent boolean,
+    sleeping boolean,
+    first_purchase date,
+    last_purchase date,
+    spend_w decimal(38, 2),
+    orders_w bigint,
+    aov_w decimal(18, 2),
+    promo_spend_w decimal(38, 2)
+);
+"""
 
 
 # issue 13: a forecast (segcore/forecast/store.py) kept per dataset, as-of date, horizon and discount, under a key

@@ -94,6 +94,8 @@ DEFAULT_DATASET_KEY = "default_dataset"
 
 _DATASET_TABLES = (
     "campaigns",
+    "imported_tiers",
+    "imported_tier_files",
     "prepared_tiers",
     "prepared_keys",
     "forecast_runs",

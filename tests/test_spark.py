@@ -256,14 +256,20 @@ def test_generated_stores_are_identical_on_both_engines(spark, tmp_path_factory,
         _same(tier_table(con, "d", day), spark_tier_table(data, day))
 
 
-def test_cli_tiers_on_spark_writes_the_same_file(spark, tmp_path: Path):
+def test_cli_tiers_on_spark_writes_the_same_table_and_the_app_shows_its_source(spark, tmp_path: Path):
+    import json
     import subprocess
     import sys
 
+    import pyarrow.parquet as pq
+
+    from segcore.tier_imports import import_tier_file, imported_tier_table
+    from segcore.workspace import Workspace
+
     sales, members = _write_store(tmp_path, HAND_LINES, HAND_MEMBERS)
-    outputs = {}
+    tables, made = {}, {}
     for engine in ("duckdb", "spark"):
-        out = tmp_path / f"{engine}.csv"
+        out = tmp_path / f"{engine}.parquet"
         extra = ["--engine", "spark", "--spark-remote", "local[1]"] if engine == "spark" else []
         argv = ["tiers", "--sales", str(sales), "--members", str(members), "--as-of", D.isoformat()]
         done = subprocess.run(
@@ -274,6 +280,20 @@ def test_cli_tiers_on_spark_writes_the_same_file(spark, tmp_path: Path):
             cwd=Path(__file__).resolve().parents[1],
         )
         assert done.returncode == 0, done.stderr[-2000:]
-        outputs[engine] = out.read_bytes()
+        written = pq.read_table(out)
+        made[engine] = json.loads(written.schema.metadata[b"segcore"])
+        tables[engine] = written.replace_schema_metadata({})
     assert "sales.parquet: read 18, kept 18, left out 0 (none)" in done.stderr
-    assert outputs["spark"] == outputs["duckdb"]
+    assert tables["spark"].equals(tables["duckdb"])  # the same columns, Arrow types and values, row by row
+    assert (made["spark"]["engine"], made["spark"]["spark_remote"]) == ("spark", "local[1]")
+    assert made["duckdb"]["engine"] == "duckdb" and made["spark"]["as_of"] == D.isoformat()
+    workspace = Workspace(tmp_path / "ws.duckdb")
+    with workspace.writer() as con:
+        source = import_tier_file(
+            con, "chain", (tmp_path / "spark.parquet").read_bytes(), "spark.parquet", loaded_at=LOADED_AT,
+            access=owner("test"),
+        )  # fmt: skip
+        loaded = imported_tier_table(con, "chain", D)
+    workspace.close()
+    assert (source.engine, source.spark_remote, source.customers) == ("spark", "local[1]", len(loaded))
+    pd.testing.assert_frame_equal(loaded, pd.read_parquet(tmp_path / "duckdb.parquet"), check_exact=True)

@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import streamlit as st
 
-from segcore import engine, migration, outcomes, overview, persona, prepared, segments, targets
+from segcore import engine, migration, outcomes, overview, persona, prepared, segments, targets, tier_imports
 from segcore import forecast as forecast_core
 from segcore import weekly as weekly_core
 from segcore.access import seen_as
@@ -106,9 +106,35 @@ def tier_rules() -> TierRules:
 
 
 def _tiers(con: duckdb.DuckDBPyConnection, dataset_id: str, as_of: date, cfg: TierRules) -> pd.DataFrame:
-    """engine.tier_table, read from the prepared tables when stored for the current data and rules."""
+    """engine.tier_table, read from the prepared tables when stored for the current data and rules; for a dataset
+    of tier tables loaded from elsewhere (Spark), the loaded table."""
+    imported = tier_imports.imported_tier_table(con, dataset_id, as_of)
+    if imported is not None:
+        return imported
     stored = prepared.stored_tier_table(con, dataset_id, as_of, cfg)
     return stored if stored is not None else engine.tier_table(con, dataset_id, as_of, cfg)
+
+
+@st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
+def _imported_dates(dataset_id: str, version: int) -> list[date]:
+    with state.workspace().reader() as con:
+        return tier_imports.imported_dates(con, dataset_id)
+
+
+def imported_dates(dataset_id: str) -> list[date]:
+    """The as-of dates of the tier tables loaded as this dataset's tiers (empty for a dataset with sales)."""
+    return _imported_dates(dataset_id, state.data_version())
+
+
+@st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
+def _tier_source(dataset_id: str, as_of: date, version: int) -> tier_imports.TierSource | None:
+    with state.workspace().reader() as con:
+        return tier_imports.tier_source(con, dataset_id, as_of)
+
+
+def tier_source(dataset_id: str, as_of: date) -> tier_imports.TierSource | None:
+    """Where a loaded tier table came from (None: the tiers are computed here from the dataset's sales)."""
+    return _tier_source(dataset_id, as_of, state.data_version())
 
 
 @st.cache_resource(ttl=3600, max_entries=6, show_spinner=False)

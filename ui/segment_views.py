@@ -70,6 +70,37 @@ def _signed(n: int, code: str) -> str:
     return ("+" if n > 0 else "") + fmt.count(n, code)
 
 
+def loaded_tiers_source(dataset: str, as_of: date, before: date, loaded: Sequence[date], code: str) -> date:
+    """For a dataset of tier tables computed elsewhere: say where the table as of `as_of` came from (or stop the
+    page when none was loaded for that date), and return the date to compare with: `before` when loaded, else the
+    latest loaded date before `as_of`, else `as_of` itself (no change to show, and the page says so)."""
+    source = cached.tier_source(dataset, as_of)
+    if source is None:
+        st.info(t("imported.pick_date", dates=", ".join(fmt.day(d, code) for d in loaded)))
+        st.stop()
+    engine = {"spark": "Spark", "duckdb": "DuckDB"}.get(source.engine or "", source.engine or "?")
+    where = f" ({source.spark_remote})" if source.spark_remote else ""
+    st.info(
+        t(
+            "imported.source",
+            engine=engine + where,
+            file=source.file_name,
+            sources=", ".join(source.sources) or "?",
+            n=fmt.count(source.customers, code),
+            loaded=source.loaded_at.strftime("%Y-%m-%d %H:%M"),
+            by=source.loaded_by,
+        ),
+        icon=":material/cloud_download:",
+    )
+    if before in loaded:
+        return before
+    earlier = [d for d in loaded if d < as_of]
+    if earlier:
+        return earlier[-1]
+    st.caption(t("imported.no_before"))
+    return as_of
+
+
 def sizes_table(sizes: pd.DataFrame, scheme: str, code: str, currency: str = "CNY") -> pd.DataFrame:
     """The per-segment table with translated headers and human numbers (money in the dataset's currency)."""
     return pd.DataFrame(

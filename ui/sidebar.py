@@ -13,7 +13,7 @@ import streamlit as st
 
 from segcore import fmt
 from segcore.catalog import LANGS
-from ui import auth, preparing, state
+from ui import auth, cached, preparing, state
 from ui.i18n import lang, t
 
 __all__ = ["render"]
@@ -38,8 +38,9 @@ def _dataset_bounds(dataset: str) -> tuple[date | None, date | None]:
     if dataset not in table.index:
         return None, None
     first, last = table.loc[dataset, "first_date"], table.loc[dataset, "last_date"]
-    if first is None or last is None or first != first or last != last:  # NaT: a dataset with members only
-        return None, None
+    if first is None or last is None or first != first or last != last:  # NaT: members only, or tier tables only
+        loaded = cached.imported_dates(dataset)
+        return (loaded[0], loaded[-1]) if loaded else (None, None)
     return first.date(), last.date()
 
 
@@ -89,7 +90,11 @@ def _as_of_picker(dataset: str) -> None:
         on_change=_keep,
         args=("as_of",),
     )
-    st.caption(t("sidebar.data_range", first=fmt.day(first, lang()), last=fmt.day(last, lang())))
+    loaded = cached.imported_dates(dataset)
+    if loaded:  # a dataset of tier tables loaded from Spark: only their dates hold tiers
+        st.caption(t("sidebar.loaded_dates", dates=", ".join(fmt.day(d, lang()) for d in loaded)))
+    else:
+        st.caption(t("sidebar.data_range", first=fmt.day(first, lang()), last=fmt.day(last, lang())))
     st.query_params["as_of"] = st.session_state["as_of"].isoformat()
 
 

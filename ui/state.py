@@ -107,13 +107,21 @@ def dataset_id() -> str | None:
     return st.session_state.get("dataset")
 
 
-def require_dataset() -> str:
-    """The chosen dataset; without one, say where to upload data and stop the page."""
+def require_dataset(*, tier_tables_only: bool = False) -> str:
+    """The chosen dataset; without one, say where to upload data and stop the page. A dataset of tier tables
+    loaded from elsewhere (Spark) has no sales lines: unless the page shows only tiers (`tier_tables_only`), say
+    so, point to the Segments page, and stop."""
+    from ui import cached
     from ui.i18n import t
 
     chosen = dataset_id()
     if chosen is None:
         st.info(t("overview.no_data"))
+        st.stop()
+    loaded = cached.imported_dates(str(chosen))
+    if loaded and not tier_tables_only:
+        st.info(t("imported.page_needs_sales", n=len(loaded)))
+        st.page_link("pages/segments.py", label=t("imported.open_segments"), icon=":material/donut_small:")
         st.stop()
     return str(chosen)
 
