@@ -235,6 +235,36 @@ def create_campaign_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(_CAMPAIGN_DDL)
 
 
+# The tier table's columns (segcore.engine.one_date.TIER_COLUMNS) as stored: its five text columns coded as
+# tinyint (prepared_tiers) or spelled out as varchar (imported_tiers).
+_TIER_COLUMNS_DDL = """
+    customer_id varchar,
+    recency_days integer,
+    frequency bigint,
+    monetary decimal(38, 2),
+    r_score bigint,
+    f_score bigint,
+    m_score bigint,
+    rfm_segment {text},
+    cn8_segment {text},
+    lifecycle {text},
+    groups {text},
+    tier {text},
+    high_spend boolean,
+    high_ticket boolean,
+    loyal boolean,
+    promo_frequent boolean,
+    promo_chaser boolean,
+    silent boolean,
+    sleeping boolean,
+    first_purchase date,
+    last_purchase date,
+    spend_w decimal(38, 2),
+    orders_w bigint,
+    aov_w decimal(18, 2),
+    promo_spend_w decimal(38, 2)
+"""
+
 # issue 11, C: what the pages' first visits need, prepared after a load (segcore/prepared.py). A tier table as of
 # one date is kept coded (the tier table's own columns, text columns as codes) under a key that hashes everything
 # it depends on (dataset, as-of date, rules, the dataset's loads, the rules SQL); prepared_keys lists the keys of
@@ -248,42 +278,16 @@ create table if not exists prepared_keys (
 );
 create table if not exists prepared_tiers (
     dataset_id varchar not null,
-    key varchar not null,
-    customer_id varchar,
-    recency_days integer,
-    frequency bigint,
-    monetary decimal(38, 2),
-    r_score bigint,
-    f_score bigint,
-    m_score bigint,
-    rfm_segment tinyint,
-    cn8_segment tinyint,
-    lifecycle tinyint,
-    groups tinyint,
-    tier tinyint,
-    high_spend boolean,
-    high_ticket boolean,
-    loyal boolean,
-    promo_frequent boolean,
-    promo_chaser boolean,
-    silent boolean,
-    sleeping boolean,
-    first_purchase date,
-    last_purchase date,
-    spend_w decimal(38, 2),
-    orders_w bigint,
-    aov_w double,
-    promo_spend_w decimal(38, 2)
-);
+    key varchar not null,{tier_columns});
 """
 
 
 def create_prepared_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Create the prepared tables (prepared_keys, prepared_tiers) if they do not exist yet."""
-    con.execute(_PREPARED_DDL)
+    con.execute(_PREPARED_DDL.replace("{tier_columns}", _TIER_COLUMNS_DDL.format(text="tinyint")))
     con.execute(_FORECAST_DDL)
     con.execute(EXPORT_LOG_DDL)
-    con.execute(IMPORTED_TIERS_DDL)
+    con.execute(IMPORTED_TIERS_DDL.replace("{tier_columns}", _TIER_COLUMNS_DDL.format(text="varchar")))
 
 
 # issue 14: tier tables computed elsewhere (`tiers --engine spark --out F.parquet`), loaded as a dataset's tiers,
@@ -304,33 +308,7 @@ create table if not exists imported_tier_files (
 );
 create table if not exists imported_tiers (
     dataset_id varchar not null,
-    as_of date not null,
-    customer_id varchar,
-    recency_days integer,
-    frequency bigint,
-    monetary decimal(38, 2),
-    r_score bigint,
-    f_score bigint,
-    m_score bigint,
-    rfm_segment varchar,
-    cn8_segment varchar,
-    lifecycle varchar,
-    groups varchar,
-    tier varchar,
-    high_spend boolean,
-    high_ticket boolean,
-    loyal boolean,
-    promo_frequent boolean,
-    promo_chaser boolean,
-    silent boolean,
-    sleeping boolean,
-    first_purchase date,
-    last_purchase date,
-    spend_w decimal(38, 2),
-    orders_w bigint,
-    aov_w decimal(18, 2),
-    promo_spend_w decimal(38, 2)
-);
+    as_of date not null,{tier_columns});
 """
 
 
