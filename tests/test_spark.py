@@ -169,6 +169,16 @@ def test_hand_built_store_is_identical_on_both_engines(spark, tmp_path: Path):
     _same(summary(con, "d", D), spark_summary(data, D))
 
 
+def test_a_table_name_is_read_like_a_file(spark, tmp_path: Path):
+    from segcore.spark.engine import load, spark_tier_table
+
+    sales, members = _write_store(tmp_path, HAND_LINES, HAND_MEMBERS)
+    spark.read.parquet(str(sales)).createOrReplaceTempView("warehouse_sales")  # a table the cluster knows by name
+    data = load(spark, "warehouse_sales", [str(members)], None, LOADED_AT.date())
+    assert (data.reports[0].source, data.reports[0].rows_read, data.reports[0].rows_kept) == ("warehouse_sales", 18, 18)
+    _same(tier_table(_duckdb_load(sales, [members]), "d", D), spark_tier_table(data, D))
+
+
 def test_lines_the_loader_rejects_are_left_out_and_counted(spark, tmp_path: Path):
     csv = tmp_path / "sales.csv"
     csv.write_text(
