@@ -2398,6 +2398,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh": "--tiers 会把分层表载入单独的数据集：--sales / --members 请另行 ingest。",
     },
     "sidebar.loaded_dates": {"en": "Tier tables loaded for: {dates}", "zh": "已载入分层表的日期：{dates}"},
+    "cli.spark_snapshot": {
+        "en": "Spark: tier table {k} of {n} (as of {day})…",
+        "zh": "Spark：正在计算第 {k}/{n} 个分层表（截至 {day}）…",
+    },
 }
 
 

@@ -9,15 +9,18 @@ migration_cache) and written as from_date, to_date, from_state, to_state, custom
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from segcore.catalog import text
 from segcore.cli_common import (
     add_data_args,
     check_out_suffix,
+    cli_lang,
     data_connection,
     parse_day,
     read_config,
@@ -62,9 +65,14 @@ def _spark_transitions(args: argparse.Namespace, dates: list[date], cfg: TierRul
     from segcore.migration import transitions
     from segcore.spark.engine import spark_states
 
+    lang = cli_lang()
+
+    def tell(k: int, n: int, day: date) -> None:
+        print(text("cli.spark_snapshot", lang, k=k, n=n, day=day.isoformat()), file=sys.stderr, flush=True)
+
     with spark_data(args) as data:
         spark_as_of(data, args.end)  # the same check of the period against the data
-        return transitions(spark_states(data, dates, cfg, scheme))
+        return transitions(spark_states(data, dates, cfg, scheme, tell))
 
 
 def _write(table: pd.DataFrame, dates: list[date], args: argparse.Namespace) -> None:

@@ -64,3 +64,19 @@ def test_a_parquet_tier_table_says_how_it_was_made(tmp_path, monkeypatch):
     assert made["what"] == "tiers" and made["as_of"] == "2024-01-05" and made["engine"] == "duckdb"
     assert made["sales"] == [str(sales)] and made["spark_remote"] is None and made["customers"] == 2
     assert made["written_at"] == "2024-02-01T09:30:00" and "rfm_bins = 5" in made["rules"]
+
+
+def test_a_spark_server_that_does_not_answer_is_one_line_at_once(tmp_path, capsys, monkeypatch):
+    import socket
+    import time
+
+    monkeypatch.setenv("SEGCORE_LANG", "en")
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    started = time.monotonic()
+    remote = f"sc://127.0.0.1:{port}"
+    code = main(["tiers", "--engine", "spark", "--spark-remote", remote, "--sales", "s.parquet", "--out", "t.csv"])
+    err = capsys.readouterr().err
+    assert code == 2 and time.monotonic() - started < 15
+    assert err.startswith(f"error: Spark at sc://127.0.0.1:{port} could not be reached: ") and err.count("\n") == 1

@@ -9,7 +9,7 @@ gives it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -97,10 +97,21 @@ def spark_tier_table(data: SparkData, as_of: date, cfg: TierRules = DEFAULT_RULE
 
 
 def spark_states(
-    data: SparkData, dates: Iterable[date], cfg: TierRules = DEFAULT_RULES, scheme: str = "tier"
+    data: SparkData,
+    dates: Iterable[date],
+    cfg: TierRules = DEFAULT_RULES,
+    scheme: str = "tier",
+    progress: Callable[[int, int, date], None] | None = None,
 ) -> pd.DataFrame:
-    """segcore.engine.history.snapshot_states, from a Spark tier table at each snapshot date."""
-    return states_of_tier_tables({day: spark_tier_table(data, day, cfg) for day in clean_dates(dates)}, scheme)
+    """segcore.engine.history.snapshot_states, from a Spark tier table at each snapshot date; `progress(k, n, day)`
+    is told before the k-th of n tables (each is a whole Spark query)."""
+    days = clean_dates(dates)
+    tables = {}
+    for k, day in enumerate(days, start=1):
+        if progress is not None:
+            progress(k, len(days), day)
+        tables[day] = spark_tier_table(data, day, cfg)
+    return states_of_tier_tables(tables, scheme)
 
 
 def spark_summary(data: SparkData, as_of: date) -> pd.DataFrame:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -51,12 +52,31 @@ def _first_line(exc: BaseException) -> str:
     return (message.splitlines()[0] if message else type(exc).__name__)[:300]
 
 
+_CONNECT_PORT = 15002  # Spark Connect's default port
+_CONNECT_TIMEOUT = 10.0  # seconds: gRPC itself would wait without a word for a server that never answers
+
+
+def _check_answers(remote: str) -> None:
+    """InputError when nothing accepts a connection at the remote's host and port."""
+    address = remote.removeprefix("sc://").split("/", 1)[0]
+    host, _, port = address.rpartition(":") if ":" in address else (address, "", "")
+    try:
+        with socket.create_connection((host.strip("[]") or "localhost", int(port or _CONNECT_PORT)), _CONNECT_TIMEOUT):
+            return
+    except ValueError as exc:
+        raise InputError("bad_spark_remote", remote=remote) from exc
+    except OSError as exc:
+        raise InputError("spark_unreachable", remote=remote, reason=_first_line(exc)) from exc
+
+
 def spark_session(remote: str) -> SparkSession:
     """A session on `remote`: `sc://HOST:PORT[/;params]`, or `local` / `local[N]` (a Spark Connect server started
     in this process from the pyspark package; needs Java 17). InputError with one reason when it cannot be had."""
     remote = remote.strip()
     if not (remote == LOCAL or remote.startswith(("local[", "sc://"))):
         raise InputError("bad_spark_remote", remote=remote)
+    if remote.startswith("sc://"):
+        _check_answers(remote)
     try:
         from pyspark.sql import SparkSession
     except ImportError as exc:
