@@ -22,8 +22,8 @@ _TRAP_NODES = {
     "PercentileCont": "percentiles: exact in DuckDB, approximate in Spark",
     "ApproxQuantile": "approximate percentiles",
     "Quantile": "quantiles: exact in DuckDB, approximate in Spark",
-    "Week": "week numbers: the week starts on a different day",
-    "WeekOfYear": "week numbers: the week starts on a different day",
+    "Week": "week numbers: the engines number weeks by different conventions",
+    "WeekOfYear": "week numbers: the engines number weeks by different conventions",
     "DayOfWeek": "day of week: Sunday is 0 in DuckDB, 1 in Spark",
     "YearOfWeek": "ISO years",
 }
@@ -47,8 +47,7 @@ def spark_traps(spark_sql: str) -> list[str]:
     - the nodes of _TRAP_NODES;
     - a division whose dividend is not an explicit DOUBLE: DECIMAL / DECIMAL is a DOUBLE in DuckDB and a DECIMAL
       rounded to a scale in Spark, and integer / integer is a DOUBLE in both only by luck of the dialect;
-    - a week truncation (DuckDB's weeks start on Monday, and so do Spark's, but `date_trunc('week')` of a
-      timestamp with a zone can shift a day);
+    - a week truncation (of a timestamp with a zone it can land on another day in the other engine);
     - a window ORDER BY without an explicit NULLS FIRST / LAST (DuckDB puts NULLs last, Spark first)."""
     import sqlglot
     from sqlglot import exp
