@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
+from playwright.sync_api import expect
+
 import segcore.cli as cli
 from tests.browser.conftest import artifact, wait_for_app
 from tests.test_i12_segments import MEMBERS, SALES
@@ -44,7 +46,7 @@ def test_load_a_tier_table_and_read_it_on_segments(page, app_url: str, tmp_path:
     assert "As of 30 Jun 2026" in body and "Tier tables loaded for: 30 Jun 2026" in body
     page.goto(app_url + "/migration?dataset=chain&lang=zh")
     page.get_by_text("没有销售明细").wait_for(timeout=60_000)
-    assert page.get_by_role("link", name="打开“分层”页").is_visible()
+    expect(page.get_by_role("link", name="打开“分层”页")).to_be_visible()
     page.set_viewport_size({"width": 1920, "height": 1080})
     page.goto(app_url + "/segments?dataset=chain&lang=zh")
     page.get_by_text("分层由 DuckDB 计算，而非由本机的销售数据计算").wait_for(timeout=60_000)
