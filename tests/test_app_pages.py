@@ -58,7 +58,7 @@ def test_data_page_asks_for_a_new_dataset_name(app_workspace: Path) -> None:
     assert at.selectbox(key="data_target").value == "+ New dataset…"
     name = at.text_input(key="data_new_name")
     assert (name.label, name.value, name.placeholder) == ("Name of the new dataset", "", "e.g. my-store-2026")
-    assert [w.key for w in at.text_input] == ["data_new_name"]
+    assert [w.key for w in at.text_input] == ["data_new_name", "imp_dataset"]  # and the tier-table section's
     assert at.button(key="data_load").disabled
     name.input("my-store").run()
     assert at.button(key="data_load").disabled  # a name but no file yet

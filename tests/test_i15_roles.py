@@ -243,7 +243,8 @@ EXPORTS = {  # the download buttons of each page for a role that may export
     "migration": ["mig_download"],
     "campaigns": ["camp_dl_csv", "camp_dl_xlsx", "camp_dl_control"],
 }
-UPLOADS = {"campaigns": {"camp_import_file"}, "data": {"data_sales_0", "data_members_0"}}  # for make_lists/load_data
+# for make_lists, load_data (imp_file: a tier table computed on Spark)
+UPLOADS = {"campaigns": {"camp_import_file"}, "data": {"data_sales_0", "data_members_0", "imp_file"}}
 
 
 @pytest.mark.parametrize("role", ROLES)
