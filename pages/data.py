@@ -4,18 +4,15 @@ whole load's quality report, manage datasets (currency, default, delete)."""
 from __future__ import annotations
 
 import zlib
-from datetime import datetime
 
 import pandas as pd
 import streamlit as st
 
 from segcore import fmt
 from segcore.currency import CURRENCIES
-from segcore.errors import InputError
 from segcore.export_log import export_log, export_log_csv, readable_log
 from segcore.load_summary import amount_derived, group_by_headers, propose_currency, rejects_export
-from segcore.tier_imports import import_tier_file
-from ui import state, uploads
+from ui import dataset_views, state, uploads
 from ui.auth import page_access, refusal
 from ui.downloads import recorded_download
 from ui.guard import require_frame
@@ -27,10 +24,6 @@ access = page_access()
 _FILE_TYPES = ["csv", "txt", "tsv", "xlsx", "parquet"]
 LOG_SHOWN = 200  # the export log's newest rows on the page; the download has every row
 _PREVIEW_COLUMNS = 3  # collapsed previews side by side, so 30 files take 10 lines
-
-
-def _currency_label(code: str) -> str:
-    return t(f"currency.{code}")
 
 
 def _upload_section(datasets: pd.DataFrame) -> None:
@@ -98,7 +91,7 @@ def _upload_section(datasets: pd.DataFrame) -> None:
             t("data.currency"),
             CURRENCIES,
             index=CURRENCIES.index(proposed),
-            format_func=_currency_label,
+            format_func=dataset_views.currency_label,
             key=f"data_currency_{upload_round}_{proposed}",  # a new guess (other files) proposes afresh
             placeholder=t("data.pick"),
         )
@@ -159,31 +152,10 @@ if summary is not None and reports:
     st.subheader(t("data.upload_more"))
 
 
-def _tier_table_section() -> None:
-    """Load a tier table computed elsewhere (`tiers --engine spark --out F.parquet`) as a dataset's tiers."""
-    with st.expander(t("imported.section"), icon=":material/cloud_download:"):
-        st.caption(t("imported.section_help"))
-        name = st.text_input(t("imported.dataset"), value="", key="imp_dataset", placeholder=t("data.new_name_hint"))
-        upload = st.file_uploader(t("imported.file"), type=["parquet"], key="imp_file")
-        if st.button(t("imported.load"), key="imp_load", disabled=upload is None or not name.strip()):
-            assert upload is not None
-            try:
-                with state.workspace().writer() as con:
-                    source = import_tier_file(
-                        con, name.strip(), upload.getvalue(), upload.name, loaded_at=datetime.now(), access=access
-                    )
-            except InputError as exc:
-                st.error(exc.message(lang()))
-                return
-            state.invalidate()
-            n = fmt.count(source.customers, lang())
-            st.success(t("imported.loaded", dataset=name.strip(), n=n, day=fmt.day(source.as_of, lang())))
-
-
 datasets = state.datasets()
 if access.can("load_data"):
     _upload_section(datasets)
-    _tier_table_section()
+    dataset_views.tier_table_section(access)
 else:
     st.caption(refusal(access, "load_data"))
 
@@ -201,39 +173,7 @@ if default is not None:
     st.markdown(t("data.default_now", dataset=default))
 
 if ids and access.can("change_settings"):
-    st.markdown(f"**{t('data.settings')}**")
-    left, right = st.columns(2)
-    picked = left.selectbox(
-        t("data.settings_pick"),
-        ids,
-        index=ids.index(default) if default in ids else 0,
-        key="data_settings_pick",
-        placeholder=t("data.pick"),
-    )
-    if picked == default:
-        left.caption(t("data.is_default"))
-    elif left.button(t("data.make_default"), key="data_make_default"):
-        state.workspace().set_default_dataset(picked, access=access)
-        state.invalidate()
-        st.rerun()
-    new_currency = right.selectbox(
-        t("data.settings_currency"),
-        CURRENCIES,
-        index=CURRENCIES.index(currencies[picked]),
-        format_func=_currency_label,
-        key=f"data_settings_currency_{picked}",
-        placeholder=t("data.pick"),
-    )
-    if right.button(
-        t("data.settings_save_currency"), key="data_save_currency", disabled=new_currency == currencies[picked]
-    ):
-        state.workspace().set_currency(picked, new_currency, access=access)
-        state.invalidate()
-        st.session_state["data_currency_saved"] = (picked, new_currency)
-        st.rerun()
-    saved = st.session_state.pop("data_currency_saved", None)
-    if saved is not None:
-        st.success(t("data.settings_currency_saved", dataset=saved[0], currency=_currency_label(saved[1])))
+    dataset_views.settings_panel(ids, default, currencies, access)
 
 if access.can("delete_data"):
     doomed = st.selectbox(
