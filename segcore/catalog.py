@@ -2303,11 +2303,11 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Spark could not read {source}: {reason}",
         "zh": "Spark 无法读取 {source}：{reason}",
     },
-    "cli.spark_read": {
+    "cli.source_read": {
         "en": "{source}: read {read}, kept {kept}, left out {rejected} ({reasons})",
         "zh": "{source}：读取 {read} 行，保留 {kept} 行，排除 {rejected} 行（{reasons}）",
     },
-    "cli.spark_none": {"en": "none", "zh": "无"},
+    "cli.source_read_none": {"en": "none", "zh": "无"},
     "cli.spark_no_holdout": {
         "en": "note: the holdout check (predicted vs actual purchases) runs with --engine duckdb only.",
         "zh": "提示：留出期检验（预测与实际购买对比）仅在 --engine duckdb 下运行。",
@@ -2402,6 +2402,13 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Spark: tier table {k} of {n} (as of {day})…",
         "zh": "Spark：正在计算第 {k}/{n} 个分层表（截至 {day}）…",
     },
+    "cli.same_file_twice": {
+        "en": "{file}: the same content as a file given before; read once",
+        "zh": "{file}：与前面给出的文件内容相同，只读取一次",
+    },
+    "datasets.tier_tables": {"en": "Tier tables loaded", "zh": "已载入分层表"},
+    "datasets.tiers_as_of": {"en": "tiers as of {first} – {last}", "zh": "分层截至 {first} – {last}"},
+    "cli.files_counted": {"en": "{n} files", "zh": "{n} 个文件"},
 }
 
 

@@ -185,6 +185,8 @@ def _cmd_datasets(args: argparse.Namespace) -> int:
         return 0
     table["rejected"] = table["rejected"].astype("int64")
     table["currency"] = [workspace.currency(d) for d in table["dataset_id"]]
+    for column in ("tiers_first_as_of", "tiers_last_as_of"):  # days, not moments
+        table[column] = table[column].dt.strftime("%Y-%m-%d")
     print(table.to_csv(sep="\t", index=False, date_format="%Y-%m-%d %H:%M"), end="")
     return 0
 

@@ -328,8 +328,8 @@ def data_connection(
             con = duckdb.connect(str(Path(scratch) / "run.duckdb"), config=NO_EXTENSIONS)
             try:
                 create_tables(con)
-                # stamped with the moment segcore.cli.main started the run; no report is shown
-                load_all(con, CLI_DATASET, specs, args.started_at, reported=False)
+                # stamped with the moment segcore.cli.main started the run; only what was left out is said
+                _tell_left_out(load_all(con, CLI_DATASET, specs, args.started_at, reported=False))
                 yield con, CLI_DATASET
             finally:
                 con.close()
@@ -345,6 +345,49 @@ def data_connection(
         yield copy, dataset_id
     finally:
         copy.close()
+
+
+def read_line(source: str, read: int, kept: int, rejects_by_reason: dict[str, int], lang: str) -> str:
+    """One line on what reading a source gave: lines read, kept, and left out by reason (in `lang`)."""
+    from segcore.catalog import text
+
+    reasons = ", ".join(f"{text(f'reason.{r}', lang)} {n}" for r, n in rejects_by_reason.items())
+    return text(
+        "cli.source_read",
+        lang,
+        source=source,
+        read=read,
+        kept=kept,
+        rejected=read - kept,
+        reasons=reasons or text("cli.source_read_none", lang),
+    )
+
+
+_FILES_NAMED = 5  # more files than this that lost lines: one line sums every file
+
+
+def _tell_left_out(reports: list[LoadReport]) -> None:
+    """On stderr, the files of a --sales / --members run that lost lines (one line each, or one line for them all
+    when there are many, such as a folder of daily exports) and any second copy of a file. Clean files: nothing."""
+    from segcore.catalog import text
+
+    lang = cli_lang()
+    read_files = [r for r in reports if r.status != "duplicate"]
+    losing = [r for r in read_files if r.rows_rejected]
+    for report in reports:
+        if report.status == "duplicate":
+            print(text("cli.same_file_twice", lang, file=report.file_name), file=sys.stderr)
+        elif report.rows_rejected and len(losing) <= _FILES_NAMED:
+            line = read_line(report.file_name, report.rows_read, report.rows_kept, report.rejects_by_reason, lang)
+            print(line, file=sys.stderr)
+    if len(losing) > _FILES_NAMED:
+        reasons: dict[str, int] = {}
+        for report in losing:
+            for reason, n in report.rejects_by_reason.items():
+                reasons[reason] = reasons.get(reason, 0) + n
+        source = text("cli.files_counted", lang, n=len(read_files))
+        read, kept = sum(r.rows_read for r in read_files), sum(r.rows_kept for r in read_files)
+        print(read_line(source, read, kept, reasons, lang), file=sys.stderr)
 
 
 # ---------------------------------------------------------------- dates, rules and outputs

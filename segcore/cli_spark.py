@@ -17,7 +17,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from segcore.catalog import text
-from segcore.cli_common import check_as_of, cli_lang
+from segcore.cli_common import check_as_of, cli_lang, read_line
 from segcore.errors import InputError
 
 if TYPE_CHECKING:
@@ -57,17 +57,8 @@ def uses_spark(args: argparse.Namespace) -> bool:
 
 
 def _report_line(report: SourceReport, lang: str) -> str:
-    reasons = ", ".join(f"{text(f'reason.{r}', lang)} {n}" for r, n in report.rejects_by_reason.items())
+    line = read_line(report.source, report.rows_read, report.rows_kept, report.rejects_by_reason, lang)
     warnings = ", ".join(f"{text(f'spark.warning.{w}', lang)} {n}" for w, n in report.warnings.items())
-    line = text(
-        "cli.spark_read",
-        lang,
-        source=report.source,
-        read=report.rows_read,
-        kept=report.rows_kept,
-        rejected=report.rows_read - report.rows_kept,
-        reasons=reasons or text("cli.spark_none", lang),
-    )
     return line + (f"; {warnings}" if warnings else "")
 
 

@@ -67,17 +67,37 @@ load_summary as (
     from loads
     group by dataset_id
 ),
+tier_summary as (
+    {tier_summary}
+),
 final as (
     select d.dataset_id, d.is_demo, d.created_at,
            coalesce(s.lines, 0) as lines, coalesce(s.customers, 0) as customers,
            coalesce(m.members, 0) as members, s.first_date, s.last_date,
-           coalesce(l.files, 0) as files, coalesce(l.rejected, 0) as rejected, l.last_load
+           coalesce(l.files, 0) as files, coalesce(l.rejected, 0) as rejected, l.last_load,
+           coalesce(t.tier_tables, 0) as tier_tables, t.first_as_of as tiers_first_as_of,
+           t.last_as_of as tiers_last_as_of, coalesce(t.tier_customers, 0) as tier_customers
     from datasets d
     left join sales_summary s using (dataset_id)
     left join member_summary m using (dataset_id)
     left join load_summary l using (dataset_id)
+    left join tier_summary t using (dataset_id)
 )
 select * from final order by is_demo, created_at, dataset_id
+"""
+# tier tables loaded from elsewhere (segcore.tier_imports): how many, their as-of dates, the latest one's customers
+_TIER_SUMMARY = """select dataset_id, count(*) as tier_tables, min(as_of) as first_as_of, max(as_of) as last_as_of,
+           arg_max(customers, as_of) as tier_customers
+    from imported_tier_files
+    group by dataset_id"""
+# a workspace written before tier tables could be loaded, opened read-only (only a writer adds tables)
+_NO_TIER_SUMMARY = """select null::varchar as dataset_id, 0 as tier_tables, null::date as first_as_of,
+           null::date as last_as_of, null::bigint as tier_customers
+    where false"""
+_HAS_TIER_FILES_SQL = """
+select exists (
+    select 1 from duckdb_tables() where database_name = current_database() and table_name = 'imported_tier_files'
+)
 """
 
 _DATA_STAMP_SQL = """
@@ -296,9 +316,12 @@ class Workspace:
         return repr(row)
 
     def datasets(self) -> pd.DataFrame:
-        """One row per dataset: size, customers, members, date range, files and rejected lines."""
+        """One row per dataset: size, customers, members, date range, files and rejected lines, and the tier
+        tables loaded from elsewhere (count, first and last as-of date, customers in the latest)."""
         with self.reader() as cursor:
-            return cursor.execute(_DATASETS_SQL).df()
+            has_tier_files = cursor.execute(_HAS_TIER_FILES_SQL).fetchall()[0][0]
+            tier_summary = _TIER_SUMMARY if has_tier_files else _NO_TIER_SUMMARY
+            return cursor.execute(_DATASETS_SQL.replace("{tier_summary}", tier_summary)).df()
 
     def dataset_ids(self) -> list[str]:
         """Dataset names, demo last."""

@@ -203,6 +203,10 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     header, _, body = SALES_CSV.partition("\n")
     assert header == "customer_id,order_id,order_date,amount,is_promo"
     write(folder, "kasse.csv", "Kunde,Beleg,Zeitpunkt,Betrag,Aktion\n" + body)
+    # the store with three lines the loader rejects, and the same file again under another name
+    bad_lines = SALES_CSV + "C7,O71,not a date,10.00,0\n,O72,2024-06-01,10.00,0\nC7,O73,2024-06-01,abc,0\n"
+    write(folder, "with_bad_lines.csv", bad_lines)
+    write(folder, "with_bad_lines_copy.csv", bad_lines)
     write(folder, "rules.toml", "high_spend_share = 0.5\n")
     write(folder, "broken.toml", "high_spend_share = \n[unclosed\n")
     write(folder, "out_of_range.toml", "high_spend_share = 2.5\n")
@@ -223,6 +227,11 @@ def hand_runs(folder: Path) -> dict[str, tuple[list[str | Path], Path]]:
         ["tiers", "--sales", folder / "kasse.csv", "--members", members, "--as-of", AS_OF,
          *(arg for pair in mapping for arg in ("--map", pair))],
         folder / "mapped.parquet",
+    )  # fmt: skip
+    runs["left_out"] = (
+        ["tiers", "--sales", folder / "with_bad_lines.csv", "--sales", folder / "with_bad_lines_copy.csv",
+         "--members", members, "--as-of", AS_OF],
+        folder / "left_out.csv",
     )  # fmt: skip
     runs["out_suffix"] = (["tiers", "--sales", sales], folder / "out.json")
     runs["missing_file"] = (["tiers", "--sales", folder / "no_such_sales.csv"], folder / "bad_missing.csv")
@@ -298,6 +307,18 @@ def test_map_with_non_standard_headers(results):
     pd.testing.assert_frame_equal(read_table(out), read_table(results[".parquet"][1]))
 
 
+def test_lines_left_out_are_counted_on_stderr_and_a_second_copy_is_read_once(results):
+    run, out = results["left_out"]
+    assert run.returncode == 0, run.stderr
+    lines = SALES_CSV.count("\n") - 1 + 3
+    first, second = run.stderr.splitlines()
+    counts, _, reasons = first.removesuffix(")").partition(" (")
+    assert counts == f"with_bad_lines.csv: read {lines}, kept {lines - 3}, left out 3"
+    assert sorted(reasons.split(", ")) == ["missing customer id 1", "unreadable amount 1", "unreadable date 1"]
+    assert second == "with_bad_lines_copy.csv: the same content as a file given before; read once"
+    pd.testing.assert_frame_equal(read_table(out), read_table(results[".csv"][1]))
+
+
 # ---------------------------------------------------------------- bad input: one line on stderr, non-zero exit
 
 
@@ -325,13 +346,30 @@ def test_bad_input_fails_with_one_line(results, name, needle):
 
 
 @pytest.fixture(scope="module")
-def real_tiers(real_run) -> pd.DataFrame:
-    """The whole folder through `tiers --sales <folder>` (default as-of), read back indexed by customer."""
+def real_finished(real_run) -> tuple[subprocess.CompletedProcess[str], Path]:
+    """The whole folder through `tiers --sales <folder>` (default as-of): the finished run and its output."""
     need(real_run is not None, f"the real data folder {REAL_DATA.resolve()}", "put it beside the clone (../shared)")
     process, out = real_run
     run = finish(process)
-    assert (run.returncode, run.stderr) == (0, "")
-    return pd.read_parquet(out).set_index("customer_id")
+    assert run.returncode == 0, run.stderr
+    return run, out
+
+
+@pytest.fixture(scope="module")
+def real_tiers(real_finished) -> pd.DataFrame:
+    """The real run's tier table, indexed by customer."""
+    return pd.read_parquet(real_finished[1]).set_index("customer_id")
+
+
+def test_real_data_lines_without_a_customer_are_counted_in_one_line(real_finished, real_lines):
+    files = len(list(REAL_DATA.glob("*.csv")))
+    no_customer = int(real_lines["CustomerID"].isna().sum())
+    assert no_customer > 100_000  # the UCI file's guest lines
+    read = len(real_lines)
+    assert real_finished[0].stderr == (
+        f"{files} files: read {read}, kept {read - no_customer}, left out {no_customer} "
+        f"(missing customer id {no_customer})\n"
+    )
 
 
 @pytest.fixture(scope="module")

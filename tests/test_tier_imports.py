@@ -8,6 +8,7 @@ As of 31 May 2026 only A (bought 1 Mar 2024) and the members A and F are there: 
 
 from __future__ import annotations
 
+import io
 from datetime import date, datetime
 from pathlib import Path
 
@@ -210,7 +211,10 @@ def test_the_command_line_loads_a_tier_table(files, tmp_path, capsys):
     assert cli.main(["ingest", "--dataset", "chain", "--tiers", str(files[AS_OF]), "--workspace", ws]) == 0
     assert capsys.readouterr().out == "chain: tiers of 7 customers as of 2026-06-30 from tiers_2026-06-30.parquet\n"
     assert cli.main(["datasets", "--workspace", ws]) == 0
-    assert "chain" in capsys.readouterr().out
+    listed = pd.read_csv(io.StringIO(capsys.readouterr().out), sep="\t").set_index("dataset_id")
+    row = listed.loc["chain"]
+    assert (row["lines"], row["customers"], row["tier_tables"], row["tier_customers"]) == (0, 0, 1, 7)
+    assert (row["tiers_first_as_of"], row["tiers_last_as_of"]) == ("2026-06-30", "2026-06-30")
     bad = tmp_path / "bad.parquet"
     bad.write_bytes(b"nope")
     assert cli.main(["ingest", "--dataset", "chain", "--tiers", str(bad), "--workspace", ws]) == 2
@@ -256,3 +260,12 @@ def test_the_data_page_offers_the_tier_table_upload_to_who_may_load_data(chain):
     assert "Load a tier table computed on Spark" in [e.label for e in at.expander]
     assert [b.label for b in at.button if b.key == "imp_load"] == ["Load the tier table"]
     assert at.button(key="imp_load").disabled  # no file, no name yet
+
+
+def test_the_data_pages_dataset_list_counts_the_tier_tables(chain):
+    at = app(lang="en").run()
+    at.switch_page("pages/data.py").run()
+    listed = next(d.value for d in at.dataframe if "Tier tables loaded" in d.value.columns)
+    row = listed.iloc[0]
+    assert (row["Dataset"], row["Sales lines"], row["Tier tables loaded"]) == ("chain", "0", "2")
+    assert row["Dates"] == "tiers as of 31 May 2026 – 30 Jun 2026"

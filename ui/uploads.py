@@ -10,6 +10,7 @@ import threading
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -289,6 +290,14 @@ def _examples(report: LoadReport, key: str) -> str:
     return " — " + t("report.examples", examples="; ".join(shown)) if shown else ""
 
 
+def _date_range(row: Any, code: str) -> str:
+    """The sales lines' first and last day; for a dataset of tier tables only, their as-of days."""
+    if (row.first_date is None or row.first_date != row.first_date) and row.tier_tables:
+        first, last = _day(row.tiers_first_as_of, code), _day(row.tiers_last_as_of, code)
+        return t("datasets.tiers_as_of", first=first, last=last)
+    return f"{_day(row.first_date, code)} – {_day(row.last_date, code)}"
+
+
 def datasets_table(
     datasets: pd.DataFrame, code: str, *, default: str | None, currencies: dict[str, str]
 ) -> pd.DataFrame:
@@ -302,12 +311,10 @@ def datasets_table(
             t("datasets.lines"): [fmt.count(v, code) for v in datasets["lines"]],
             t("datasets.customers"): [fmt.count(v, code) for v in datasets["customers"]],
             t("datasets.members"): [fmt.count(v, code) for v in datasets["members"]],
-            t("datasets.range"): [
-                f"{_day(a, code)} – {_day(b, code)}"
-                for a, b in zip(datasets["first_date"], datasets["last_date"], strict=True)
-            ],
+            t("datasets.range"): [_date_range(row, code) for row in datasets.itertuples()],
             t("datasets.files"): [fmt.count(v, code) for v in datasets["files"]],
             t("datasets.rejected"): [fmt.count(v, code) for v in datasets["rejected"]],
+            t("datasets.tier_tables"): [fmt.count(v, code) for v in datasets["tier_tables"]],
         }
     )
 
