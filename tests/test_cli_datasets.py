@@ -41,7 +41,8 @@ def test_datasets_is_one_tab_separated_row_each_with_whole_counts(tmp_path: Path
     assert loaded.stdout.splitlines()[1] == "m.csv: read 1, kept 1, rejected 0 (none); members 1"
     rows = [line.split("\t") for line in _cli("datasets", "--workspace", workspace).stdout.splitlines()]
     assert rows[0] == ["dataset_id", "is_demo", "created_at", "lines", "customers", "members", "first_date",
-                       "last_date", "files", "rejected", "last_load", "currency"]  # fmt: skip
+                       "last_date", "files", "rejected", "last_load", "tier_tables", "tiers_first_as_of",
+                       "tiers_last_as_of", "tier_customers", "currency"]  # fmt: skip
     assert len(rows) == 2
     row = dict(zip(rows[0], rows[1], strict=True))
     assert {k: row[k] for k in ("dataset_id", "lines", "customers", "members", "files", "rejected")} == {
@@ -49,4 +50,5 @@ def test_datasets_is_one_tab_separated_row_each_with_whole_counts(tmp_path: Path
     }  # fmt: skip
     assert (row["first_date"], row["last_date"]) == ("2024-03-05 10:00", "2024-03-06 11:30")
     assert row["currency"] == "CNY"  # guessed from the Chinese headers
+    assert (row["tier_tables"], row["tiers_first_as_of"], row["tier_customers"]) == ("0", "", "0")
     assert loaded.stdout.splitlines()[2] == "门店: amounts in CNY"
