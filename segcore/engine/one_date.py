@@ -32,7 +32,7 @@ import pandas as pd
 from segcore.engine.facts import ONE_DATE_FACTS_CTES
 from segcore.engine.orders import order_days_ctes
 from segcore.engine.rules import GROUPS, rule_params, rules_ctes
-from segcore.engine.run import run
+from segcore.engine.run import frame, run
 from segcore.keys import CN8_SEGMENTS, LIFECYCLES, RFM_SEGMENTS
 from segcore.tier_rules import DEFAULT_RULES, TierRules
 
@@ -145,7 +145,7 @@ def tier_table(
     if isinstance(as_of, datetime):
         as_of = as_of.date()
     params = {**rule_params(cfg), "dataset_id": dataset_id, "as_of": as_of, "has_promo": has_promo(con, dataset_id)}
-    return decode(run(con, tier_table_sql(order_days_ctes(con, dataset_id), cfg), params).df(), cfg)
+    return decode(frame(run(con, tier_table_sql(order_days_ctes(con, dataset_id), cfg), params)), cfg)
 
 
 def customer_facts(
