@@ -36,7 +36,7 @@ from segcore.engine.history import ensure_cached
 from segcore.engine.one_date import TIER_COLUMNS, decode, has_promo, tier_table_sql
 from segcore.engine.orders import order_days_ctes
 from segcore.engine.rules import rule_params
-from segcore.engine.run import run
+from segcore.engine.run import frame, run
 from segcore.schema import create_prepared_tables
 from segcore.sql import transaction
 from segcore.tier_rules import TierRules
@@ -201,8 +201,7 @@ def stored_tier_table(
     if not _has_key(con, dataset_id, key):
         return None
     columns = ", ".join(TIER_COLUMNS)
-    frame = con.execute(_READ_SQL.format(columns=columns), {"dataset_id": dataset_id, "key": key}).df()
-    return decode(frame, cfg)
+    return decode(frame(con.execute(_READ_SQL.format(columns=columns), {"dataset_id": dataset_id, "key": key})), cfg)
 
 
 def is_prepared(con: duckdb.DuckDBPyConnection, dataset_id: str, cfg: TierRules, as_of: date | None = None) -> bool:

@@ -34,7 +34,7 @@ from segcore import tier_rules
 from segcore.engine.one_date import decode, has_promo, output_columns
 from segcore.engine.orders import order_days_ctes
 from segcore.engine.rules import rule_params, rules_ctes
-from segcore.engine.run import arrow, run
+from segcore.engine.run import arrow, frame, run
 from segcore.errors import InputError
 from segcore.keys import CN8_SEGMENTS, GROUP_KEYS, LIFECYCLES, RFM_SEGMENTS, SEGMENT_KEY_COLUMNS
 from segcore.sql import NO_EXTENSIONS, quote_ident, transaction
@@ -738,7 +738,7 @@ order by idx, customer_id
     split = duckdb.connect(":memory:", config=NO_EXTENSIONS)
     split.register("snapshot_rows", rows)
     one_date = "select * exclude (idx) from snapshot_rows where idx = $idx order by customer_id"
-    return {day: decode(split.execute(one_date, {"idx": idx}).df(), cfg) for idx, day in enumerate(days)}
+    return {day: decode(frame(split.execute(one_date, {"idx": idx})), cfg) for idx, day in enumerate(days)}
 
 
 def states_of_tier_tables(tables: dict[date, pd.DataFrame], scheme: str) -> pd.DataFrame:
@@ -751,8 +751,8 @@ def states_of_tier_tables(tables: dict[date, pd.DataFrame], scheme: str) -> pd.D
     for day in clean_dates(tables):
         values = tables[day].set_index("customer_id")[column].reindex(customers)
         state = values.map({True: "in", False: "out"}) if scheme.startswith("group:") else values
-        frame = state.astype(object).where(state.notna(), NONE).rename("state").reset_index()
-        frame.insert(0, "snapshot_date", pd.Timestamp(day))
-        frames.append(frame)
+        states = state.astype(object).where(state.notna(), NONE).rename("state").reset_index()
+        states.insert(0, "snapshot_date", pd.Timestamp(day))
+        frames.append(states)
     out = pd.concat(frames, ignore_index=True)[STATE_COLUMNS]
     return out.astype({"snapshot_date": "datetime64[us]"})
