@@ -2406,8 +2406,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "{file}: the same content as a file given before; read once",
         "zh": "{file}：与前面给出的文件内容相同，只读取一次",
     },
-    "datasets.tier_tables": {"en": "Tier tables loaded", "zh": "已载入分层表"},
-    "datasets.tiers_as_of": {"en": "tiers as of {first} – {last}", "zh": "分层截至 {first} – {last}"},
+    "datasets.tiers_as_of": {"en": "{n} tier tables: {first} – {last}", "zh": "{n} 份分层表：{first} – {last}"},
     "cli.files_counted": {"en": "{n} files", "zh": "{n} 个文件"},
 }
 
