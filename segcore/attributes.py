@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import duckdb
 
 from segcore.sources import text_expr
-from segcore.sql import quote_ident
+from segcore.sql import has_table, quote_ident
 
 __all__ = [
     "EXTRA_KINDS",
@@ -144,18 +144,11 @@ def extra_attributes(
 ) -> list[ExtraAttribute]:
     """The dataset's attributes from extra columns (with a value somewhere), by name; a name in `taken` (a built-in
     field or column) gets the column `<name>_extra`."""
-    if not _has_table(con, "extra_columns"):
+    if not has_table(con, "extra_columns"):
         return []
     clash = set(taken)
     rows = con.execute(_ATTRIBUTES_SQL, {"dataset_id": dataset_id}).fetchall()
     return [ExtraAttribute(name, kind, f"{name}_extra" if name in clash else name) for name, kind in rows]
-
-
-def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    row = con.execute(
-        "select count(*) from duckdb_tables() where table_name = $name and not temporary", {"name": name}
-    ).fetchone()
-    return bool(row and row[0])
 
 
 _VALUES_SQL = """

@@ -13,6 +13,7 @@ __all__ = [
     "NO_EXTENSIONS",
     "NUMBER_CONVENTIONS",
     "US_ONLY_SQL",
+    "has_table",
     "install_parsers",
     "quote_ident",
     "transaction",
@@ -51,6 +52,15 @@ FALSE_FLAGS = ("否", "n", "no", "0", "false", "f", "off", "非促销", "×", "0
 def quote_ident(name: str) -> str:
     """Quote a column or table name for DuckDB; the only way a variable identifier enters SQL."""
     return '"' + name.replace('"', '""') + '"'
+
+
+def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether the connection's database has the (not temporary) table `name`: a workspace made before a table
+    existed lacks it when opened read-only (only a writer adds tables)."""
+    row = con.execute(
+        "select count(*) from duckdb_tables() where table_name = $name and not temporary", {"name": name}
+    ).fetchone()
+    return bool(row and row[0])
 
 
 @contextmanager

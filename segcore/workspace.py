@@ -24,7 +24,7 @@ import pandas as pd
 from segcore.access import Access
 from segcore.errors import InputError
 from segcore.schema import create_campaign_tables, create_tables
-from segcore.sql import NO_EXTENSIONS, quote_ident, transaction
+from segcore.sql import NO_EXTENSIONS, has_table, quote_ident, transaction
 
 __all__ = [
     "NO_EXTENSIONS",
@@ -94,11 +94,6 @@ _TIER_SUMMARY = """select dataset_id, count(*) as tier_tables, min(as_of) as fir
 _NO_TIER_SUMMARY = """select null::varchar as dataset_id, 0 as tier_tables, null::date as first_as_of,
            null::date as last_as_of, null::bigint as tier_customers
     where false"""
-_HAS_TIER_FILES_SQL = """
-select exists (
-    select 1 from duckdb_tables() where database_name = current_database() and table_name = 'imported_tier_files'
-)
-"""
 
 _DATA_STAMP_SQL = """
 select (select count(*) from datasets),
@@ -319,8 +314,7 @@ class Workspace:
         """One row per dataset: size, customers, members, date range, files and rejected lines, and the tier
         tables loaded from elsewhere (count, first and last as-of date, customers in the latest)."""
         with self.reader() as cursor:
-            has_tier_files = cursor.execute(_HAS_TIER_FILES_SQL).fetchall()[0][0]
-            tier_summary = _TIER_SUMMARY if has_tier_files else _NO_TIER_SUMMARY
+            tier_summary = _TIER_SUMMARY if has_table(cursor, "imported_tier_files") else _NO_TIER_SUMMARY
             return cursor.execute(_DATASETS_SQL.replace("{tier_summary}", tier_summary)).df()
 
     def dataset_ids(self) -> list[str]:

@@ -292,7 +292,7 @@ def _examples(report: LoadReport, key: str) -> str:
 
 def _date_range(row: Any, code: str) -> str:
     """The sales lines' first and last day; for a dataset of tier tables only, how many and their as-of days."""
-    if (row.first_date is None or row.first_date != row.first_date) and row.tier_tables:
+    if pd.isna(row.first_date) and row.tier_tables:
         first, last = _day(row.tiers_first_as_of, code), _day(row.tiers_last_as_of, code)
         return t("datasets.tiers_as_of", n=fmt.count(row.tier_tables, code), first=first, last=last)
     return f"{_day(row.first_date, code)} – {_day(row.last_date, code)}"
