@@ -39,15 +39,14 @@ __all__ = ["add_predict_command"]
 
 
 def add_predict_command(sub: Any) -> None:
-    """Add the `predict` sub-command to the CLI's sub-parsers."""
-    from segcore.forecast import DEFAULT_DISCOUNT, DEFAULT_HORIZON_DAYS
-
+    """Add the `predict` sub-command to the CLI's sub-parsers. Its defaults are filled in when it runs: the
+    forecast package (scipy) is imported then, not by every command's start (0.4-1 s)."""
     command = sub.add_parser("predict", help="P(alive), expected purchases and CLV per customer (BG/NBD, Gamma-Gamma)")
     add_data_args(command)
     command.add_argument("--as-of", required=True, help="YYYY-MM-DD: the models see the purchases up to this day")
-    command.add_argument("--horizon-days", type=int, default=DEFAULT_HORIZON_DAYS, help="days ahead (default 90)")
+    command.add_argument("--horizon-days", type=int, help="days ahead (default 90)")
     command.add_argument(
-        "--annual-discount", type=float, default=DEFAULT_DISCOUNT, help="CLV's yearly discount rate (default 0.1)"
+        "--annual-discount", type=float, help="CLV's yearly discount rate (default 0.1)"
     )
     command.add_argument("--out", required=True, help="output file: .csv, .parquet or .xlsx")
     command.add_argument("--params-out", help="the fitted parameters and warnings as .json")
@@ -61,9 +60,13 @@ def _check_params_out(path: str | None) -> None:
 
 
 def _cmd_predict(args: argparse.Namespace) -> int:
-    from segcore.forecast import check_settings, forecast
+    from segcore.forecast import DEFAULT_DISCOUNT, DEFAULT_HORIZON_DAYS, check_settings, forecast
     from segcore.forecast.guardrails import describe
 
+    if args.horizon_days is None:
+        args.horizon_days = DEFAULT_HORIZON_DAYS
+    if args.annual_discount is None:
+        args.annual_discount = DEFAULT_DISCOUNT
     check_settings(args.horizon_days, args.annual_discount)
     check_out_suffix(args.out)
     _check_params_out(args.params_out)

@@ -28,7 +28,8 @@ def test_spark_arguments_are_refused_with_one_line(argv, message, tmp_path, caps
     assert not (tmp_path / "t.csv").exists()
 
 
-def test_the_duckdb_engine_never_imports_spark(tmp_path):
+def test_the_duckdb_engine_never_imports_spark_nor_a_tiers_run_the_forecast_models(tmp_path):
+    """Spark's client and the forecast models' scipy (0.4-1 s at start) are imported only by runs that use them."""
     import subprocess
     import sys
     from pathlib import Path
@@ -39,7 +40,8 @@ def test_the_duckdb_engine_never_imports_spark(tmp_path):
     probe = (
         "import sys; from segcore.cli import main; "
         f"code = main(['tiers', '--sales', {str(sales)!r}, '--out', {str(tmp_path / 't.csv')!r}]); "
-        "print(code, sorted(m for m in sys.modules if m.startswith(('pyspark', 'sqlglot', 'segcore.spark'))))"
+        "print(code, sorted(m for m in sys.modules "
+        "if m.startswith(('pyspark', 'sqlglot', 'segcore.spark', 'scipy', 'segcore.forecast'))))"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=root, timeout=300)
     assert done.stdout.strip().splitlines()[-1] == "0 []"
