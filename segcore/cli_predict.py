@@ -45,9 +45,7 @@ def add_predict_command(sub: Any) -> None:
     add_data_args(command)
     command.add_argument("--as-of", required=True, help="YYYY-MM-DD: the models see the purchases up to this day")
     command.add_argument("--horizon-days", type=int, help="days ahead (default 90)")
-    command.add_argument(
-        "--annual-discount", type=float, help="CLV's yearly discount rate (default 0.1)"
-    )
+    command.add_argument("--annual-discount", type=float, help="CLV's yearly discount rate (default 0.1)")
     command.add_argument("--out", required=True, help="output file: .csv, .parquet or .xlsx")
     command.add_argument("--params-out", help="the fitted parameters and warnings as .json")
     add_engine_args(command)
