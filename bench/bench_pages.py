@@ -114,7 +114,7 @@ def ensure_prepared(lines: int, base: Path) -> tuple[Path, dict[str, float]]:
     child process; its timing is kept in a .json beside it)."""
     path = OUT / f"pages_ws_{lines}_prepared.duckdb"
     timing = path.with_suffix(".json")
-    if path.exists() and timing.exists():
+    if path.exists() and timing.exists() and _still_prepared(path):
         return path, json.loads(timing.read_text())
     tmp = path.with_suffix(".tmp")
     shutil.copy(base, tmp)
@@ -126,6 +126,18 @@ def ensure_prepared(lines: int, base: Path) -> tuple[Path, dict[str, float]]:
     tmp.rename(path)
     timing.write_text(json.dumps(got))
     return path, got
+
+
+def _still_prepared(path: Path) -> bool:
+    """Whether a kept prepared workspace is current for this checkout's code (a change of what prepare stores, or
+    of the rules SQL, makes new keys: the file is then prepared again)."""
+    import duckdb
+
+    from segcore.prepared import is_prepared
+    from segcore.tier_rules import load_rules
+
+    with duckdb.connect(str(path), read_only=True) as con:
+        return is_prepared(con, DATASET, load_rules(con))
 
 
 def child_prepare(file: Path) -> dict[str, Any]:

@@ -1748,6 +1748,8 @@ CATALOG: dict[str, dict[str, str]] = {
     "prepare.stage.migration": {"en": "the weekly tier history", "zh": "每周分层变化"},
     "prepare.stage.month_ends": {"en": "month-end tiers for customer cards", "zh": "客户卡片的月末分层"},
     "prepare.stage.forecast": {"en": "the forecast", "zh": "预测"},
+    "prepare.stage.migration_view": {"en": "who moved between tiers", "zh": "顾客分层迁移"},
+    "prepare.stage.weekly": {"en": "the weekly review", "zh": "周报"},
     "prepare.stage.done": {"en": "done", "zh": "已完成"},
     "seg.list_shown": {
         "en": "The table shows the first {n}, biggest spenders first; search by ID to find anyone else.",

@@ -9,7 +9,11 @@ stores, for the current tier rules:
 - the states of the Migration page's default snapshots (a year of Sundays) and of a customer card's 12 month-ends,
   through segcore.engine.history.ensure_cached (the `migration_cache` table);
 - the forecast at the default horizon and discount (segcore.forecast: the Forecast page, the customer card and the
-  target fields).
+  target fields);
+- the Migration page's default view (segcore.migration_view: the transitions of its default period, the sizes,
+  the net flow and the first movers, 8-9 s at 1M customers);
+- the numbers of the default weekly review (segcore.weekly.WeeklyNumbers, through segcore.stored_views: its KPIs,
+  movements, alerts and slipping customers took 20-35 s at 1M customers).
 
 A tier table is kept coded (`prepared_tiers`, the tier table's own columns) under a key hashing everything it
 depends on: dataset, as-of date, the rules (TOML), the dataset's loads (count and last load time, as the states
@@ -20,8 +24,6 @@ keeps only its own set of tier tables per dataset. Pure Python; time is an argum
 
 from __future__ import annotations
 
-import hashlib
-import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,7 +33,6 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from segcore import tier_rules as tier_rules_module
 from segcore.engine.history import ensure_cached
 from segcore.engine.one_date import TIER_COLUMNS, decode, has_promo, tier_table_sql
 from segcore.engine.orders import order_days_ctes
@@ -39,6 +40,7 @@ from segcore.engine.rules import rule_params
 from segcore.engine.run import frame, run
 from segcore.schema import create_prepared_tables
 from segcore.sql import transaction
+from segcore.stored_views import PREPARED_VERSION, prepared_key
 from segcore.tier_rules import TierRules
 
 __all__ = [
@@ -58,7 +60,6 @@ __all__ = [
     "worth_preparing",
 ]
 
-PREPARED_VERSION = 1  # part of every key: bump when what is stored changes meaning
 MIN_ORDER_DAYS = 200_000  # the app prepares a dataset in the background from this many order days (DECISIONS)
 
 
@@ -141,25 +142,13 @@ def data_version(con: duckdb.DuckDBPyConnection, dataset_id: str) -> list[str]:
     return [str(loads), str(last_load)]
 
 
-def _rules_sql_hash(cfg: TierRules) -> str:
-    return hashlib.sha256(tier_table_sql("", cfg).encode()).hexdigest()
-
-
 def tiers_key(
     con: duckdb.DuckDBPyConnection, dataset_id: str, as_of: date, cfg: TierRules, *, data: list[str] | None = None
 ) -> str:
     """The key of a prepared tier table: a hash of the dataset, as-of date, rules, the dataset's loads and the rules
     SQL (so a change of any of them never reads an old entry)."""
-    recipe = {
-        "version": PREPARED_VERSION,
-        "what": "tiers",
-        "dataset": dataset_id,
-        "as_of": _day(as_of).isoformat(),
-        "rules": tier_rules_module.to_toml(cfg),
-        "sql": _rules_sql_hash(cfg),
-        "data": data if data is not None else data_version(con, dataset_id),
-    }
-    return hashlib.sha256(json.dumps(recipe, sort_keys=True).encode()).hexdigest()[:32]
+    data = data if data is not None else data_version(con, dataset_id)
+    return prepared_key("tiers", dataset_id, {"as_of": _day(as_of)}, cfg, data)
 
 
 def _day(value: date) -> date:
@@ -213,18 +202,32 @@ def is_prepared(con: duckdb.DuckDBPyConnection, dataset_id: str, cfg: TierRules,
     data = data_version(con, dataset_id)
     if not all(_has_key(con, dataset_id, tiers_key(con, dataset_id, d, cfg, data=data)) for d in plan["tiers"]):
         return False
-    return all(_states_cached(con, dataset_id, plan[name], cfg) for name in ("migration", "month_ends"))
+    from segcore.migration_view import view_key
+    from segcore.weekly import numbers_key
+
+    if not _has_key(con, dataset_id, numbers_key(con, dataset_id, weekly_sundays(as_of)[-1], cfg)):
+        return False
+    if not all(_states_cached(con, dataset_id, plan[name], cfg) for name in ("migration", "month_ends")):
+        return False
+    states_key = _states_key(con, dataset_id, plan["migration"], cfg)
+    return states_key is not None and _has_key(con, dataset_id, view_key(states_key))
 
 
-def _states_cached(con: duckdb.DuckDBPyConnection, dataset_id: str, days: list[date], cfg: TierRules) -> bool:
-    """Whether ensure_cached would find these states without computing them (the key as the states cache makes
-    it; if the engine's key function is not there, False: prepare then asks ensure_cached, which is quick when
-    the states are stored)."""
+def _states_key(con: duckdb.DuckDBPyConnection, dataset_id: str, days: list[date], cfg: TierRules) -> str | None:
+    """The key ensure_cached gives these states (None if the engine's key function is not there)."""
     from segcore.engine import history
 
     try:
-        key = history._cache_key(con, dataset_id, days, cfg, "tier")
+        return history._cache_key(con, dataset_id, days, cfg, "tier")
     except (AttributeError, TypeError):
+        return None
+
+
+def _states_cached(con: duckdb.DuckDBPyConnection, dataset_id: str, days: list[date], cfg: TierRules) -> bool:
+    """Whether ensure_cached would find these states without computing them (if the key is unknown, False: prepare
+    then asks ensure_cached, which is quick when the states are stored)."""
+    key = _states_key(con, dataset_id, days, cfg)
+    if key is None:
         return False
     row = con.execute(
         "select count(*) from migration_cache_keys where dataset_id = $dataset_id and key = $key",
@@ -270,6 +273,40 @@ def _store_forecast(con: duckdb.DuckDBPyConnection, dataset_id: str, as_of: date
     return False
 
 
+def _store_weekly(con: duckdb.DuckDBPyConnection, dataset_id: str, week_end: date, cfg: TierRules) -> None:
+    """Store the numbers of the default weekly review (its 9 tier tables read from the prepared ones)."""
+    from segcore import weekly
+
+    days = weekly.review_sundays(week_end)
+    tables = {day: table for day in days if (table := stored_tier_table(con, dataset_id, day, cfg)) is not None}
+    numbers = weekly.weekly_numbers(con, dataset_id, week_end, cfg, tables)
+    with transaction(con):
+        weekly.save_numbers(con, dataset_id, week_end, cfg, numbers)
+
+
+def _store_migration_view(
+    con: duckdb.DuckDBPyConnection, dataset_id: str, dates: list[date], cfg: TierRules
+) -> tuple[str, bool]:
+    """Store the Migration page's default view of these weekly snapshots (segcore.migration_view); its key, and
+    True when it was already current."""
+    from segcore import migration_view
+    from segcore.engine import tier_table
+
+    states_key = ensure_cached(con, dataset_id, dates, cfg, "tier")
+    key = migration_view.view_key(states_key)
+    if _has_key(con, dataset_id, key):
+        return key, True
+
+    def table(day: date) -> pd.DataFrame:
+        stored = stored_tier_table(con, dataset_id, day, cfg)
+        return stored if stored is not None else tier_table(con, dataset_id, day, cfg)
+
+    view = migration_view.compute_view(con, dataset_id, dates, cfg, table)
+    with transaction(con):
+        migration_view.save_migration_view(con, dataset_id, states_key, view)
+    return key, False
+
+
 def _add_key(con: duckdb.DuckDBPyConnection, dataset_id: str, key: str, as_of: date) -> None:
     con.execute(
         "insert into prepared_keys values ($dataset_id, $key, $as_of, now())",
@@ -281,7 +318,7 @@ def _forget_others(con: duckdb.DuckDBPyConnection, dataset_id: str, keep: list[s
     """Drop the dataset's prepared tier tables that are not in this set (older data, rules or dates)."""
     params = {"dataset_id": dataset_id, "keep": keep}
     with transaction(con):
-        for table in ("prepared_tiers", "prepared_keys"):
+        for table in ("prepared_tiers", "prepared_views", "prepared_keys"):
             con.execute(_DROP_OTHERS_SQL.format(table=table), params)
 
 
@@ -316,6 +353,7 @@ def prepare(
     is already stored and current. `writer()` gives a context manager yielding a connection that may write (e.g.
     Workspace.writer: taken once per step, so others can write in between); `cfg` defaults to the workspace's
     rules; `as_of` to the dataset's default. `progress(fraction, stage)` is told before each step and at the end."""
+    from segcore import weekly
     from segcore.tier_rules import load_rules
 
     tell = progress or (lambda fraction, stage: None)
@@ -334,8 +372,13 @@ def prepare(
     # pass for all 9 Sundays would hold them in pandas: 4.2 GiB at 10M lines, and twice the time)
     sundays = set(weekly_sundays(as_of))
     steps: list[tuple[str, date | None]] = [("tiers", d) for d in sorted(plan["tiers"], reverse=True)]
-    steps += [("migration", None), ("month_ends", None), ("forecast", None)]
-    weights = {"tiers": 1.0, "migration": 12.0, "month_ends": 4.0, "forecast": 6.0}
+    steps += [("migration", None), ("migration_view", None), ("month_ends", None), ("forecast", None)]
+    steps += [("weekly", None)]
+    weights = {"tiers": 1.0, "migration": 12.0, "migration_view": 1.0, "month_ends": 4.0, "forecast": 6.0}
+    weights["weekly"] = 5.0
+    week_end = weekly_sundays(as_of)[-1]
+    with writer() as con:
+        views = {"weekly": weekly.numbers_key(con, dataset_id, week_end, cfg)}
     total, done = sum(weights[kind] for kind, _ in steps), 0.0
     for kind, day in steps:
         tell(done / total, "sundays" if day in sundays and day != as_of else kind)
@@ -349,6 +392,12 @@ def prepare(
                     _store_tier_table(con, dataset_id, day, cfg, keys[day])
             elif kind == "forecast":
                 fresh = _store_forecast(con, dataset_id, as_of)
+            elif kind == "weekly":
+                fresh = _has_key(con, dataset_id, views["weekly"])
+                if not fresh:
+                    _store_weekly(con, dataset_id, week_end, cfg)
+            elif kind == "migration_view":
+                views["migration"], fresh = _store_migration_view(con, dataset_id, plan["migration"], cfg)
             else:
                 fresh = _states_cached(con, dataset_id, plan[kind], cfg)
                 if not fresh:
@@ -357,6 +406,6 @@ def prepare(
         report.seconds[name] = time.perf_counter() - began
         done += weights[kind]
     with writer() as con:
-        _forget_others(con, dataset_id, list(keys.values()))
+        _forget_others(con, dataset_id, [*keys.values(), *views.values()])
     tell(1.0, "done")
     return report

@@ -268,7 +268,8 @@ _TIER_COLUMNS_DDL = """
 # issue 11, C: what the pages' first visits need, prepared after a load (segcore/prepared.py). A tier table as of
 # one date is kept coded (the tier table's own columns, text columns as codes) under a key that hashes everything
 # it depends on (dataset, as-of date, rules, the dataset's loads, the rules SQL); prepared_keys lists the keys of
-# a dataset's prepared set (the newest set replaces the older).
+# a dataset's prepared set (the newest set replaces the older). prepared_views keeps a page's default view the same
+# way (segcore/stored_views.py): its frames as Arrow IPC and a JSON document, one row per part.
 _PREPARED_DDL = """
 create table if not exists prepared_keys (
     dataset_id varchar not null,
@@ -279,11 +280,17 @@ create table if not exists prepared_keys (
 create table if not exists prepared_tiers (
     dataset_id varchar not null,
     key varchar not null,{tier_columns});
+create table if not exists prepared_views (
+    dataset_id varchar not null,
+    key varchar not null,
+    part varchar not null,
+    payload blob not null
+);
 """
 
 
 def create_prepared_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the prepared tables (prepared_keys, prepared_tiers) if they do not exist yet."""
+    """Create the prepared tables (prepared_keys, prepared_tiers, prepared_views) if they do not exist yet."""
     con.execute(_PREPARED_DDL.replace("{tier_columns}", _TIER_COLUMNS_DDL.format(text="tinyint")))
     con.execute(_FORECAST_DDL)
     con.execute(EXPORT_LOG_DDL)

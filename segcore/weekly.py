@@ -59,6 +59,7 @@ from segcore.engine.order_views import ORDERS_AT_DATES_CTES
 from segcore.engine.orders import order_days_ctes
 from segcore.errors import InputError
 from segcore.forecast.slipping import Slipping, slipping
+from segcore.stored_views import load_view, prepared_key, save_view
 from segcore.tier_rules import DEFAULT_RULES, TierRules
 
 __all__ = [
@@ -71,20 +72,26 @@ __all__ = [
     "VIP_QUIET_DAYS",
     "CampaignLine",
     "Kpi",
+    "WeeklyNumbers",
     "WeeklyReview",
     "actions",
     "alerts",
     "iso_week",
     "iso_week_label",
     "last_complete_week",
+    "numbers_key",
     "recent_campaigns",
     "review_sundays",
+    "save_numbers",
     "state_label",
     "store_name",
+    "stored_numbers",
     "sunday_tables",
+    "tier_counts",
     "tier_movements",
     "top_movements",
     "weekly_kpis",
+    "weekly_numbers",
     "weekly_review",
 ]
 
@@ -247,14 +254,15 @@ order by sunday
 )
 
 
-def _flag(table: pd.DataFrame, column: str) -> pd.Series:
-    """A group column as plain booleans indexed by customer_id (NULL = not in the group)."""
-    return table.set_index("customer_id")[column].fillna(False).astype(bool)
+def _ids_where(table: pd.DataFrame, flags: pd.Series) -> set[str]:
+    """The customer ids of the rows where `flags` holds (NULL = does not). Only those ids are copied: a set_index of
+    the 1M-row table per call took 13 of the 31 s of a weekly review at 1M customers (bench/RESULTS.md, "Pages")."""
+    return set(table["customer_id"].to_numpy()[flags.fillna(False).to_numpy(dtype=bool)])
 
 
 def _members(table: pd.DataFrame, column: str) -> set[str]:
-    flags = _flag(table, column)
-    return set(flags.index[flags.to_numpy()])
+    """The customers in a group column (NULL = not in the group)."""
+    return _ids_where(table, table[column])
 
 
 def _bought_in_week(table: pd.DataFrame, sunday: date) -> set[str]:
@@ -412,8 +420,7 @@ def alerts(
     before, after = frames[week_end - timedelta(days=7)], frames[week_end]
     high_value = _members(before, "high_spend") | _members(before, "high_ticket")
     went_silent = (_members(after, "silent") - _members(before, "silent")) & high_value
-    recency = after.set_index("customer_id")["recency_days"]
-    quiet = set(recency.index[(recency >= VIP_QUIET_DAYS).fillna(False).to_numpy(dtype=bool)])
+    quiet = _ids_where(after, after["recency_days"] >= VIP_QUIET_DAYS)
     first = pd.to_datetime(after["first_purchase"])
     mark_this_week = (first >= pd.Timestamp(week_end - timedelta(days=NEW_CUSTOMER_DAYS + 6))) & (
         first <= pd.Timestamp(week_end - timedelta(days=NEW_CUSTOMER_DAYS))
@@ -431,13 +438,18 @@ def alerts(
 # --- actions and campaigns -------------------------------------------------------------------------------------
 
 
-def actions(tiers: pd.DataFrame, playbook: pd.DataFrame) -> pd.DataFrame:
-    """(tier, customers, action, channel): each playbook tier (its order) with customers in it, from a tier table."""
-    counts = tiers["tier"].value_counts()
+def tier_counts(tiers: pd.DataFrame) -> dict[str, int]:
+    """Customers per tier of a tier table (customers without a tier left out)."""
+    return {str(tier): int(n) for tier, n in tiers["tier"].value_counts().items()}
+
+
+def actions(counts: Mapping[str, int], playbook: pd.DataFrame) -> pd.DataFrame:
+    """(tier, customers, action, channel): each playbook tier (its order) with customers in it, from the customers
+    per tier (tier_counts)."""
     rows = [
         {
             "tier": row.segment,
-            "customers": int(counts.get(row.segment, 0)),
+            "customers": int(counts.get(str(row.segment), 0)),
             "action": row.action,
             "channel": row.channel,
         }
@@ -517,7 +529,6 @@ class WeeklyReview:
     week_start: date
     week_end: date
     kpis: list[Kpi]
-    tiers: pd.DataFrame  # tier table as of week_end
     movements: pd.DataFrame  # from_tier, to_tier, customers (stayers included)
     top_movements: list[str]
     alerts: dict[str, pd.DataFrame]
@@ -569,6 +580,91 @@ def store_name(con: duckdb.DuckDBPyConnection, dataset_id: str, lang: str) -> st
     return " ".join(name.replace("_", " ").split()) or dataset_id
 
 
+@dataclass(frozen=True)
+class WeeklyNumbers:
+    """The part of a weekly review that takes the time at a large store (the KPIs over 9 tier tables, the movements,
+    the alerts and the forecast's slipping customers), in no language: prepare stores it for the default week."""
+
+    kpis: list[Kpi]
+    movements: pd.DataFrame
+    alerts: dict[str, pd.DataFrame]
+    slipped: Slipping
+    tier_counts: dict[str, int]  # customers per tier at week_end
+
+
+def weekly_numbers(
+    con: duckdb.DuckDBPyConnection,
+    dataset_id: str,
+    week_end: date,
+    cfg: TierRules = DEFAULT_RULES,
+    tables: Mapping[date, pd.DataFrame] | None = None,
+) -> WeeklyNumbers:
+    """The numbers of the weekly review of the week ending on the Sunday `week_end`; `tables` as for weekly_kpis."""
+    week_end = _check_sunday(week_end)
+    tables = _tables_for(con, dataset_id, week_end, cfg, tables, HISTORY_WEEKS + 1)  # given (prepared) or computed
+    slipped = slipping(con, dataset_id, week_end)
+    return WeeklyNumbers(
+        kpis=weekly_kpis(con, dataset_id, week_end, cfg, tables),
+        movements=tier_movements(tables[week_end - timedelta(days=7)], tables[week_end]),
+        alerts=alerts(con, dataset_id, week_end, cfg, tables, slipped),
+        slipped=slipped,
+        tier_counts=tier_counts(tables[week_end]),
+    )
+
+
+def numbers_key(con: duckdb.DuckDBPyConnection, dataset_id: str, week_end: date, cfg: TierRules) -> str:
+    """The key of the stored numbers of this week, for the current data and rules."""
+    from segcore.prepared import data_version
+
+    return prepared_key("weekly", dataset_id, {"week_end": week_end}, cfg, data_version(con, dataset_id))
+
+
+def save_numbers(
+    con: duckdb.DuckDBPyConnection, dataset_id: str, week_end: date, cfg: TierRules, numbers: WeeklyNumbers
+) -> None:
+    """Keep the numbers of this week in the workspace (segcore.stored_views), for the current data and rules."""
+    kpis = [
+        {**{f: getattr(k, f) for f in ("key", "value", "previous", "change", "kind", "higher_is_better")},
+         "history": [[day.isoformat(), value] for day, value in k.history]}
+        for k in numbers.kpis
+    ]  # fmt: skip
+    slipped = numbers.slipped
+    document = {
+        "kpis": kpis,
+        "slipping": {
+            "ids": sorted(slipped.customer_ids),
+            "clv_threshold": slipped.clv_threshold,
+            "warnings": slipped.warnings,
+        },
+        "tier_counts": numbers.tier_counts,
+    }
+    frames = {"movements": numbers.movements} | {f"alert:{key}": frame for key, frame in numbers.alerts.items()}
+    key = numbers_key(con, dataset_id, week_end, cfg)
+    save_view(con, dataset_id, key, week_end, frames, document)
+
+
+def stored_numbers(
+    con: duckdb.DuckDBPyConnection, dataset_id: str, week_end: date, cfg: TierRules
+) -> WeeklyNumbers | None:
+    """The numbers of this week as prepare stored them for the current data and rules; None when not stored."""
+    view = load_view(con, dataset_id, numbers_key(con, dataset_id, _check_sunday(week_end), cfg))
+    if view is None:
+        return None
+    kpis = [
+        Kpi(**{k: v for k, v in row.items() if k != "history"},
+            history=[(date.fromisoformat(day), value) for day, value in row["history"]])
+        for row in view.document["kpis"]
+    ]  # fmt: skip
+    slipping_part = view.document["slipping"]
+    return WeeklyNumbers(
+        kpis=kpis,
+        movements=view.frames["movements"],
+        alerts={key: view.frames[f"alert:{key}"] for key in ALERT_KEYS},
+        slipped=Slipping(set(slipping_part["ids"]), slipping_part["clv_threshold"], slipping_part["warnings"]),
+        tier_counts={str(tier): int(n) for tier, n in view.document["tier_counts"].items()},
+    )
+
+
 def weekly_review(
     con: duckdb.DuckDBPyConnection,
     dataset_id: str,
@@ -578,32 +674,32 @@ def weekly_review(
     dataset_name: str | None = None,
     currency: str | None = None,
     tables: Mapping[date, pd.DataFrame] | None = None,
+    numbers: WeeklyNumbers | None = None,
 ) -> WeeklyReview:
     """The weekly review of the week ending on the Sunday `week_end`, in `lang` (sentences and playbook actions);
-    amounts in `currency` (default: the dataset's), the store named `dataset_name` (default: `store_name`)."""
+    amounts in `currency` (default: the dataset's), the store named `dataset_name` (default: `store_name`).
+    `numbers` (stored_numbers, same data and rules) saves every tier table."""
     from segcore.currency import dataset_currency
     from segcore.playbook import playbook
 
     week_end = _check_sunday(week_end)
-    tables = _tables_for(con, dataset_id, week_end, cfg, tables, HISTORY_WEEKS + 1)  # given (prepared) or computed
-    before, after = tables[week_end - timedelta(days=7)], tables[week_end]
-    movements = tier_movements(before, after)
+    if numbers is None:
+        numbers = weekly_numbers(con, dataset_id, week_end, cfg, tables)
     tier_order = (*cfg.tier_order, "regular", "potential")
     currency = currency or dataset_currency(con, dataset_id)
-    slipped = slipping(con, dataset_id, week_end)
+    slipped = numbers.slipped
     return WeeklyReview(
         dataset_id=dataset_id,
         dataset_name=dataset_name or store_name(con, dataset_id, lang),
         lang=lang,
         week_start=week_end - timedelta(days=6),
         week_end=week_end,
-        kpis=weekly_kpis(con, dataset_id, week_end, cfg, tables),
-        tiers=after,
-        movements=movements,
-        top_movements=top_movements(movements, 5, lang),
-        alerts=alerts(con, dataset_id, week_end, cfg, tables, slipped),
+        kpis=numbers.kpis,
+        movements=numbers.movements,
+        top_movements=top_movements(numbers.movements, 5, lang),
+        alerts=numbers.alerts,
         campaigns=recent_campaigns(con, dataset_id, week_end, cfg, lang, currency),
-        actions=actions(after, playbook(con, "tier", list(tier_order), lang)),
+        actions=actions(numbers.tier_counts, playbook(con, "tier", list(tier_order), lang)),
         tier_order=tier_order,
         active_days=cfg.lifecycle_at_risk_days,
         sleeping_days=cfg.sleeping_days,

@@ -21,11 +21,14 @@ from segcore import engine, prepared
 from segcore.engine.history import cached_states, snapshot_states
 from segcore.engine.orders import build_order_days
 from segcore.tier_rules import DEFAULT_RULES
-from segcore.weekly import weekly_review
+from segcore.weekly import stored_numbers, weekly_review
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = date(2024, 6, 14)  # the day of the last sale below (a Friday)
-STEPS = 14  # tier tables at AS_OF, 30 days before and 9 Sundays; the Migration page's and a card's states; the forecast
+STEPS = (
+    16  # tier tables at AS_OF, 30 days before and 9 Sundays; the Migration page's and a card's states; the forecast;
+)
+# the Migration page's default view; the weekly review's numbers
 
 # Six customers over 18 months: a big spender, a steady buyer, one who went quiet, a refund, a promo chaser and a
 # newcomer. (customer, order, day, amount, promo)
@@ -112,12 +115,56 @@ def test_the_weekly_review_from_prepared_tables_is_the_computed_one(shop: duckdb
     computed = weekly_review(shop, "shop", sundays[-1], DEFAULT_RULES, "en", currency="CNY")
     read = weekly_review(shop, "shop", sundays[-1], DEFAULT_RULES, "en", currency="CNY", tables=tables)  # type: ignore[arg-type]
     assert read.kpis == computed.kpis and read.top_movements == computed.top_movements
-    pd.testing.assert_frame_equal(read.tiers, computed.tiers)
     pd.testing.assert_frame_equal(read.movements, computed.movements)
     assert read.alerts.keys() == computed.alerts.keys()
     for name in computed.alerts:
         pd.testing.assert_frame_equal(read.alerts[name], computed.alerts[name])
     pd.testing.assert_frame_equal(read.actions, computed.actions)
+
+
+def test_the_stored_weekly_numbers_are_the_computed_ones(shop: duckdb.DuckDBPyConnection) -> None:
+    week_end = prepared.weekly_sundays(AS_OF)[-1]
+    assert stored_numbers(shop, "shop", week_end, DEFAULT_RULES) is None
+    prepared.prepare(_writer(shop), "shop")
+    numbers = stored_numbers(shop, "shop", week_end, DEFAULT_RULES)
+    assert numbers is not None
+    computed = weekly_review(shop, "shop", week_end, DEFAULT_RULES, "zh", currency="CNY")
+    read = weekly_review(shop, "shop", week_end, DEFAULT_RULES, "zh", currency="CNY", numbers=numbers)
+    assert read.kpis == computed.kpis and read.top_movements == computed.top_movements
+    assert [type(k.value) for k in read.kpis] == [type(k.value) for k in computed.kpis]  # counts stay int
+    assert (read.slipping_clv, read.forecast_warnings) == (computed.slipping_clv, computed.forecast_warnings)
+    pd.testing.assert_frame_equal(read.movements, computed.movements)
+    assert read.alerts.keys() == computed.alerts.keys()
+    for name in computed.alerts:
+        pd.testing.assert_frame_equal(read.alerts[name], computed.alerts[name])
+    pd.testing.assert_frame_equal(read.actions, computed.actions)
+    # the week's numbers by hand: bob bought on 2 Jun (in the week of 3-9 Jun: none), so no purchase in the week
+    assert (read.kpi("purchases").value, read.kpi("revenue").value) == (0, 0.0)
+    assert read.kpi("purchases").history[-2] == (date(2024, 6, 2), 1)  # bob's b5 in the week of 27 May-2 Jun
+    assert stored_numbers(shop, "shop", date(2024, 6, 2), DEFAULT_RULES) is None  # another week is not stored
+
+
+def test_the_stored_migration_view_is_the_computed_one(shop: duckdb.DuckDBPyConnection) -> None:
+    from segcore import migration
+    from segcore.migration_view import MOVERS_SHOWN, default_cell, movers_details, stored_migration_view
+
+    dates = prepared.prepare_plan(AS_OF)["migration"]
+    prepared.prepare(_writer(shop), "shop")
+    key = migration.cache_key(shop, "shop", dates, DEFAULT_RULES)
+    view = stored_migration_view(shop, "shop", key)
+    assert view is not None
+    assert (view.start, view.end) == (date(2024, 5, 12), date(2024, 6, 9))  # four Sundays back, and the last
+    moves = migration.transitions_between_from_cache(shop, "shop", key, view.start, view.end)
+    pd.testing.assert_frame_equal(view.moves, moves)
+    pd.testing.assert_frame_equal(view.sizes, migration.state_sizes_from_cache(shop, "shop", key))
+    net = migration.net_flow(migration.cached_transitions(shop, "shop", dates, DEFAULT_RULES))
+    pd.testing.assert_frame_equal(view.net_flow, net)
+    assert view.cell == default_cell(moves)
+    movers = migration.movers_from_cache(shop, "shop", key, view.start, view.end, *view.cell, MOVERS_SHOWN)
+    assert view.movers == movers and view.movers.total == len(view.movers.ids) > 0
+    tables = [engine.tier_table(shop, "shop", day, DEFAULT_RULES) for day in (view.start, view.end)]
+    pd.testing.assert_frame_equal(view.details, movers_details(*tables, movers.ids))
+    assert stored_migration_view(shop, "shop", "another states key") is None
 
 
 def test_the_prepared_states_are_the_engines(shop: duckdb.DuckDBPyConnection) -> None:
@@ -163,6 +210,7 @@ def test_a_new_load_makes_every_stored_entry_stale(shop: duckdb.DuckDBPyConnecti
     prepared.prepare(_writer(shop), "shop")
     _load(shop, [("bob", "b6", "2024-06-10", 900.00, False)], "l2", "2024-06-16 08:00")
     assert prepared.stored_tier_table(shop, "shop", AS_OF, DEFAULT_RULES) is None
+    assert stored_numbers(shop, "shop", prepared.weekly_sundays(AS_OF)[-1], DEFAULT_RULES) is None
     assert not prepared.is_prepared(shop, "shop", DEFAULT_RULES)
     report = prepared.prepare(_writer(shop), "shop")
     assert len(report.computed) == STEPS
@@ -201,10 +249,10 @@ def test_the_prepare_command(tmp_path: Path) -> None:
     first = _cli("prepare", "--dataset", "shop", "--workspace", workspace)
     assert (first.returncode, first.stdout) == (
         0,
-        "shop: prepared as of 2024-06-14 (14 computed, 0 already current)\n",
+        "shop: prepared as of 2024-06-14 (16 computed, 0 already current)\n",
     ), first.stderr
     again = _cli("prepare", "--dataset", "shop", "--workspace", workspace)
-    assert again.stdout == "shop: prepared as of 2024-06-14 (0 computed, 14 already current)\n"
+    assert again.stdout == "shop: prepared as of 2024-06-14 (0 computed, 16 already current)\n"
     with duckdb.connect(workspace, read_only=True) as con:
         assert prepared.is_prepared(con, "shop", DEFAULT_RULES)
     unknown = _cli("prepare", "--dataset", "nope", "--workspace", workspace)
@@ -233,6 +281,11 @@ def test_prepared_pages_never_compute_a_tier_table(app_workspace: Path, monkeypa
     monkeypatch.setattr("segcore.engine.tier_table", refuse)
     monkeypatch.setattr("segcore.targets.tier_table", refuse)
     monkeypatch.setattr("segcore.weekly.snapshot_tables", refuse)
+    monkeypatch.setattr(
+        "segcore.weekly.weekly_kpis", refuse
+    )  # the Migration page's default view; the weekly review's numbers are read
+    for name in ("transitions_between_from_cache", "state_sizes_from_cache", "cached_transitions", "movers_from_cache"):
+        monkeypatch.setattr(f"segcore.migration.{name}", refuse)  # the Migration page's default view is read
     at = run_app()
     pages = ("segments", "personas", "forecast", "weekly", "targets", "migration")
     for page in (f"pages/{name}.py" for name in pages):

@@ -19,6 +19,7 @@ from segcore.weekly import (
     last_complete_week,
     recent_campaigns,
     sunday_tables,
+    tier_counts,
     tier_movements,
     top_movements,
     weekly_kpis,
@@ -301,7 +302,8 @@ def test_actions_count_each_tier_of_the_playbook() -> None:
         [("loyal", 2, "New products first", "wechat"), ("silent", 1, "Care", "sms")],
         columns=["tier", "customers", "action", "channel"],
     )
-    pd.testing.assert_frame_equal(actions(tiers, playbook), expected)
+    assert tier_counts(tiers) == {"loyal": 2, "silent": 1}  # d has no tier
+    pd.testing.assert_frame_equal(actions(tier_counts(tiers), playbook), expected)
 
 
 def add_campaign(con: duckdb.DuckDBPyConnection, name: str, start: date, end: date, minute: int) -> str:

@@ -13,7 +13,18 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import streamlit as st
 
-from segcore import engine, migration, outcomes, overview, persona, prepared, segments, targets, tier_imports
+from segcore import (
+    engine,
+    migration,
+    migration_view,
+    outcomes,
+    overview,
+    persona,
+    prepared,
+    segments,
+    targets,
+    tier_imports,
+)
 from segcore import forecast as forecast_core
 from segcore import weekly as weekly_core
 from segcore.access import seen_as
@@ -384,34 +395,66 @@ def migration_key(dataset_id: str, dates: tuple[date, ...]) -> str:
     return _migration_key(dataset_id, dates, tier_rules(), state.data_version())
 
 
-@st.cache_data(ttl=3600, max_entries=32, show_spinner=False)
+@st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
+def migration_stored_view(dataset_id: str, key: str) -> migration_view.MigrationView | None:
+    """The default view prepare stored for the cached states `key` (None when not prepared): the reads below
+    answer from it for its period and cell."""
+    with state.workspace().reader() as con:
+        return migration_view.stored_migration_view(con, dataset_id, key)
+
+
 def migration_between(dataset_id: str, key: str, start: date, end: date) -> pd.DataFrame:
     """Customers per (from_state, to_state) between two snapshot dates of the cached states `key`."""
+    view = migration_stored_view(dataset_id, key)
+    return view.moves if view and view.has_period(start, end) else _migration_between(dataset_id, key, start, end)
+
+
+@st.cache_data(ttl=3600, max_entries=32, show_spinner=False)
+def _migration_between(dataset_id: str, key: str, start: date, end: date) -> pd.DataFrame:
     with state.workspace().reader() as con:
         return migration.transitions_between_from_cache(con, dataset_id, key, start, end)
 
 
-@st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
 def migration_sizes(dataset_id: str, key: str) -> pd.DataFrame:
     """Customers per (snapshot_date, tier) of the cached states `key`, `none` left out."""
+    view = migration_stored_view(dataset_id, key)
+    return view.sizes if view else _migration_sizes(dataset_id, key)
+
+
+@st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
+def _migration_sizes(dataset_id: str, key: str) -> pd.DataFrame:
     with state.workspace().reader() as con:
         return migration.state_sizes_from_cache(con, dataset_id, key)
 
 
-@st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
 def migration_net_flow(dataset_id: str, key: str, dates: tuple[date, ...], cfg: TierRules) -> pd.DataFrame:
     """Inflow, outflow and net per (to_date, tier) between consecutive snapshots of the cached states `key` (of
     these dates and rules): net_flow_from_cache's answer, from the engine's packed transition count over the cache
     (3x faster than a join of consecutive snapshots; only the transition counts leave DuckDB)."""
+    view = migration_stored_view(dataset_id, key)
+    return view.net_flow if view else _migration_net_flow(dataset_id, key, dates, cfg)
+
+
+@st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
+def _migration_net_flow(dataset_id: str, key: str, dates: tuple[date, ...], cfg: TierRules) -> pd.DataFrame:
     with state.workspace().reader() as con:
         return migration.net_flow(migration.cached_transitions(con, dataset_id, list(dates), cfg, "tier"))
 
 
-@st.cache_data(ttl=3600, max_entries=32, show_spinner=False)
 def migration_movers(
     dataset_id: str, key: str, start: date, end: date, source: str, target: str, limit: int | None
 ) -> migration.Movers:
     """The first `limit` customers (None: all) in `source` at start and `target` at end, and how many there are."""
+    view = migration_stored_view(dataset_id, key)
+    if view and view.has_period(start, end) and view.cell == (source, target) and limit == migration_view.MOVERS_SHOWN:
+        return view.movers
+    return _migration_movers(dataset_id, key, start, end, source, target, limit)
+
+
+@st.cache_data(ttl=3600, max_entries=32, show_spinner=False)
+def _migration_movers(
+    dataset_id: str, key: str, start: date, end: date, source: str, target: str, limit: int | None
+) -> migration.Movers:
     with state.workspace().reader() as con:
         return migration.movers_from_cache(con, dataset_id, key, start, end, source, target, limit)
 
@@ -420,20 +463,19 @@ def migration_movers(
 def _movers_details(
     dataset_id: str, ids: tuple[str, ...], start: date, end: date, cfg: TierRules, version: int
 ) -> pd.DataFrame:
-    picked = pd.Index(ids, name="customer_id")
     with state.workspace().reader() as con:
-        before = _tiers(con, dataset_id, start, cfg).set_index("customer_id")
-        after = _tiers(con, dataset_id, end, cfg).set_index("customer_id")
-    return pd.DataFrame({
-        "last_purchase": after["last_purchase"].reindex(picked),
-        "spend_before": before["spend_w"].reindex(picked).fillna(0),
-        "spend_after": after["spend_w"].reindex(picked).fillna(0),
-    }).reset_index()  # fmt: skip
+        before, after = _tiers(con, dataset_id, start, cfg), _tiers(con, dataset_id, end, cfg)
+    return migration_view.movers_details(before, after, list(ids))
 
 
-def movers_details(dataset_id: str, ids: tuple[str, ...], start: date, end: date) -> pd.DataFrame:
+def movers_details(
+    dataset_id: str, ids: tuple[str, ...], start: date, end: date, key: str | None = None
+) -> pd.DataFrame:
     """Last purchase (as of end) and spend in the groups window before and after, for some customers (only their
-    rows are kept in the cache)."""
+    rows are kept in the cache); from the stored view of the states `key` when it holds these customers."""
+    view = migration_stored_view(dataset_id, key) if key else None
+    if view and view.has_period(start, end) and tuple(view.movers.ids) == ids:
+        return view.details
     return _movers_details(dataset_id, ids, start, end, tier_rules(), state.data_version())
 
 
@@ -442,11 +484,13 @@ def _weekly_review(
     dataset_id: str, week_end: date, lang: str, currency: str, cfg: TierRules, version: int
 ) -> WeeklyReview:
     with state.workspace().reader() as con:
-        stored = {
-            day: prepared.stored_tier_table(con, dataset_id, day, cfg) for day in weekly_core.review_sundays(week_end)
-        }
+        numbers = weekly_core.stored_numbers(con, dataset_id, week_end, cfg)  # the default week, once prepared
+        days = [] if numbers else weekly_core.review_sundays(week_end)
+        stored = {day: prepared.stored_tier_table(con, dataset_id, day, cfg) for day in days}
         tables = {day: table for day, table in stored.items() if table is not None}  # the rest are computed
-        return weekly_core.weekly_review(con, dataset_id, week_end, cfg, lang, currency=currency, tables=tables)
+        return weekly_core.weekly_review(
+            con, dataset_id, week_end, cfg, lang, currency=currency, tables=tables, numbers=numbers
+        )
 
 
 def weekly_review(dataset_id: str, week_end: date, lang: str, currency: str) -> WeeklyReview:

@@ -12,6 +12,7 @@ from segcore import fmt
 from segcore.catalog import CATALOG, text
 from segcore.export_log import Exported
 from segcore.migration import HEADLINE_PAIR, movers_from_cache, transition_matrix, year_of_snapshots
+from segcore.migration_view import MOVERS_SHOWN, default_cell, default_period
 from ui import cached, charts
 from ui import state as ui_state
 from ui.auth import page_access
@@ -35,9 +36,6 @@ __all__ = [
 ]  # fmt: skip
 
 
-MOVERS_SHOWN = 5000  # rows of the movers table (and its download); the caption counts them all
-
-
 def _order() -> list[str]:
     cfg = cached.tier_rules()
     return [*cfg.tier_order, "regular", "potential", "none"]
@@ -54,7 +52,7 @@ def snapshot_choices(as_of: date, every: str) -> list[date]:
 
 def date_pair(dates: list[date], every: str, code: str) -> tuple[date, date]:
     """Two snapshot dates to compare; by default four weeks ago and the last complete week (or the last month)."""
-    default_from = dates[-5] if every == "week" and len(dates) >= 5 else dates[-2]
+    default_from = default_period(dates, every)[0]
     left, right = st.columns(2)
     start = left.selectbox(
         t("mig.from"),
@@ -260,20 +258,11 @@ def net_flow_bars(flows: pd.DataFrame, code: str) -> go.Figure:
     return _dates_axis(fig, code)
 
 
-def _default_cell(moves: pd.DataFrame) -> tuple[str, str]:
-    wanted = moves[(moves["from_state"] == HEADLINE_PAIR[0]) & (moves["to_state"] == HEADLINE_PAIR[1])]
-    if len(wanted):
-        return HEADLINE_PAIR
-    moved = moves[moves["from_state"] != moves["to_state"]].sort_values("customers", ascending=False)
-    row = moved.iloc[0] if len(moved) else moves.iloc[0]
-    return str(row["from_state"]), str(row["to_state"])
-
-
 def movers_panel(dataset: str, key: str, start: date, end: date, moves: pd.DataFrame, code: str) -> None:
     """Pick a cell (from → to); see its customers (the first MOVERS_SHOWN), download them, or hand them all to the
     Targets page."""
     order = [s for s in _order() if s in set(moves["from_state"]) | set(moves["to_state"])]
-    default_from, default_to = _default_cell(moves)
+    default_from, default_to = default_cell(moves)
     left, right = st.columns(2)
     source = left.selectbox(
         t("mig.from_tier"),
@@ -297,7 +286,7 @@ def movers_panel(dataset: str, key: str, start: date, end: date, moves: pd.DataF
     )
     if not shown.ids:
         return
-    table = _movers_table(dataset, shown.ids, start, end)
+    table = _movers_table(dataset, key, shown.ids, start, end)
     money = [t("mig.spend_before"), t("mig.spend_after")]
     shown_table = readable(table, code, currency=ui_state.currency(), money=money, days=[t("mig.last_purchase")])
     st.dataframe(shown_table, hide_index=True, width="stretch", height=300)
@@ -322,8 +311,8 @@ def movers_panel(dataset: str, key: str, start: date, end: date, moves: pd.DataF
         st.switch_page("pages/targets.py")
 
 
-def _movers_table(dataset: str, ids: list[str], start: date, end: date) -> pd.DataFrame:
-    details = cached.movers_details(dataset, tuple(ids), start, end)
+def _movers_table(dataset: str, key: str, ids: list[str], start: date, end: date) -> pd.DataFrame:
+    details = cached.movers_details(dataset, tuple(ids), start, end, key)
     return pd.DataFrame({
         t("col.customer_id"): details["customer_id"],
         t("mig.last_purchase"): [d.date() if pd.notna(d) else None for d in details["last_purchase"]],
