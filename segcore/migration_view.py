@@ -136,10 +136,10 @@ def stored_migration_view(con: duckdb.DuckDBPyConnection, dataset_id: str, state
     return MigrationView(
         start=date.fromisoformat(doc["start"]),
         end=date.fromisoformat(doc["end"]),
-        moves=view.frames["moves"],
-        sizes=view.frames["sizes"],
-        net_flow=view.frames["net_flow"],
+        moves=view.frame("moves"),
+        sizes=view.frame("sizes"),
+        net_flow=view.frame("net_flow"),
         cell=(doc["cell"][0], doc["cell"][1]),
         movers=migration.Movers(list(doc["movers"]["ids"]), int(doc["movers"]["total"])),
-        details=view.frames["details"],
+        details=view.frame("details"),
     )

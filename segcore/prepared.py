@@ -12,6 +12,8 @@ stores, for the current tier rules:
   target fields);
 - the Migration page's default view (segcore.migration_view: the transitions of its default period, the sizes,
   the net flow and the first movers, 8-9 s at 1M customers);
+- the candidate table of the Targets and Personas pages at the as-of date (segcore.stored_candidates, 4.5 s at
+  1M customers);
 - the numbers of the default weekly review (segcore.weekly.WeeklyNumbers, through segcore.stored_views: its KPIs,
   movements, alerts and slipping customers took 20-35 s at 1M customers).
 
@@ -203,9 +205,12 @@ def is_prepared(con: duckdb.DuckDBPyConnection, dataset_id: str, cfg: TierRules,
     if not all(_has_key(con, dataset_id, tiers_key(con, dataset_id, d, cfg, data=data)) for d in plan["tiers"]):
         return False
     from segcore.migration_view import view_key
+    from segcore.stored_candidates import candidates_key
     from segcore.weekly import numbers_key
 
     if not _has_key(con, dataset_id, numbers_key(con, dataset_id, weekly_sundays(as_of)[-1], cfg)):
+        return False
+    if not _has_key(con, dataset_id, candidates_key(con, dataset_id, as_of, cfg)):
         return False
     if not all(_states_cached(con, dataset_id, plan[name], cfg) for name in ("migration", "month_ends")):
         return False
@@ -353,7 +358,7 @@ def prepare(
     is already stored and current. `writer()` gives a context manager yielding a connection that may write (e.g.
     Workspace.writer: taken once per step, so others can write in between); `cfg` defaults to the workspace's
     rules; `as_of` to the dataset's default. `progress(fraction, stage)` is told before each step and at the end."""
-    from segcore import weekly
+    from segcore import stored_candidates, weekly
     from segcore.tier_rules import load_rules
 
     tell = progress or (lambda fraction, stage: None)
@@ -373,12 +378,15 @@ def prepare(
     sundays = set(weekly_sundays(as_of))
     steps: list[tuple[str, date | None]] = [("tiers", d) for d in sorted(plan["tiers"], reverse=True)]
     steps += [("migration", None), ("migration_view", None), ("month_ends", None), ("forecast", None)]
-    steps += [("weekly", None)]
+    steps += [("candidates", None), ("weekly", None)]
     weights = {"tiers": 1.0, "migration": 12.0, "migration_view": 1.0, "month_ends": 4.0, "forecast": 6.0}
-    weights["weekly"] = 5.0
+    weights |= {"candidates": 2.0, "weekly": 5.0}
     week_end = weekly_sundays(as_of)[-1]
     with writer() as con:
-        views = {"weekly": weekly.numbers_key(con, dataset_id, week_end, cfg)}
+        views = {
+            "weekly": weekly.numbers_key(con, dataset_id, week_end, cfg),
+            "candidates": stored_candidates.candidates_key(con, dataset_id, as_of, cfg),
+        }
     total, done = sum(weights[kind] for kind, _ in steps), 0.0
     for kind, day in steps:
         tell(done / total, "sundays" if day in sundays and day != as_of else kind)
@@ -396,6 +404,14 @@ def prepare(
                 fresh = _has_key(con, dataset_id, views["weekly"])
                 if not fresh:
                     _store_weekly(con, dataset_id, week_end, cfg)
+            elif kind == "candidates":
+                fresh = _has_key(con, dataset_id, views["candidates"])
+                if not fresh:
+                    table = stored_candidates.candidate_table(
+                        con, dataset_id, as_of, cfg, stored_tier_table(con, dataset_id, as_of, cfg)
+                    )
+                    with transaction(con):
+                        stored_candidates.save_candidates(con, dataset_id, as_of, cfg, table)
             elif kind == "migration_view":
                 views["migration"], fresh = _store_migration_view(con, dataset_id, plan["migration"], cfg)
             else:

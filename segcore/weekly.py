@@ -658,8 +658,8 @@ def stored_numbers(
     slipping_part = view.document["slipping"]
     return WeeklyNumbers(
         kpis=kpis,
-        movements=view.frames["movements"],
-        alerts={key: view.frames[f"alert:{key}"] for key in ALERT_KEYS},
+        movements=view.frame("movements"),
+        alerts={key: view.frame(f"alert:{key}") for key in ALERT_KEYS},
         slipped=Slipping(set(slipping_part["ids"]), slipping_part["clv_threshold"], slipping_part["warnings"]),
         tier_counts={str(tier): int(n) for tier, n in view.document["tier_counts"].items()},
     )

@@ -25,10 +25,9 @@ from segcore.weekly import stored_numbers, weekly_review
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = date(2024, 6, 14)  # the day of the last sale below (a Friday)
-STEPS = (
-    16  # tier tables at AS_OF, 30 days before and 9 Sundays; the Migration page's and a card's states; the forecast;
-)
-# the Migration page's default view; the weekly review's numbers
+# tier tables at AS_OF, 30 days before and 9 Sundays; the Migration page's and a card's states; the forecast; the
+# Migration page's default view; the candidate table; the weekly review's numbers
+STEPS = 17
 
 # Six customers over 18 months: a big spender, a steady buyer, one who went quiet, a refund, a promo chaser and a
 # newcomer. (customer, order, day, amount, promo)
@@ -167,6 +166,19 @@ def test_the_stored_migration_view_is_the_computed_one(shop: duckdb.DuckDBPyConn
     assert stored_migration_view(shop, "shop", "another states key") is None
 
 
+def test_the_stored_candidate_table_is_the_computed_one(shop: duckdb.DuckDBPyConnection) -> None:
+    from segcore.stored_candidates import candidate_table, stored_candidates
+
+    assert stored_candidates(shop, "shop", AS_OF, DEFAULT_RULES) is None
+    prepared.prepare(_writer(shop), "shop")
+    stored = stored_candidates(shop, "shop", AS_OF, DEFAULT_RULES)
+    assert stored is not None
+    computed = candidate_table(shop, "shop", AS_OF, DEFAULT_RULES)
+    assert stored.equals(computed) and stored.schema.equals(computed.schema)
+    assert stored.column("customer_id").to_pylist() == ["ann", "bob", "cat", "dan", "eve", "fay"]
+    assert stored_candidates(shop, "shop", date(2024, 6, 13), DEFAULT_RULES) is None  # another date
+
+
 def test_the_prepared_states_are_the_engines(shop: duckdb.DuckDBPyConnection) -> None:
     prepared.prepare(_writer(shop), "shop")
     assert prepared.is_prepared(shop, "shop", DEFAULT_RULES)
@@ -249,10 +261,10 @@ def test_the_prepare_command(tmp_path: Path) -> None:
     first = _cli("prepare", "--dataset", "shop", "--workspace", workspace)
     assert (first.returncode, first.stdout) == (
         0,
-        "shop: prepared as of 2024-06-14 (16 computed, 0 already current)\n",
+        "shop: prepared as of 2024-06-14 (17 computed, 0 already current)\n",
     ), first.stderr
     again = _cli("prepare", "--dataset", "shop", "--workspace", workspace)
-    assert again.stdout == "shop: prepared as of 2024-06-14 (0 computed, 16 already current)\n"
+    assert again.stdout == "shop: prepared as of 2024-06-14 (0 computed, 17 already current)\n"
     with duckdb.connect(workspace, read_only=True) as con:
         assert prepared.is_prepared(con, "shop", DEFAULT_RULES)
     unknown = _cli("prepare", "--dataset", "nope", "--workspace", workspace)
@@ -281,9 +293,8 @@ def test_prepared_pages_never_compute_a_tier_table(app_workspace: Path, monkeypa
     monkeypatch.setattr("segcore.engine.tier_table", refuse)
     monkeypatch.setattr("segcore.targets.tier_table", refuse)
     monkeypatch.setattr("segcore.weekly.snapshot_tables", refuse)
-    monkeypatch.setattr(
-        "segcore.weekly.weekly_kpis", refuse
-    )  # the Migration page's default view; the weekly review's numbers are read
+    monkeypatch.setattr("segcore.weekly.weekly_kpis", refuse)  # the weekly review's numbers are read
+    monkeypatch.setattr("segcore.targets.candidates", refuse)  # the candidate table is read
     for name in ("transitions_between_from_cache", "state_sizes_from_cache", "cached_transitions", "movers_from_cache"):
         monkeypatch.setattr(f"segcore.migration.{name}", refuse)  # the Migration page's default view is read
     at = run_app()

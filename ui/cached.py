@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -22,6 +23,7 @@ from segcore import (
     persona,
     prepared,
     segments,
+    stored_candidates,
     targets,
     tier_imports,
 )
@@ -30,6 +32,7 @@ from segcore import weekly as weekly_core
 from segcore.access import seen_as
 from segcore.attributes import extra_attributes
 from segcore.campaigns import list_campaigns
+from segcore.engine.run import frame as result_frame
 from segcore.errors import InputError
 from segcore.forecast import (
     DEFAULT_DISCOUNT,
@@ -227,8 +230,11 @@ def _target_candidates(dataset_id: str, as_of: date, cfg: TierRules, version: in
     # the expensive part of a list (the tier table and every candidate column), built once per dataset, date and
     # rules; cache_resource: the prepared table is shared, not copied (filter_candidates only reads it)
     with state.workspace().reader() as con:  # temp tables are private to this cursor
-        table = targets.candidates(con, dataset_id, as_of, cfg, prepared.stored_tier_table(con, dataset_id, as_of, cfg))
-        return prepare_candidates(con.sql(f"select * from {quote_ident(table)} order by customer_id").to_arrow_table())
+        table = stored_candidates.stored_candidates(con, dataset_id, as_of, cfg)  # the default date, once prepared
+        if table is None:
+            tiers = prepared.stored_tier_table(con, dataset_id, as_of, cfg)
+            table = stored_candidates.candidate_table(con, dataset_id, as_of, cfg, tiers)
+        return prepare_candidates(table)
 
 
 _POSITION = "_candidate_row"  # a candidate's row number in the prepared table
@@ -241,24 +247,33 @@ class Candidates:
 
     def __init__(self, table: pa.Table) -> None:
         self.arrow = table.append_column(_POSITION, pa.array(range(table.num_rows), type=pa.int64()))
+        self.size = table.num_rows
+        groups = table.column("groups").combine_chunks()
+        hits = pc.list_parent_indices(groups).filter(pc.equal(pc.list_flatten(groups), "promo_chaser"))
+        self.promo_chaser = np.zeros(table.num_rows, dtype=bool)
+        self.promo_chaser[hits.to_numpy()] = True
+
+    @functools.cached_property
+    def frame(self) -> pd.DataFrame:
+        """Every row as pandas: the same conversion as build_list's matched rows (DuckDB to pandas, equal to df()),
+        made once, when a list first needs rows (the Personas page never does)."""
         mem = duckdb.connect(":memory:", config=NO_EXTENSIONS)
         try:
             mem.register(targets.CANDIDATES, self.arrow)
-            # the same conversion as build_list's matched rows (DuckDB to pandas), once for every row
             name, position = quote_ident(targets.CANDIDATES), quote_ident(_POSITION)
-            self.frame = mem.execute(f"select * exclude ({position}) from {name} order by {position}").df()
+            return result_frame(mem.execute(f"select * exclude ({position}) from {name} order by {position}"))
         finally:
             mem.close()
-        self.empty = {  # the nullable integer columns, and which of their cells are empty
+
+    @functools.cached_property
+    def empty(self) -> dict[str, np.ndarray]:
+        """The nullable integer columns, and which of their cells are empty."""
+        return {
             str(column): self.frame[column].isna().to_numpy()
             for column in self.frame.columns
             if isinstance(self.frame[column].dtype, pd.api.extensions.ExtensionDtype)
             and hasattr(self.frame[column].dtype, "numpy_dtype")
         }
-        groups = table.column("groups").combine_chunks()
-        hits = pc.list_parent_indices(groups).filter(pc.equal(pc.list_flatten(groups), "promo_chaser"))
-        self.promo_chaser = np.zeros(table.num_rows, dtype=bool)
-        self.promo_chaser[hits.to_numpy()] = True
 
     def matching(self, where: str, params: dict[str, object]) -> np.ndarray:
         """Row numbers of the candidates matching a rules_to_sql WHERE clause, in customer_id order."""
@@ -556,7 +571,7 @@ def _responders(dataset_id: str, as_of: date, days: int, cfg: TierRules, version
 
 def candidate_count(dataset_id: str, as_of: date) -> int:
     """Everyone a list can hold as of a date: customers who bought by then, and members (the candidate table)."""
-    return len(_target_candidates(dataset_id, as_of, tier_rules(), state.data_version()).frame)
+    return _target_candidates(dataset_id, as_of, tier_rules(), state.data_version()).size
 
 
 def list_baseline_rate(dataset_id: str, as_of: date, customer_ids: pd.Series, days: int) -> float | None:
