@@ -318,8 +318,10 @@ class Workspace:
             return cursor.execute(_DATASETS_SQL.replace("{tier_summary}", tier_summary)).df()
 
     def dataset_ids(self) -> list[str]:
-        """Dataset names, demo last."""
-        return list(self.datasets()["dataset_id"])
+        """Dataset names, demo last (in the order of `datasets()`, without counting their lines)."""
+        with self.reader() as cursor:
+            rows = cursor.execute("select dataset_id from datasets order by is_demo, created_at, dataset_id").fetchall()
+        return [str(row[0]) for row in rows]
 
     def default_dataset(self) -> str | None:
         """The dataset a new session opens on: the one the owner chose, else the demo, else the first."""

@@ -11,7 +11,7 @@ import pytest
 
 from segcore.engine import tier_table
 from segcore.engine.orders import build_order_days
-from segcore.overview import customer_counts, monthly_revenue
+from segcore.overview import customer_counts, monthly_revenue, store_summary
 from tests.helpers import run_app
 from ui.charts import monthly_revenue_bars, partial_months_note
 
@@ -51,6 +51,8 @@ def test_each_count_by_its_definition(shop: duckdb.DuckDBPyConnection) -> None:
         "in_tiers": 5,
         "in_sales": 4,
     }
+    given = customer_counts(shop, "shop", AS_OF, store_summary(shop, "shop", AS_OF))  # as the Overview passes it
+    assert given == {"bought": 2, "active": 1, "members": 2, "in_tiers": 5, "in_sales": 4}
     assert sorted(tier_table(shop, "shop", AS_OF)["customer_id"]) == ["ann", "bob", "cat", "eve", "hal"]
 
 

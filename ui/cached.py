@@ -516,8 +516,9 @@ def weekly_review(dataset_id: str, week_end: date, lang: str, currency: str) -> 
 # issue 12, block A
 @st.cache_data(ttl=3600, max_entries=32, show_spinner=False)
 def _customer_counts(dataset_id: str, as_of: date, version: int) -> dict[str, int]:
+    summary = _store_summary(dataset_id, as_of, version)  # cached: the Overview has just read it
     with state.workspace().reader() as con:
-        return overview.customer_counts(con, dataset_id, as_of)
+        return overview.customer_counts(con, dataset_id, as_of, summary)
 
 
 def customer_counts(dataset_id: str, as_of: date) -> dict[str, int]:
