@@ -1750,6 +1750,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "prepare.stage.forecast": {"en": "the forecast", "zh": "预测"},
     "prepare.stage.migration_view": {"en": "who moved between tiers", "zh": "顾客分层迁移"},
     "prepare.stage.weekly": {"en": "the weekly review", "zh": "周报"},
+    "prepare.stage.overview": {"en": "the overview", "zh": "总览"},
     "prepare.stage.candidates": {"en": "the target-list fields", "zh": "目标名单字段"},
     "prepare.stage.done": {"en": "done", "zh": "已完成"},
     "seg.list_shown": {

@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from segcore.engine.orders import ORDERS_AS_OF_CTES, order_days_ctes
+from segcore.stored_views import load_view, prepared_key, save_view
 
-__all__ = ["customer_counts", "monthly_revenue", "store_summary"]
+__all__ = [
+    "OverviewNumbers",
+    "customer_counts",
+    "monthly_revenue",
+    "overview_key",
+    "overview_numbers",
+    "save_overview",
+    "store_summary",
+    "stored_overview",
+]
 
 # Orders as of $as_of come from the engine (segcore.engine.orders): `age` < 365 is "dated in the last 365 days", and
 # its spend sum over the group window, bound to those 365 days here, is the net revenue of the lines dated in them.
@@ -157,3 +169,50 @@ def distinct_values(con: duckdb.DuckDBPyConnection, dataset_id: str, column: str
     )
     rows = con.execute(f"select distinct v from ({union}) where v is not null order by v", {"dataset_id": dataset_id})
     return [str(r[0]) for r in rows.fetchall()]
+
+
+# --- the Overview's numbers, prepared after a load -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OverviewNumbers:
+    """What the Overview page shows as of a date: store_summary, customer_counts and monthly_revenue. prepare
+    stores them for the default as-of date (2 s at 10M lines, on the first page a new server shows)."""
+
+    summary: dict[str, object]
+    counts: dict[str, int]
+    months: pd.DataFrame
+
+
+def overview_numbers(con: duckdb.DuckDBPyConnection, dataset_id: str, as_of: date) -> OverviewNumbers:
+    """The Overview's numbers of a dataset as of a date."""
+    summary = store_summary(con, dataset_id, as_of)
+    counts = customer_counts(con, dataset_id, as_of, summary)
+    return OverviewNumbers(summary, counts, monthly_revenue(con, dataset_id, as_of))
+
+
+def overview_key(con: duckdb.DuckDBPyConnection, dataset_id: str, as_of: date) -> str:
+    """The key of the stored Overview numbers of a dataset and date, for its current loads. They do not depend on
+    the tier rules: the key names the default rules, whatever the workspace's are."""
+    from segcore.prepared import data_version
+    from segcore.tier_rules import DEFAULT_RULES
+
+    return prepared_key("overview", dataset_id, {"as_of": as_of}, DEFAULT_RULES, data_version(con, dataset_id))
+
+
+def save_overview(con: duckdb.DuckDBPyConnection, dataset_id: str, as_of: date, numbers: OverviewNumbers) -> None:
+    """Keep the Overview's numbers in the workspace (inside the caller's transaction). The summary is a one-row
+    Arrow table, so its values (Decimal, datetime, date) read back as the same Python values."""
+    summary = pa.Table.from_pylist([numbers.summary])
+    frames = {"summary": summary, "months": numbers.months}
+    save_view(con, dataset_id, overview_key(con, dataset_id, as_of), as_of, frames, {"counts": numbers.counts})
+
+
+def stored_overview(con: duckdb.DuckDBPyConnection, dataset_id: str, as_of: date) -> OverviewNumbers | None:
+    """The Overview's numbers prepare stored for this dataset and date (current loads), or None."""
+    view = load_view(con, dataset_id, overview_key(con, dataset_id, as_of))
+    if view is None:
+        return None
+    summary = view.tables["summary"].to_pylist()[0]
+    counts = {str(k): int(v) for k, v in view.document["counts"].items()}
+    return OverviewNumbers(summary, counts, view.frame("months"))

@@ -3,6 +3,8 @@
 For a dataset and its default as-of date (the day of its last sale, the sidebar's default), `prepare` computes and
 stores, for the current tier rules:
 
+- the Overview's numbers at the as-of date (segcore.overview.OverviewNumbers: 2 s at 10M lines, on the first page
+  a new server shows);
 - the tier table at the as-of date and 30 days before (Segments, Targets, Overview's tier reads);
 - the tier table at the 9 Sundays of the default weekly review (Weekly review; the Migration page's default
   period starts and ends on two of them: its movers' details);
@@ -205,12 +207,15 @@ def is_prepared(con: duckdb.DuckDBPyConnection, dataset_id: str, cfg: TierRules,
     if not all(_has_key(con, dataset_id, tiers_key(con, dataset_id, d, cfg, data=data)) for d in plan["tiers"]):
         return False
     from segcore.migration_view import view_key
+    from segcore.overview import overview_key
     from segcore.stored_candidates import candidates_key
     from segcore.weekly import numbers_key
 
     if not _has_key(con, dataset_id, numbers_key(con, dataset_id, weekly_sundays(as_of)[-1], cfg)):
         return False
     if not _has_key(con, dataset_id, candidates_key(con, dataset_id, as_of, cfg)):
+        return False
+    if not _has_key(con, dataset_id, overview_key(con, dataset_id, as_of)):
         return False
     if not all(_states_cached(con, dataset_id, plan[name], cfg) for name in ("migration", "month_ends")):
         return False
@@ -358,7 +363,7 @@ def prepare(
     is already stored and current. `writer()` gives a context manager yielding a connection that may write (e.g.
     Workspace.writer: taken once per step, so others can write in between); `cfg` defaults to the workspace's
     rules; `as_of` to the dataset's default. `progress(fraction, stage)` is told before each step and at the end."""
-    from segcore import stored_candidates, weekly
+    from segcore import overview, stored_candidates, weekly
     from segcore.tier_rules import load_rules
 
     tell = progress or (lambda fraction, stage: None)
@@ -376,16 +381,18 @@ def prepare(
     # the default as-of date first (Segments, Targets), then the weeks back; each table in DuckDB alone (one
     # pass for all 9 Sundays would hold them in pandas: 4.2 GiB at 10M lines, and twice the time)
     sundays = set(weekly_sundays(as_of))
-    steps: list[tuple[str, date | None]] = [("tiers", d) for d in sorted(plan["tiers"], reverse=True)]
+    steps: list[tuple[str, date | None]] = [("overview", None)]
+    steps += [("tiers", d) for d in sorted(plan["tiers"], reverse=True)]
     steps += [("migration", None), ("migration_view", None), ("month_ends", None), ("forecast", None)]
     steps += [("candidates", None), ("weekly", None)]
     weights = {"tiers": 1.0, "migration": 12.0, "migration_view": 1.0, "month_ends": 4.0, "forecast": 6.0}
-    weights |= {"candidates": 2.0, "weekly": 5.0}
+    weights |= {"candidates": 2.0, "weekly": 5.0, "overview": 1.0}
     week_end = weekly_sundays(as_of)[-1]
     with writer() as con:
         views = {
             "weekly": weekly.numbers_key(con, dataset_id, week_end, cfg),
             "candidates": stored_candidates.candidates_key(con, dataset_id, as_of, cfg),
+            "overview": overview.overview_key(con, dataset_id, as_of),
         }
     total, done = sum(weights[kind] for kind, _ in steps), 0.0
     for kind, day in steps:
@@ -404,6 +411,12 @@ def prepare(
                 fresh = _has_key(con, dataset_id, views["weekly"])
                 if not fresh:
                     _store_weekly(con, dataset_id, week_end, cfg)
+            elif kind == "overview":
+                fresh = _has_key(con, dataset_id, views["overview"])
+                if not fresh:
+                    numbers = overview.overview_numbers(con, dataset_id, as_of)
+                    with transaction(con):
+                        overview.save_overview(con, dataset_id, as_of, numbers)
             elif kind == "candidates":
                 fresh = _has_key(con, dataset_id, views["candidates"])
                 if not fresh:

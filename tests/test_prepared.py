@@ -25,9 +25,9 @@ from segcore.weekly import stored_numbers, weekly_review
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = date(2024, 6, 14)  # the day of the last sale below (a Friday)
-# tier tables at AS_OF, 30 days before and 9 Sundays; the Migration page's and a card's states; the forecast; the
-# Migration page's default view; the candidate table; the weekly review's numbers
-STEPS = 17
+# the Overview's numbers; tier tables at AS_OF, 30 days before and 9 Sundays; the Migration page's and a card's
+# states; the forecast; the Migration page's default view; the candidate table; the weekly review's numbers
+STEPS = 18
 
 # Six customers over 18 months: a big spender, a steady buyer, one who went quiet, a refund, a promo chaser and a
 # newcomer. (customer, order, day, amount, promo)
@@ -179,6 +179,22 @@ def test_the_stored_candidate_table_is_the_computed_one(shop: duckdb.DuckDBPyCon
     assert stored_candidates(shop, "shop", date(2024, 6, 13), DEFAULT_RULES) is None  # another date
 
 
+def test_the_stored_overview_is_the_computed_one(shop: duckdb.DuckDBPyConnection) -> None:
+    from segcore.overview import customer_counts, monthly_revenue, store_summary, stored_overview
+
+    assert stored_overview(shop, "shop", AS_OF) is None
+    prepared.prepare(_writer(shop), "shop")
+    stored = stored_overview(shop, "shop", AS_OF)
+    assert stored is not None
+    summary = store_summary(shop, "shop", AS_OF)
+    assert stored.summary == summary
+    assert [type(v) for v in stored.summary.values()] == [type(v) for v in summary.values()]
+    assert stored.counts == customer_counts(shop, "shop", AS_OF)
+    assert stored.counts["bought"] == 5  # ann, bob, cat, eve, fay (dan's only order was refunded in full)
+    pd.testing.assert_frame_equal(stored.months, monthly_revenue(shop, "shop", AS_OF))
+    assert stored_overview(shop, "shop", date(2024, 6, 13)) is None
+
+
 def test_the_prepared_states_are_the_engines(shop: duckdb.DuckDBPyConnection) -> None:
     prepared.prepare(_writer(shop), "shop")
     assert prepared.is_prepared(shop, "shop", DEFAULT_RULES)
@@ -261,10 +277,10 @@ def test_the_prepare_command(tmp_path: Path) -> None:
     first = _cli("prepare", "--dataset", "shop", "--workspace", workspace)
     assert (first.returncode, first.stdout) == (
         0,
-        "shop: prepared as of 2024-06-14 (17 computed, 0 already current)\n",
+        "shop: prepared as of 2024-06-14 (18 computed, 0 already current)\n",
     ), first.stderr
     again = _cli("prepare", "--dataset", "shop", "--workspace", workspace)
-    assert again.stdout == "shop: prepared as of 2024-06-14 (0 computed, 17 already current)\n"
+    assert again.stdout == "shop: prepared as of 2024-06-14 (0 computed, 18 already current)\n"
     with duckdb.connect(workspace, read_only=True) as con:
         assert prepared.is_prepared(con, "shop", DEFAULT_RULES)
     unknown = _cli("prepare", "--dataset", "nope", "--workspace", workspace)
@@ -295,10 +311,12 @@ def test_prepared_pages_never_compute_a_tier_table(app_workspace: Path, monkeypa
     monkeypatch.setattr("segcore.weekly.snapshot_tables", refuse)
     monkeypatch.setattr("segcore.weekly.weekly_kpis", refuse)  # the weekly review's numbers are read
     monkeypatch.setattr("segcore.targets.candidates", refuse)  # the candidate table is read
+    for name in ("store_summary", "customer_counts", "monthly_revenue"):
+        monkeypatch.setattr(f"segcore.overview.{name}", refuse)  # the Overview's numbers are read
     for name in ("transitions_between_from_cache", "state_sizes_from_cache", "cached_transitions", "movers_from_cache"):
         monkeypatch.setattr(f"segcore.migration.{name}", refuse)  # the Migration page's default view is read
     at = run_app()
-    pages = ("segments", "personas", "forecast", "weekly", "targets", "migration")
+    pages = ("overview", "segments", "personas", "forecast", "weekly", "targets", "migration")
     for page in (f"pages/{name}.py" for name in pages):
         at.switch_page(page).run()
         assert not at.exception, (page, [e.value for e in at.exception])
