@@ -174,12 +174,13 @@ def _tables_for(
     tables: Mapping[date, pd.DataFrame] | None,
     weeks: int,
 ) -> Mapping[date, pd.DataFrame]:
-    """The given tables when they cover the `weeks` Sundays up to week_end, else the missing ones computed."""
-    out = dict(tables or {})
-    missing = [sunday for sunday in _sundays(week_end, weeks) if sunday not in out]
-    if missing:
-        out |= snapshot_tables(con, dataset_id, missing, cfg)
-    return out
+    """The given tables when they cover the `weeks` Sundays up to week_end (as given: a mapping that reads its
+    tables when asked stays so), else the missing ones computed."""
+    given = tables if tables is not None else {}
+    missing = [sunday for sunday in _sundays(week_end, weeks) if sunday not in given]
+    if not missing:
+        return given
+    return {**given, **snapshot_tables(con, dataset_id, missing, cfg)}
 
 
 # --- KPIs -------------------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -45,6 +46,18 @@ def default_patience() -> float:
     except ValueError:
         return PATIENCE_SECONDS
     return seconds if seconds >= 0 else PATIENCE_SECONDS
+
+
+# DuckDB's own memory for a workspace file (its default is 80% of the machine). At 10M lines the preparation after a
+# load peaked at 3.7 GB with the default and 2.8 GB with this, in the same time; bigger queries spill to disk.
+MEMORY_LIMIT = "2GB"
+_MEMORY = re.compile(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
+
+
+def memory_limit() -> str:
+    """`$SEGCORE_MEMORY_LIMIT` when it is an amount such as 4GB or 512MB, else MEMORY_LIMIT."""
+    wanted = os.environ.get("SEGCORE_MEMORY_LIMIT", "").strip()
+    return wanted if _MEMORY.fullmatch(wanted) else MEMORY_LIMIT
 
 
 def default_workspace_path() -> Path:
@@ -173,7 +186,7 @@ def _acquire(key: str, read_only: bool) -> duckdb.DuckDBPyConnection:
         shared = _OPEN.get(key)
         if shared is None:
             try:
-                con = duckdb.connect(key, read_only=read_only, config=NO_EXTENSIONS)
+                con = duckdb.connect(key, read_only=read_only, config={**NO_EXTENSIONS, "memory_limit": memory_limit()})
             except duckdb.IOException as exc:
                 if "Could not set lock" in str(exc):
                     raise _Busy from exc

@@ -129,3 +129,21 @@ def test_data_stamp_moves_with_loads_and_deletions_not_with_the_states_cache(tmp
     assert ws.data_stamp() == loaded  # the cache is not data
     ws.delete_dataset("shop", access=OWNER)
     assert ws.data_stamp() == empty
+
+
+@pytest.mark.parametrize(("wanted", "used"), [(None, "2GB"), ("512MB", "512MB"), ("lots", "2GB"), ("3 GiB", "3 GiB")])
+def test_the_workspace_caps_duckdb_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, wanted, used) -> None:
+    """2 GB unless $SEGCORE_MEMORY_LIMIT names another amount (a word that is not one is ignored)."""
+    import duckdb
+
+    if wanted is None:
+        monkeypatch.delenv("SEGCORE_MEMORY_LIMIT", raising=False)
+    else:
+        monkeypatch.setenv("SEGCORE_MEMORY_LIMIT", wanted)
+    setting = "select current_setting('memory_limit')"
+    with duckdb.connect(config={"memory_limit": used}) as plain:  # DuckDB's own words for that amount
+        expected = plain.execute(setting).fetchall()
+    workspace = Workspace(tmp_path / "segcore.duckdb")
+    with workspace.writer() as con:
+        assert con.execute(setting).fetchall() == expected
+    workspace.close()
