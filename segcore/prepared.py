@@ -295,7 +295,8 @@ class _RecentTables(Mapping[date, pd.DataFrame]):
         if day not in self._days:
             raise KeyError(day)
         if day not in self._kept:
-            self._kept = {d: t for d, t in self._kept.items() if d == max(self._kept)} if self._kept else {}
+            if len(self._kept) == 2:
+                del self._kept[next(iter(self._kept))]  # the one read first
             self._kept[day] = self._read(day)
         return self._kept[day]
 
